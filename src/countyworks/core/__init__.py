@@ -1,0 +1,1 @@
+"""Core: regions, organisations, people, role grants and area scoping, audit, import/export, jobs."""

@@ -1,0 +1,46 @@
+"""Core API: regions and organisations, scoped like the pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from countyworks.core import selectors
+from countyworks.core.scoping import get_scoped_or_404, SHARED
+from countyworks.core.models import Organisation
+
+router = Router(tags=["core"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_id: str | None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    kind: str
+    region_id: str
+    industry_code: str
+
+
+@router.get("/regions", response=list[RegionOut])
+@paginate(LimitOffsetPagination)
+def regions(request: HttpRequest, within: str | None = None):
+    return selectors.region_list(user=request.user, within=within)
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(LimitOffsetPagination)
+def organisations(request: HttpRequest, within: str | None = None):
+    return selectors.organisation_list(user=request.user, within=within)
+
+
+@router.get("/organisations/{org_id}", response=OrganisationOut)
+def organisation(request: HttpRequest, org_id: int):
+    return get_scoped_or_404(Organisation.objects.all(), request.user, SHARED, pk=org_id)

@@ -1,0 +1,154 @@
+"""Core CLI commands: demo, serve, import, backup, restore, bench."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from countyworks.cli import InputError, setup_django
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    demo = subparsers.add_parser("demo", help="migrate, load the demo data, serve it with the simulator")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--load-only", action="store_true", help="migrate and load, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = subparsers.add_parser("serve", help="production server (gunicorn, DEBUG off)")
+    serve.add_argument("--bind", default="127.0.0.1:8000")
+    serve.add_argument("--workers", type=int, default=3)
+    serve.set_defaults(func=cmd_serve)
+
+    imp = subparsers.add_parser("import", help="atomic import of a csv/xlsx file")
+    imp.add_argument("kind", help="what the file holds (see `countyworks import --list x`)")
+    imp.add_argument("file")
+    imp.add_argument("--valid-only", action="store_true", help="import the valid rows, write the rejected ones")
+    imp.add_argument("--rejected", help="where to write rejected rows (with --valid-only)")
+    imp.add_argument("--user", default="admin", help="the account recorded as the importer in the audit log")
+    imp.set_defaults(func=cmd_import)
+
+    backup = subparsers.add_parser("backup", help="write a backup archive (data + uploads)")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = subparsers.add_parser("restore", help="replace the database with a backup archive")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
+
+    migrate = subparsers.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+
+    bench = subparsers.add_parser("bench", help="run the benchmarks under bench/")
+    bench.add_argument("name", nargs="?", help="one benchmark, e.g. tech_sme")
+    bench.set_defaults(func=cmd_bench)
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    _migrate()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ["COUNTYWORKS_DEMO"] = "true"
+    setup_django(args.data_dir)
+    import logging
+
+    from countyworks.core.demo import load_demo
+
+    logging.getLogger("countyworks").setLevel(logging.INFO)
+    print("countyworks: migrating and loading the demo data…", flush=True)
+    _migrate()
+    load_demo()
+    if args.load_only:
+        print("countyworks: demo data loaded.", flush=True)
+        return 0
+    _start_background_workers()
+    from django.core.servers.basehttp import run
+    from django.core.wsgi import get_wsgi_application
+
+    url = f"http://{args.host}:{args.port}/"
+    print(f"countyworks demo is serving at {url}", flush=True)
+    print("  login: admin / countyworks-demo (see the login page for the other demo accounts)", flush=True)
+    run(args.host, args.port, get_wsgi_application(), threading=True)
+    return 0
+
+
+def _start_background_workers() -> None:
+    """The demo's in-process huey consumer, plus each app's ``start_demo_services`` hook."""
+    from django.apps import apps
+    from huey.contrib.djhuey import HUEY
+
+    consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
+    # The web server owns the process's signals; huey's worker and scheduler threads are daemons.
+    consumer._set_signal_handlers = lambda: None
+    consumer.start()
+    for config in apps.get_app_configs():
+        hook = getattr(config, "start_demo_services", None)
+        if hook is not None:
+            hook()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.production import production_problems
+
+    problems = production_problems()
+    if problems:
+        raise InputError(["countyworks serve refuses to start:", *[f"  - {p}" for p in problems]])
+    from django.core.management import call_command
+
+    _migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "gunicorn", "countyworks.wsgi:application", "--bind", args.bind,
+               "--workers", str(args.workers), "--access-logfile", "-"]
+    return subprocess.call(command, env=env)  # noqa: S603 - fixed argv
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.importing import import_cli
+
+    return import_cli(kind=args.kind, path=Path(args.file), valid_only=args.valid_only,
+                      rejected_path=Path(args.rejected) if args.rejected else None, username=args.user)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.backup import backup_write
+
+    summary = backup_write(Path(args.file))
+    print(summary)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.backup import backup_restore
+
+    summary = backup_restore(Path(args.file))
+    print(summary)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    bench_dir = Path.cwd() / "bench"
+    scripts = sorted(bench_dir.glob(f"bench_{args.name}*.py" if args.name else "bench_*.py"))
+    if not scripts:
+        raise InputError(f"no benchmark matches {args.name!r} under {bench_dir}")
+    status = 0
+    for script in scripts:
+        print(f"== {script.name}", flush=True)
+        status |= subprocess.call([sys.executable, str(script)])  # noqa: S603 - our own scripts
+    return status

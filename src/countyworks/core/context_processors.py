@@ -1,0 +1,22 @@
+"""Template context shared by every page: navigation, region switcher, demo flag."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from countyworks.core.navigation import nav_for
+from countyworks.core.selectors import region_switch_choices
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"demo_mode": settings.DEMO_MODE, "site_title": settings.SITE_TITLE}
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "site_title": settings.SITE_TITLE,
+        "nav_items": nav_for(user),
+        "region_choices": region_switch_choices(user),
+        "active_region": getattr(request, "active_region", None),
+    }

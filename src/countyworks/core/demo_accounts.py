@@ -1,0 +1,31 @@
+"""The demo accounts (demo mode only): listed on the login page and in the README.
+
+``countyworks serve`` refuses to start while any of them still has :data:`DEMO_PASSWORD`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEMO_PASSWORD = "countyworks-demo"  # noqa: S105 - published demo credential, refused by `serve`
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region: str | None  # official division code; None = nationwide
+    program: str
+    label: str
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "admin", None, "", "系统管理员 · 全国"),
+    DemoAccount("hunan", "leader", "430000", "", "省级领导 · 湖南省（只读）"),
+    DemoAccount("changning", "officer", "430482", "", "项目主管 · 常宁市"),
+    DemoAccount("zhangjiajie", "officer", "430800", "", "项目主管 · 张家界市"),
+    DemoAccount("yuanjiang", "officer", "430981", "", "项目主管 · 沅江市"),
+    DemoAccount("louxing", "officer", "431302", "", "项目主管 · 娄底市娄星区"),
+    DemoAccount("shaoyang", "officer", "430523", "", "项目主管 · 邵阳县"),
+    DemoAccount("auditor", "auditor", "430000", "", "审计员 · 湖南省（只读 + 审计记录）"),
+)

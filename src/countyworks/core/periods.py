@@ -1,0 +1,92 @@
+"""Statistical periods (统计口径): a year, a quarter or a month, with year-over-year helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?:-(?P<month>\d{1,2}))|(?:[Qq](?P<quarter>[1-4])))?$")
+
+
+class InvalidPeriod(ValueError):
+    """A period string that is not ``YYYY``, ``YYYY-MM`` or ``YYYYQn``."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period. ``kind`` is ``year``, ``quarter`` or ``month``; ``number`` is 0 for a year."""
+
+    year: int
+    kind: str
+    number: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse ``2023``, ``2023-06`` or ``2023Q2``."""
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise InvalidPeriod(f"period {text!r} must look like 2023, 2023-06 or 2023Q2")
+        year = int(match["year"])
+        if match["month"]:
+            month = int(match["month"])
+            if not 1 <= month <= 12:
+                raise InvalidPeriod(f"period {text!r}: month must be 1–12")
+            return cls(year, "month", month)
+        if match["quarter"]:
+            return cls(year, "quarter", int(match["quarter"]))
+        return cls(year, "year")
+
+    @property
+    def start(self) -> date:
+        if self.kind == "month":
+            return date(self.year, self.number, 1)
+        if self.kind == "quarter":
+            return date(self.year, 3 * self.number - 2, 1)
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The first day *after* the period (half-open interval)."""
+        if self.kind == "month":
+            return date(self.year + (self.number == 12), self.number % 12 + 1, 1)
+        if self.kind == "quarter":
+            return date(self.year + (self.number == 4), (3 * self.number) % 12 + 1, 1)
+        return date(self.year + 1, 1, 1)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day < self.end
+
+    def previous_year(self) -> Period:
+        """The same period one year earlier (同期)."""
+        return Period(self.year - 1, self.kind, self.number)
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.number:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}Q{self.number}"
+        return str(self.year)
+
+    def label_zh(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}年{self.number}月"
+        if self.kind == "quarter":
+            return f"{self.year}年第{self.number}季度"
+        return f"{self.year}年"
+
+
+def yoy_percent(current: Decimal | int | float, previous: Decimal | int | float) -> Decimal | None:
+    """Year-over-year change (this − last) / last in %, one decimal, half-up; None when last is 0.
+
+    >>> yoy_percent(304, 184)
+    Decimal('65.2')
+    >>> yoy_percent(123, 96)
+    Decimal('28.1')
+    """
+    prev = Decimal(str(previous))
+    if prev == 0:
+        return None
+    change = (Decimal(str(current)) - prev) / prev * 100
+    return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

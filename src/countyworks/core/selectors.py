@@ -1,0 +1,80 @@
+"""Reads on core data, always through the viewer's grants (HackSoft "selectors")."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from countyworks.core.models import Household, Job, Organisation, Person, Region
+from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
+
+#: The region switcher lists grant areas and their descendants down to this level.
+_SWITCH_LEVELS = ("province", "city", "county")
+
+
+def region_switch_choices(user) -> list[tuple[str, str]]:
+    """(prefix, label) pairs the region switcher offers: the user's areas and sub-areas to county level."""
+    prefixes = visible_prefixes(user)
+    if not prefixes:
+        return []
+    choices: list[tuple[str, str]] = []
+    for prefix in prefixes:
+        if prefix == "":
+            roots = Region.objects.filter(level="province")
+        else:
+            roots = Region.objects.filter(code=prefix)
+        for root in roots:
+            choices.append((root.code, root.full_name() if root.level != "province" else root.name))
+            if root.level in _SWITCH_LEVELS and prefix != "":
+                subs = Region.objects.filter(code__startswith=root.code, level__in=_SWITCH_LEVELS).exclude(
+                    code=root.code
+                )
+                for sub in subs.select_related("parent"):
+                    indent = "　" * (len(sub.code) - len(root.code)) // 2
+                    choices.append((sub.code, f"{indent}{sub.name}"))
+    return choices
+
+
+def region_list(*, user, within: str | None = None) -> QuerySet[Region]:
+    return scope(Region.objects.all(), user, SHARED, within=within)
+
+
+def organisation_list(*, user, program: str = SHARED, within: str | None = None) -> QuerySet[Organisation]:
+    return scope(Organisation.objects.select_related("region"), user, program, within=within)
+
+
+def person_list(*, user, within: str | None = None) -> QuerySet[Person]:
+    return scope(Person.objects.select_related("region", "organisation"), user, SHARED, within=within)
+
+
+def household_list(*, user, within: str | None = None) -> QuerySet[Household]:
+    return scope(Household.objects.select_related("region"), user, SHARED, within=within)
+
+
+def job_list(*, user) -> QuerySet[Job]:
+    """Jobs the user started, plus jobs in their area for those who can read it."""
+    return scope(Job.objects.select_related("created_by"), user, SHARED) | Job.objects.filter(created_by=user)
+
+
+def organisations_by_county(*, user, within: str | None = None) -> list[dict[str, object]]:
+    """Organisation counts per county (first 6 digits of the region code) for the home chart."""
+    from django.db.models.functions import Substr
+
+    rows = (
+        organisation_list(user=user, within=within)
+        .annotate(county=Substr("region_id", 1, 6))
+        .values("county")
+        .annotate(n=Count("id"))
+        .order_by("county")
+    )
+    names = dict(Region.objects.filter(code__in=[r["county"] for r in rows]).values_list("code", "name"))
+    return [{"code": r["county"], "name": names.get(r["county"], r["county"]), "count": r["n"]} for r in rows]
+
+
+def user_area_label(user, active: str | None) -> str:
+    if active:
+        region = Region.objects.filter(code=active).first()
+        return region.full_name() if region else active
+    names = []
+    for grant in grants_of(user):
+        names.append(grant.region.name if grant.region_id else "全国")
+    return "、".join(dict.fromkeys(names))

@@ -1,0 +1,94 @@
+"""Core pages: home, region switch, audit trail, jobs, API tokens. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from countyworks.core import selectors, services
+from countyworks.core.audit import audit_trail
+from countyworks.core.charts import bar_chart
+from countyworks.core.demo_accounts import DEMO_ACCOUNTS
+from countyworks.core.home import collect_tiles
+from countyworks.core.middleware import SESSION_KEY
+from countyworks.core.models import ApiToken
+from countyworks.core.scoping import visible_prefixes
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with the demo accounts listed in demo mode."""
+
+    extra_context = {"demo_accounts": DEMO_ACCOUNTS}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    within = request.active_region  # type: ignore[attr-defined]
+    counties = selectors.organisations_by_county(user=request.user, within=within)
+    chart = bar_chart(
+        _("各县（市、区）登记组织数"),
+        [c["name"] for c in counties],
+        {_("组织数"): [c["count"] for c in counties]},
+        unit=_("家"),
+    )
+    context = {
+        "area_label": selectors.user_area_label(request.user, within),
+        "tiles": collect_tiles(request.user, within),
+        "org_chart": chart,
+        "has_grants": bool(visible_prefixes(request.user)),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_POST
+def region_switch(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("region", "")
+    if code and not any(code.startswith(p) for p in visible_prefixes(request.user)):
+        messages.error(request, _("无权切换到该区域"))
+    else:
+        request.session[SESSION_KEY] = code
+    target = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def audit_object(request: HttpRequest, label: str, pk: str) -> HttpResponse:
+    obj, entries = audit_trail(user=request.user, label=label, pk=pk)
+    return render(request, "core/audit.html", {"object": obj, "entries": entries, "label": label})
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.job_list(user=request.user).distinct()[:100]
+    return render(request, "core/jobs.html", {"jobs": jobs})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(selectors.job_list(user=request.user).distinct(), pk=pk)
+    template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    new_token = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            services.api_token_revoke(token=token)
+            messages.success(request, _("令牌已吊销"))
+            return redirect("tokens")
+        _token, new_token = services.api_token_create(user=request.user, name=request.POST.get("name", "")[:64])
+    user_tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "core/tokens.html", {"tokens": user_tokens, "new_token": new_token})

@@ -1,0 +1,1 @@
+"""innovation app."""

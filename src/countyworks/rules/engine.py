@@ -1,0 +1,779 @@
+"""The rules engine: declared fields, vectorised evaluation, validation, reasons and gaps.
+
+A rule set (one module per policy document, see DESIGN.md "Rules engine") subclasses
+:class:`RuleSet` and declares its input :class:`Field` s, its :class:`Indicator` s and its
+:class:`Condition` s; it implements :meth:`RuleSet.compute` with polars expressions and,
+optionally, :meth:`RuleSet.extra_checks` and :meth:`RuleSet.gap_plan`.  Everything else —
+parsing, validation, the result columns, explanations in Chinese — is done here once.
+
+Exact arithmetic
+----------------
+Amounts (万元), percentages and expert scores are parsed as numbers and held as integers of
+``1/SCALE`` of their unit (``SCALE = 10_000``: 0.0001 万元 = 1 元), rounded half to even at the
+fifth decimal.  Every threshold is then compared by integer cross-multiplication, for example
+``rd * 100 >= 6 * revenue``: 30/500 is exactly 6 %, never 5.9999… %.  Amounts are capped at
+``MAX_AMOUNT`` 万元 so that these products stay inside Int64; the few rules that multiply two
+amounts (growth rates) cast to Int128 first.
+
+Row numbers
+-----------
+:class:`RowError` rows are numbered as a spreadsheet shows them: the header is row 1, so the
+first data row is row 2.  Errors about a whole column (a missing column) are reported on row 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+
+#: Amounts, percentages and scores are held as integers of 1/SCALE of their unit.
+SCALE = 10_000
+#: Largest accepted amount in 万元 (10^14 元); keeps ``amount * 100 * 10`` inside Int64.
+MAX_AMOUNT = 10**10
+#: Number of the first data row: the header is row 1, as in a spreadsheet.
+FIRST_DATA_ROW = 2
+
+Kind = Literal["id", "amount", "count", "ratio", "score", "bool", "date", "enum"]
+_SCALED_KINDS = frozenset({"amount", "ratio", "score"})
+_NUMBER_KINDS = _SCALED_KINDS | {"count"}
+
+_TRUE = ("true", "是", "1", "yes", "1.0")
+_FALSE = ("false", "否", "0", "no", "0.0")
+_BOOLEANS = {word: True for word in _TRUE} | {word: False for word in _FALSE}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input column of a rule set.
+
+    Parameters
+    ----------
+    name : str
+        English identifier, the column name in files and frames.
+    label : str
+        Chinese label of the policy document, accepted as a header alias.
+    kind : {"id", "amount", "count", "ratio", "score", "bool", "date", "enum"}
+        ``amount`` [万元] and ``ratio`` [%] and ``score`` [分] may have decimals; ``count`` must
+        be a whole number.
+    unit : str
+        Display unit (万元, 人, 项, %, 分, 年).
+    aliases : tuple of str
+        Further accepted headers.
+    required : bool
+        A blank or missing optional field takes ``default``.
+    signed : bool
+        Whether a negative value is allowed (net profit, net assets).
+    minimum, maximum : int, optional
+        Inclusive bounds in the field's unit (employees ≥ 1, an expert score 0–30).
+    choices : tuple of str
+        Allowed values of an ``enum`` field.
+    default : object
+        Value of a blank optional field (``False`` for a direct-qualification flag).
+    """
+
+    name: str
+    label: str
+    kind: Kind
+    unit: str = ""
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    signed: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A banded indicator, output as ``pts_<name>``; ``basis`` lists the ratios (numerator
+    field, denominator field, Chinese label) that ``explain`` shows as percentages."""
+
+    name: str
+    label: str
+    max_points: int
+    group: str = ""
+    basis: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition with its reason code; ``alternative`` names (in Chinese) what may stand in
+    for it, in which case it is listed as failed only when that alternative does not hold."""
+
+    code: str
+    label: str
+    clause: str
+    alternative: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A validation error: ``row`` as in the file (header = row 1), the column, the raw value,
+    the reason in English and the message in Chinese."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A vectorised validation check: rows where ``failed`` is true are errors on ``column``."""
+
+    column: str
+    failed: pl.Expr
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class GapItem:
+    """One concrete change: raise ``field`` from ``current`` to ``required`` (by ``delta``).
+
+    ``also`` names totals that rise by the same delta (a new 科技人员 is also an employee; added
+    R&D is also a cost), so that :func:`apply_gap` can build the changed row.
+    """
+
+    field: str
+    label: str
+    unit: str
+    current: Fraction
+    required: Fraction
+    also: tuple[str, ...] = ()
+
+    @property
+    def delta(self) -> Fraction:
+        return self.required - self.current
+
+    def message(self) -> str:
+        """E.g. "研发费用需再增加 38.5 万元"."""
+        return f"{self.label}需再增加 {format_number(self.delta)} {self.unit}".rstrip()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Machine-readable form for the web pages (numbers as decimal strings, exact)."""
+        return {
+            "field": self.field,
+            "label": self.label,
+            "unit": self.unit,
+            "current": format_number(self.current),
+            "required": format_number(self.required),
+            "delta": format_number(self.delta),
+            "also": list(self.also),
+            "message": self.message(),
+        }
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to reach ``points`` on one indicator (no items: the current band)."""
+
+    indicator: str
+    points: int
+    items: tuple[GapItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class GapPlan:
+    """What a rule set proposes: the items and the conditions no figure can fix."""
+
+    items: tuple[GapItem, ...] = ()
+    blockers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Rough unit costs [万元] used to rank alternative plans by cheapness.
+
+    Defaults are assumptions for a county enterprise, to be overridden by the caller: one year
+    of a 科技人员 or 研发人员 (10 万元), an invention patent or other Ⅰ类 right (5 万元 with agency
+    fees), a utility model or software copyright (Ⅱ类, 0.5 万元); money counts at face value.
+    """
+
+    per_field: Mapping[str, Fraction] = field(
+        default_factory=lambda: {
+            "tech_staff": Fraction(10),
+            "rd_staff": Fraction(10),
+            "ip_class1": Fraction(5),
+            "ip_class1_own": Fraction(5),
+            "ip_class1_high_value": Fraction(5),
+            "ip_class1_applied": Fraction(5),
+            "ip_class2": Fraction(1, 2),
+        }
+    )
+
+    def of(self, item: GapItem) -> Fraction:
+        return item.delta * self.per_field.get(item.field, Fraction(1))
+
+
+DEFAULT_COSTS = Costs()
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def format_number(value: Fraction | int) -> str:
+    """A decimal string with at most four decimals and no trailing zeros (38.5, 3, 0.0001)."""
+    scaled = round(Fraction(value) * SCALE)
+    sign = "-" if scaled < 0 else ""
+    whole, frac = divmod(abs(scaled), SCALE)
+    return f"{sign}{whole}.{frac:04d}".rstrip("0").rstrip(".") if frac else f"{sign}{whole}"
+
+
+def ceil_unit(value: Fraction) -> Fraction:
+    """Round up to the next 1/SCALE (0.0001 万元): the smallest sufficient amount."""
+    return Fraction(math.ceil(value * SCALE), SCALE)
+
+
+def percent(num: Fraction | int, den: Fraction | int) -> str:
+    """num/den as a percentage with two decimals, or "—" for a zero denominator."""
+    return "—" if not den else f"{float(Fraction(num) / Fraction(den) * 100):.2f}%"
+
+
+# --- polars expression helpers --------------------------------------------------------------
+
+
+def _pct(threshold: int | Fraction) -> tuple[int, int]:
+    f = Fraction(threshold)
+    return f.numerator, 100 * f.denominator
+
+
+def ratio_at_least(num: pl.Expr, den: pl.Expr, threshold: int | Fraction) -> pl.Expr:
+    """num/den ≥ threshold % exactly, false for a zero denominator (spec "Zero denominators")."""
+    p, q = _pct(threshold)
+    return (den > 0) & (num * q >= den * p)
+
+
+def ratio_at_most(num: pl.Expr, den: pl.Expr, threshold: int | Fraction) -> pl.Expr:
+    """num/den ≤ threshold % exactly, false for a zero denominator."""
+    p, q = _pct(threshold)
+    return (den > 0) & (num * q <= den * p)
+
+
+def banded(tests: Iterable[tuple[pl.Expr, int]], otherwise: int = 0) -> pl.Expr:
+    """Points of the first band whose test holds (bands best first); null tests fail."""
+    expr: pl.Expr | None = None
+    chain: Any = pl
+    for test, points in tests:
+        chain = chain.when(test.fill_null(False)).then(pl.lit(points, pl.Int64))
+        expr = chain
+    return pl.lit(otherwise, pl.Int64) if expr is None else chain.otherwise(pl.lit(otherwise, pl.Int64))
+
+
+def ratio_bands(num: pl.Expr, den: pl.Expr, bands: Sequence[tuple[int, int]]) -> pl.Expr:
+    """Higher-is-better bands ``((threshold %, points), …)``, best first: A ≤ x earns the band."""
+    return banded((ratio_at_least(num, den, t), pts) for t, pts in bands)
+
+
+def ratio_bands_low(num: pl.Expr, den: pl.Expr, bands: Sequence[tuple[int, int]]) -> pl.Expr:
+    """Lower-is-better bands ``((threshold %, points), …)``, best first: x ≤ A earns the band."""
+    return banded((ratio_at_most(num, den, t), pts) for t, pts in bands)
+
+
+def value_bands(value: pl.Expr, bands: Sequence[tuple[int, int]], scale: int = 1) -> pl.Expr:
+    """Bands on a plain value, ``value ≥ threshold * scale`` (counts: scale 1; amounts: SCALE)."""
+    return banded((value >= t * scale, pts) for t, pts in bands)
+
+
+def mean_growth_at_least(y1: pl.Expr, y2: pl.Expr, y3: pl.Expr, rate: int | Fraction) -> pl.Expr:
+    """½ (y2/y1 + y3/y2) − 1 ≥ rate % exactly, for y1, y2 > 0.
+
+    Multiplied out: 100 q (y2² + y1 y3) ≥ 2 (100 q + p) y1 y2 with rate = p/q, in Int128.
+    """
+    p, q = _pct(rate)
+    a, b, c = (e.cast(pl.Int128) for e in (y1, y2, y3))
+    return (y1 > 0) & (y2 > 0) & ((b * b + a * c) * q >= (a * b) * (2 * (q + p)))
+
+
+def mean_growth_above(y1: pl.Expr, y2: pl.Expr, y3: pl.Expr, rate: int | Fraction) -> pl.Expr:
+    """½ (y2/y1 + y3/y2) − 1 > rate % exactly, for y1, y2 > 0."""
+    p, q = _pct(rate)
+    a, b, c = (e.cast(pl.Int128) for e in (y1, y2, y3))
+    return (y1 > 0) & (y2 > 0) & ((b * b + a * c) * q > (a * b) * (2 * (q + p)))
+
+
+def any_of(exprs: Iterable[pl.Expr]) -> pl.Expr:
+    return pl.any_horizontal([e.fill_null(False) for e in exprs])
+
+
+def all_of(exprs: Iterable[pl.Expr]) -> pl.Expr:
+    return pl.all_horizontal([e.fill_null(False) for e in exprs])
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _is_blank(name: str, dtype: pl.DataType) -> pl.Expr:
+    col = pl.col(name)
+    if dtype == pl.String:
+        return col.is_null() | (col.str.strip_chars() == "")
+    if dtype.is_float():
+        return col.is_null() | col.is_nan()
+    return col.is_null()
+
+
+def _parse(f: Field, dtype: pl.DataType) -> pl.Expr:
+    """The value in natural units (Float64 for numbers), null where blank or unparseable."""
+    col = pl.col(f.name)
+    if f.kind in _NUMBER_KINDS:
+        if dtype == pl.String:
+            num = col.str.strip_chars().cast(pl.Float64, strict=False)
+        elif dtype == pl.Boolean:
+            num = pl.lit(None, pl.Float64)
+        else:
+            num = col.cast(pl.Float64, strict=False)
+        return pl.when(num.is_finite()).then(num)
+    if f.kind == "bool":
+        if dtype == pl.Boolean:
+            return col
+        text = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+        return text.replace_strict(_BOOLEANS, default=None, return_dtype=pl.Boolean)
+    if f.kind == "date":
+        if dtype == pl.Date:
+            return col
+        if isinstance(dtype, pl.Datetime):
+            return col.dt.date()
+        text = col.cast(pl.String).str.strip_chars().str.replace(r"[T ]00:00:00(\.0+)?$", "")
+        return text.str.to_date("%Y-%m-%d", strict=False)
+    text = col.cast(pl.String).str.strip_chars()
+    if f.kind == "enum":
+        if dtype.is_float():  # an Excel cell holding 1.0 for the choice "1"
+            text = col.cast(pl.Int64, strict=False).cast(pl.String)
+        text = text.str.to_lowercase()
+        return pl.when(text.is_in(list(f.choices))).then(text)
+    return pl.when(text != "").then(text)
+
+
+def _typed(f: Field, parsed: pl.Expr) -> pl.Expr:
+    """The engine's representation: scaled Int64 for amounts/ratios/scores, Int64 counts."""
+    if f.kind in _SCALED_KINDS:
+        return (parsed * SCALE).round(0).cast(pl.Int64)
+    if f.kind == "count":
+        return parsed.round(0).cast(pl.Int64)
+    return parsed
+
+
+def _default(f: Field) -> pl.Expr:
+    if f.default is None:
+        return pl.lit(None)
+    if f.kind in _SCALED_KINDS:
+        return pl.lit(round(Fraction(f.default) * SCALE), pl.Int64)  # type: ignore[arg-type]
+    return pl.lit(f.default)
+
+
+def _raw_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    return pl.col(name).cast(pl.String).fill_null("")
+
+
+# --- the rule set base class ----------------------------------------------------------------
+
+
+class RuleSet:
+    """Base class of a rule set; subclasses declare the class attributes and ``compute``."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    document: ClassVar[str]
+    effective: ClassVar[date]
+    fields: ClassVar[tuple[Field, ...]]
+    #: (part, whole) pairs: a part above its whole is a row error.
+    parts: ClassVar[tuple[tuple[str, str], ...]] = ()
+    indicators: ClassVar[tuple[Indicator, ...]] = ()
+    conditions: ClassVar[tuple[Condition, ...]] = ()
+    #: Whether the rule set has a total score (little-giant has conditions only).
+    scored: ClassVar[bool] = True
+    #: Whether scores may have decimals (expert or local scores as inputs): then ``score`` and
+    #: every ``pts_`` column are Float64 and ``compute`` returns them scaled by SCALE.
+    fractional_points: ClassVar[bool] = False
+
+    # -- declarations --------------------------------------------------------------------
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def header_names(self) -> dict[str, str]:
+        """Map every accepted header (English name, Chinese label, alias) to the name."""
+        names: dict[str, str] = {}
+        for f in self.fields:
+            for header in (f.name, f.label, *f.aliases):
+                names[header] = f.name
+        return names
+
+    def output_columns(self) -> list[str]:
+        return ["id", "score", "qualified", "direct", "failed_conditions"] + [
+            f"pts_{i.name}" for i in self.indicators
+        ]
+
+    # -- to implement --------------------------------------------------------------------
+
+    def compute(self, lf: pl.LazyFrame) -> pl.LazyFrame:
+        """Add ``pts_<indicator>``, ``score`` (if scored), ``ok_<code>`` for each condition,
+        ``alt_<code>`` for conditions with an alternative and ``direct_rule`` (the direct
+        path decided, given that the row qualifies) to the typed frame."""
+        raise NotImplementedError
+
+    def extra_checks(self) -> list[Check]:
+        """Rule-set specific validation on the typed frame (see :meth:`validate`)."""
+        return []
+
+    def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
+        """The smallest changes that reach qualification for one (not qualified) row."""
+        return GapPlan(blockers=tuple(c.label for c in self._failed(result)))
+
+    # -- typed frames --------------------------------------------------------------------
+
+    def coerce(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The typed frame the rule expressions work on; bad cells become null.
+
+        Call :meth:`validate` first: ``evaluate`` on invalid rows gives meaningless results.
+        """
+        schema = frame.schema
+        exprs = [pl.col("id").cast(pl.String).alias("id")] if "id" in schema else [pl.lit(None).alias("id")]
+        for f in self.fields:
+            if f.name == "id":
+                continue
+            if f.name in schema:
+                value = _typed(f, _parse(f, schema[f.name]))
+                if not f.required:
+                    value = value.fill_null(_default(f))
+            else:
+                value = _default(f)
+            exprs.append(value.alias(f.name))
+        return frame.select(exprs)
+
+    # -- validation ----------------------------------------------------------------------
+
+    def validate(self, frame: pl.DataFrame, *, first_row: int = FIRST_DATA_ROW) -> list[RowError]:
+        """Every row error of the spec's "Validation" convention, sorted by row then column.
+
+        Checks: missing column, blank required field, not a number/boolean/date/choice,
+        negative amount or count (unless ``signed``), non-integer count, below minimum
+        (employees < 1), above maximum (score out of range), implausibly large amount, part
+        above whole, and the rule set's :meth:`extra_checks`.  A cell that fails one check is
+        not checked further.  ``first_row`` is the file row of the frame's first row.
+        """
+        schema = frame.schema
+        errors = [
+            RowError(1, f.name, "", "missing column", f"缺少列“{f.name}”（{f.label}）")
+            for f in self.fields
+            if f.required and f.name not in schema
+        ]
+        present = [f for f in self.fields if f.name in schema]
+        cells: list[pl.Expr] = []
+        checks: list[Check] = []
+        for f in present:
+            dtype = schema[f.name]
+            parsed = _parse(f, dtype)
+            cells += [
+                _raw_text(f.name, dtype).alias(f"{f.name}__raw"),
+                _is_blank(f.name, dtype).alias(f"{f.name}__blank"),
+                parsed.alias(f"{f.name}__value"),
+                _typed(f, parsed).alias(f.name),
+            ]
+            checks += _field_checks(f)
+        typed = frame.lazy().select(cells)
+        for part, whole in self.parts:
+            if part in schema and whole in schema:
+                p, w = self.field(part), self.field(whole)
+                checks.append(
+                    Check(
+                        part,
+                        pl.col(part) > pl.col(whole),
+                        f"{part} above {whole}",
+                        f"{p.label}大于{w.label}",
+                    )
+                )
+        if all(f.name in schema for f in self.fields if f.required):
+            checks += self.extra_checks()
+        errors += _run_checks(typed, checks, first_row)
+        order = {f.name: i for i, f in enumerate(self.fields)}
+        return sorted(errors, key=lambda e: (e.row, order.get(e.column, len(order))))
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(self, frame: pl.DataFrame, *, detail: bool = False) -> pl.DataFrame:
+        """Evaluate every row at once with polars expressions (no per-row Python).
+
+        Returns ``id``, ``score`` (null where the rule set has none), ``qualified``,
+        ``direct``, ``failed_conditions`` (codes in declaration order, ``;``-separated) and
+        one ``pts_<indicator>`` per indicator; with ``detail`` also ``ok_<code>`` (the
+        condition itself holds) and ``fail_<code>`` (listed as failed) per condition.
+
+        A condition with an alternative is listed only when the alternative does not hold
+        too; ``qualified`` is true exactly when no condition is listed, and ``direct`` is
+        ``qualified`` and the rule set's ``direct_rule``.
+        """
+        lf = self.compute(self.coerce(frame).lazy())
+        names = lf.collect_schema().names()
+        fails = []
+        for c in self.conditions:
+            ok = pl.col(f"ok_{c.code}").fill_null(False)
+            alt = pl.col(f"alt_{c.code}").fill_null(False) if f"alt_{c.code}" in names else pl.lit(False)
+            fails.append((~ok & ~alt).alias(f"fail_{c.code}"))
+        lf = lf.with_columns(fails).with_columns(
+            (~pl.any_horizontal([pl.col(f"fail_{c.code}") for c in self.conditions])).alias("qualified"),
+            pl.concat_str(
+                [pl.when(pl.col(f"fail_{c.code}")).then(pl.lit(c.code)) for c in self.conditions],
+                separator=";",
+                ignore_nulls=True,
+            ).alias("failed_conditions"),
+        )
+        lf = lf.with_columns((pl.col("qualified") & pl.col("direct_rule").fill_null(False)).alias("direct"))
+        if not self.scored:
+            lf = lf.with_columns(pl.lit(None, pl.Float64).alias("score"))
+        elif self.fractional_points:
+            points = ["score", *(f"pts_{i.name}" for i in self.indicators)]
+            lf = lf.with_columns((pl.col(c).cast(pl.Float64) / SCALE).round(4) for c in points)
+        columns = self.output_columns()
+        if detail:
+            columns += [f"{p}_{c.code}" for c in self.conditions for p in ("ok", "fail")]
+        return lf.select(columns).collect()
+
+    # -- one row: values, reasons, gaps --------------------------------------------------
+
+    def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The typed values of one row, amounts/ratios/scores as exact Fractions."""
+        typed = self.coerce(_one_row(row)).row(0, named=True)
+        for f in self.fields:
+            if f.kind in _SCALED_KINDS and typed[f.name] is not None:
+                typed[f.name] = Fraction(typed[f.name], SCALE)
+        return typed
+
+    def result(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """``evaluate(..., detail=True)`` of one row, as a dict."""
+        return self.evaluate(_one_row(row), detail=True).row(0, named=True)
+
+    def explain(self, row: Mapping[str, Any]) -> list[str]:
+        """The reasons for one row's result, in Chinese: indicators, conditions, result."""
+        values, res = self.values(row), self.result(row)
+        lines = [f"评价依据：《{self.title}》（{self.document}）"]
+        for ind in self.indicators:
+            pts = res[f"pts_{ind.name}"]
+            basis = "；".join(
+                f"{label} {percent(values[n], values[d])}"
+                for n, d, label in ind.basis
+                if values[n] is not None and values[d] is not None
+            )
+            lines.append(
+                f"{ind.label}：{format_number(Fraction(pts))} 分（满分 {ind.max_points}）"
+                + (f"，{basis}" if basis else "")
+            )
+        if self.scored:
+            lines.append(f"总分：{format_number(Fraction(res['score']))} 分")
+        for c in self.conditions:
+            if res[f"ok_{c.code}"]:
+                state = "满足"
+            elif res[f"fail_{c.code}"]:
+                state = "不满足"
+            else:
+                state = f"不满足，但{c.alternative}，不影响结论"
+            lines.append(f"{c.label}（{c.clause}，{c.code}）：{state}")
+        if res["direct"]:
+            lines.append("结论：符合条件（直接认定）")
+        elif res["qualified"]:
+            lines.append("结论：符合条件")
+        else:
+            lines.append("结论：不符合条件，未满足 " + "、".join(c.label for c in self._failed(res)))
+        return lines
+
+    def gap_items(self, row: Mapping[str, Any], costs: Costs = DEFAULT_COSTS) -> list[GapItem]:
+        """The cheapest set of concrete changes (field, current, required, delta) that reaches
+        qualification; empty when the row qualifies or only non-numeric conditions fail."""
+        res = self.result(row)
+        if res["qualified"]:
+            return []
+        return list(self.gap_plan(self.values(row), res, costs).items)
+
+    def gap(self, row: Mapping[str, Any], costs: Costs = DEFAULT_COSTS) -> list[str]:
+        """The gap in Chinese: conditions no figure can fix, then each change, then the result
+        of the changed row (evaluated again, not assumed)."""
+        res = self.result(row)
+        if res["qualified"]:
+            return []
+        plan = self.gap_plan(self.values(row), res, costs)
+        lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
+        lines += [item.message() for item in plan.items]
+        if plan.items:
+            after = self.result(apply_gap(row, plan.items))
+            score = f"总分 {format_number(Fraction(after['score']))} 分，" if self.scored else ""
+            verdict = "符合条件" if after["qualified"] else "仍不符合条件"
+            lines.append(f"调整后：{score}{verdict}")
+        return lines
+
+    def _failed(self, res: Mapping[str, Any]) -> list[Condition]:
+        return [c for c in self.conditions if res[f"fail_{c.code}"]]
+
+
+def _field_checks(f: Field) -> list[Check]:
+    """The per-cell checks of one field, each only on cells that passed the earlier ones."""
+    raw, blank, value, typed = (pl.col(f"{f.name}{s}") for s in ("__raw", "__blank", "__value", ""))
+    checks = []
+    if f.required:
+        checks.append(Check(f.name, blank, "blank required field", f"{f.label}为空（必填）"))
+    invalid = {
+        "amount": ("not a number", "不是数字"),
+        "ratio": ("not a number", "不是数字"),
+        "score": ("not a number", "不是数字"),
+        "count": ("not a number", "不是数字"),
+        "bool": ("not a boolean (true/false, 是/否, 1/0, yes/no)", "不是是/否值"),
+        "date": ("not a date (YYYY-MM-DD)", "不是日期（YYYY-MM-DD）"),
+        "enum": (f"not one of {', '.join(f.choices)}", f"不是可选值（{'、'.join(f.choices)}）之一"),
+    }.get(f.kind)
+    if invalid:
+        checks.append(Check(f.name, ~blank & value.is_null(), *invalid))
+    if f.kind not in _NUMBER_KINDS:
+        return checks
+    if not f.signed:
+        checks.append(Check(f.name, value < 0, "negative value not allowed", f"{f.label}不能为负数"))
+    if f.kind == "count":
+        checks.append(
+            Check(f.name, value != value.round(0), "not a whole number", f"{f.label}必须为整数")
+        )
+    if f.minimum is not None:
+        checks.append(
+            Check(f.name, value < f.minimum, f"below the minimum {f.minimum}", f"{f.label}不能小于 {f.minimum}")
+        )
+    if f.maximum is not None:
+        checks.append(
+            Check(
+                f.name,
+                value > f.maximum,
+                f"outside the range {f.minimum or 0}–{f.maximum}",
+                f"{f.label}超出取值范围 {f.minimum or 0}–{f.maximum}",
+            )
+        )
+    if f.kind == "amount":
+        checks.append(
+            Check(
+                f.name,
+                value.abs() > MAX_AMOUNT,
+                f"implausibly large amount (above {MAX_AMOUNT} 万元)",
+                f"{f.label}金额过大",
+            )
+        )
+    del raw, typed
+    return checks
+
+
+def _run_checks(typed: pl.LazyFrame, checks: Sequence[Check], first_row: int) -> list[RowError]:
+    """Run the checks column by column; a cell reports only its first failed check."""
+    if not checks:
+        return []
+    flags = typed.with_row_index("__row").select(
+        pl.col("__row"),
+        *(pl.col(f"{c.column}__raw").alias(f"__raw{i}") for i, c in enumerate(checks)),
+        *(c.failed.fill_null(False).alias(f"__fail{i}") for i, c in enumerate(checks)),
+    )
+    frame = flags.collect()
+    errors: list[RowError] = []
+    reported: dict[str, set[int]] = {}
+    for i, check in enumerate(checks):
+        hits = frame.filter(pl.col(f"__fail{i}")).select("__row", f"__raw{i}")
+        seen = reported.setdefault(check.column, set())
+        for index, raw in hits.iter_rows():
+            if index not in seen:
+                seen.add(index)
+                errors.append(RowError(index + first_row, check.column, raw, check.reason, check.message))
+    return errors
+
+
+def _one_row(row: Mapping[str, Any]) -> pl.DataFrame:
+    """A one-row frame; numbers become strings when mixed with text so nothing is lost."""
+    return pl.DataFrame([dict(row)], infer_schema_length=1, strict=False)
+
+
+def apply_gap(row: Mapping[str, Any], items: Iterable[GapItem]) -> dict[str, Any]:
+    """The row with each item's delta added to its field and to the totals in ``also``."""
+    changed = dict(row)
+    for item in items:
+        for name in (item.field, *item.also):
+            changed[name] = float(Fraction(str(changed[name] or 0)) + item.delta)
+    return changed
+
+
+# --- gap search -----------------------------------------------------------------------------
+
+
+def merge_items(items: Iterable[GapItem]) -> tuple[GapItem, ...]:
+    """One item per field, the largest requirement winning (two bands asking for R&D)."""
+    best: dict[str, GapItem] = {}
+    for item in items:
+        if item.field not in best or item.required > best[item.field].required:
+            best[item.field] = item
+    return tuple(best.values())
+
+
+def cheapest(
+    options: Mapping[str, Sequence[Option]],
+    accept: Callable[[Mapping[str, int]], bool],
+    costs: Costs,
+    required: Sequence[GapItem] = (),
+) -> tuple[GapItem, ...] | None:
+    """The cheapest combination of one option per indicator that ``accept`` s.
+
+    Every combination is tried (a rule set has a handful of indicators with at most a few
+    bands each).  Items for one field merge by the largest requirement, together with the
+    ``required`` items of fixable conditions.  Ties go to fewer changes.  None if no
+    combination is accepted.
+    """
+    names = list(options)
+    best: tuple[tuple[Fraction, int], tuple[GapItem, ...]] | None = None
+    for combo in itertools.product(*(options[n] for n in names)):
+        if not accept({o.indicator: o.points for o in combo}):
+            continue
+        items = merge_items([*required, *(i for o in combo for i in o.items)])
+        key = (sum((costs.of(i) for i in items), Fraction(0)), len(items))
+        if best is None or key < best[0]:
+            best = (key, items)
+    return None if best is None else best[1]
+
+
+def hire_needed(staff: int, employees: int, threshold: int | Fraction) -> int:
+    """New 科技/研发人员 (each also a new employee) so that staff/employees ≥ threshold %.
+
+    Solves 100 (s + d) ≥ p (e + d) for the smallest whole d ≥ 0, with p < 100.
+    """
+    p = Fraction(threshold)
+    return max(0, math.ceil((p * employees - 100 * staff) / (100 - p)))
+
+
+def amount_needed(part: Fraction, whole: Fraction, threshold: int | Fraction, *, in_whole: bool) -> Fraction:
+    """Smallest addition d (to 0.0001 万元) so that (part + d)/(whole [+ d]) ≥ threshold %.
+
+    ``in_whole``: the added amount is also part of the denominator (R&D is a cost; high-tech
+    income is income).  A zero denominator needs a positive addition.
+    """
+    p = Fraction(threshold) / 100
+    need = (p * whole - part) / (1 - p) if in_whole else p * whole - part
+    need = ceil_unit(max(need, Fraction(0)))
+    if in_whole and whole == 0 and need == 0:
+        need = Fraction(1, SCALE)
+    return need
+
+
+def count_options(
+    indicator: str,
+    current_points: int,
+    f: Field,
+    current: int,
+    bands: Sequence[tuple[int, int]],
+) -> list[Option]:
+    """Options for a count banded by ``value ≥ threshold`` (IP items): each better band."""
+    options = [Option(indicator, current_points)]
+    for threshold, points in bands:
+        if points > current_points and threshold > current:
+            item = GapItem(f.name, f.label, f.unit, Fraction(current), Fraction(threshold))
+            options.append(Option(indicator, points, (item,)))
+    return options

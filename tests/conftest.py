@@ -1,0 +1,90 @@
+"""Shared fixtures: the national regions loaded once, demo-like towns, and named personas.
+
+Personas (healthchecks' alice/bob/charlie, for a county):
+- ``changning`` — program officer of 常宁市 (430482), all programs;
+- ``louxing`` — program officer of 娄星区 (431302): must never see 常宁's data;
+- ``hunan`` — provincial leader (43), read-only;
+- ``auditor`` — provincial auditor (43);
+- ``village_clerk`` — village official of one 常宁 village;
+- ``outsider`` — a user with no grant at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from countyworks.core.models import Region, Role, RoleGrant
+
+PASSWORD = "test-password-123"  # noqa: S105
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the national region tree and a few towns/villages once for the whole session."""
+    from countyworks.core.region_data import load_national_regions
+
+    with django_db_blocker.unblock():
+        load_national_regions()
+        Region.objects.bulk_create(
+            [
+                Region(code="430482100", name="新河镇", level="town", parent_id="430482"),
+                Region(code="430482100201", name="新河村", level="village", parent_id="430482100"),
+                Region(code="431302100", name="乐坪街道", level="town", parent_id="431302"),
+                Region(code="431302100201", name="大埠桥村", level="village", parent_id="431302100"),
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def make_user(username: str, role: str | None = None, region: str | None = None, **grant):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if role is not None:
+        RoleGrant.objects.create(user=user, role=role, region_id=region, **grant)
+    return user
+
+
+@pytest.fixture
+def changning(db):
+    return make_user("changning", Role.OFFICER, "430482")
+
+
+@pytest.fixture
+def louxing(db):
+    return make_user("louxing", Role.OFFICER, "431302")
+
+
+@pytest.fixture
+def hunan(db):
+    return make_user("hunan", Role.LEADER, "43")
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user("auditor", Role.AUDITOR, "43")
+
+
+@pytest.fixture
+def county_admin(db):
+    return make_user("county_admin", Role.ADMIN, "430482")
+
+
+@pytest.fixture
+def village_clerk(db):
+    return make_user("village_clerk", Role.VILLAGE, "430482100201")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in on the test client: ``login(changning)``."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
