@@ -29,7 +29,7 @@ def region_switch_choices(user) -> list[tuple[str, str]]:
                     code=root.code
                 )
                 for sub in subs.select_related("parent"):
-                    indent = "　" * (len(sub.code) - len(root.code)) // 2
+                    indent = "　" * ((len(sub.code) - len(root.code)) // 2)
                     choices.append((sub.code, f"{indent}{sub.name}"))
     return choices
 

@@ -1,0 +1,38 @@
+# The two commands of the README: `make demo` and `make test`. Both install on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-postgres test-mqtt test-browser lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## migrate, load the demo data and serve it on http://127.0.0.1:8000/
+	$(BIN)/countyworks demo
+
+test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process queue, no broker)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)  ## the same suite on PostgreSQL (DATABASE_URL, default the local server)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest -m "not mqtt and not browser"
+
+test-mqtt: $(STAMP)  ## telemetry tests against a real Mosquitto (MQTT_URL)
+	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} $(BIN)/pytest -m mqtt
+
+test-browser: $(STAMP)  ## Playwright on Debian chromium; screenshots in var/screenshots/
+	$(BIN)/pytest -m browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/countyworks bench
+
+clean:
+	rm -rf $(VENV) var

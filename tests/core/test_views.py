@@ -1,0 +1,94 @@
+"""The web shell: login, home, region switcher, language, tokens, security headers."""
+
+import pytest
+from django.urls import reverse
+
+from countyworks.core.demo_accounts import DEMO_ACCOUNTS
+
+
+def test_login_page_is_chinese_and_lists_demo_accounts(client, settings):
+    settings.DEMO_MODE = True
+    response = client.get(reverse("login"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "登录县域发展工作台" in body
+    for account in DEMO_ACCOUNTS:
+        assert account.username in body
+
+
+def test_home_requires_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_shows_the_users_area(login, changning):
+    response = login(changning).get("/")
+    assert response.status_code == 200
+    assert "常宁市" in response.content.decode()
+
+
+def test_security_headers_and_csp(login, changning):
+    response = login(changning).get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_template_loads_anything_from_outside(login, changning):
+    body = login(changning).get("/").content.decode()
+    assert "http://" not in body.replace("http://testserver", "") and "https://" not in body
+
+
+def test_region_switch_limited_to_grants(login, changning):
+    client = login(changning)
+    client.post(reverse("region-switch"), {"region": "430482100"})
+    assert client.session["active_region"] == "430482100"
+    client.post(reverse("region-switch"), {"region": "431302"})
+    assert client.session["active_region"] == "430482100"
+
+
+def test_english_switch(login, changning):
+    client = login(changning)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in body
+
+
+@pytest.mark.django_db
+def test_api_token_flow(client, changning):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "changning", "password": "test-password-123"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    listing = client.get("/api/v1/core/organisations", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert listing.status_code == 200
+    bad = client.post(
+        "/api/v1/auth/token", {"username": "changning", "password": "wrong"}, content_type="application/json"
+    )
+    assert bad.status_code == 401
+
+
+@pytest.mark.django_db
+def test_revoked_token_is_refused(client, changning):
+    from countyworks.core.services import api_token_create, api_token_revoke
+
+    token, raw = api_token_create(user=changning)
+    assert client.get("/api/v1/core/regions", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    api_token_revoke(token=token)
+    assert client.get("/api/v1/core/regions", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert token.key_hash != raw and raw not in token.key_hash
+
+
+def test_tokens_page_creates_and_shows_once(login, changning):
+    client = login(changning)
+    import re
+
+    response = client.post(reverse("tokens"), {"name": "数据对接"})
+    raw = re.search(r'id="new-token">(cw_[\w-]+)<', response.content.decode()).group(1)
+    assert len(raw) > 40
+    assert raw not in client.get(reverse("tokens")).content.decode()

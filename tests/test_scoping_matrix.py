@@ -1,0 +1,203 @@
+"""The generated scoping test: every URL and API route × role × region of the demo.
+
+It loads the whole demo, then for each persona requests every route — list pages, detail pages
+filled with the keys of objects *outside* the persona's grant, exports and API endpoints — and
+proves two things:
+
+- **nothing outside the grant is readable**: no response body (HTML, JSON, or the cells of an
+  xlsx export) contains the name of any object that lies outside the persona's reach;
+- **nothing outside the grant is writable**: POSTing to every route with those keys adds no
+  history row to any object outside the persona's reach.
+
+Objects are found generically: every model with history (every domain model) that declares its
+region via ``SCOPE_REGION`` (default ``region__code``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from countyworks.core.demo import load_demo
+from countyworks.core.models import Region, Role, RoleGrant
+from countyworks.core.scoping import SHARED, scope
+
+#: Routes that are public or not about domain data.
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "accounts/logout/", "api/v1/docs", "api/v1/openapi")
+#: Objects whose display names are this short or generic are not usable as leak canaries.
+MIN_CANARY_LENGTH = 4
+MAX_KEYS_PER_MODEL = 2
+MAX_CANARIES = 400
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    converters: dict[str, str]  # kwarg name → converter kind (int, str, slug, path)
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry, pattern)
+        elif isinstance(entry, URLPattern):
+            converters = {
+                name: type(conv).__name__.replace("Converter", "").lower()
+                for name, conv in getattr(entry.pattern, "converters", {}).items()
+            }
+            yield Route(pattern.lstrip("^"), converters)
+
+
+def all_routes() -> list[Route]:
+    routes = [r for r in _walk(get_resolver()) if not r.pattern.startswith(SKIPPED_PREFIXES)]
+    return [r for r in routes if "(?P<" not in r.pattern or r.converters]
+
+
+def scoped_models() -> list[type[models.Model]]:
+    """Domain models that keep history and live in a region."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label in {"auth", "admin", "contenttypes", "sessions", "axes", "huey"}:
+            continue
+        if not hasattr(model, "history") or model.__name__.startswith("Historical"):
+            continue
+        found.append(model)
+    return found
+
+
+def _program(model: type[models.Model]) -> str:
+    return getattr(model, "SCOPE_PROGRAM", SHARED)
+
+
+def outside_objects(user) -> dict[type[models.Model], list[models.Model]]:
+    """Per model, the objects the user cannot read."""
+    result: dict[type[models.Model], list[models.Model]] = {}
+    for model in scoped_models():
+        if model is Region:
+            continue
+        visible = scope(model._default_manager.all(), user, _program(model))
+        result[model] = list(model._default_manager.exclude(pk__in=visible.values("pk")))
+    return result
+
+
+def canaries_for(user, outside: dict[type[models.Model], list[models.Model]]) -> re.Pattern[str] | None:
+    """A regex matching the display name of any object the user must not see."""
+    inside_names: set[str] = set()
+    for model in scoped_models():
+        if model is Region:
+            continue
+        for obj in scope(model._default_manager.all(), user, _program(model))[:5000]:
+            inside_names.add(str(obj))
+    names: list[str] = []
+    for objects in outside.values():
+        for obj in objects:
+            name = str(obj)
+            if len(name) >= MIN_CANARY_LENGTH and not name.isdigit() and name not in inside_names:
+                if not any(name in inside for inside in inside_names):
+                    names.append(name)
+    names = sorted(set(names), key=len, reverse=True)[:MAX_CANARIES]
+    if not names:
+        return None
+    return re.compile("|".join(re.escape(n) for n in names))
+
+
+def candidate_kwargs(route: Route, outside: dict[type[models.Model], list[models.Model]]) -> Iterator[dict[str, str]]:
+    """Fill a route's parameters with keys of objects outside the grant."""
+    names = list(route.converters)
+    if not names:
+        yield {}
+        return
+    if "label" in names and len(names) == 2:
+        other = next(n for n in names if n != "label")
+        for model, objects in outside.items():
+            for obj in objects[:MAX_KEYS_PER_MODEL]:
+                yield {"label": model._meta.label_lower, other: str(obj.pk)}
+        return
+    keys: list[str] = []
+    for objects in outside.values():
+        keys.extend(str(obj.pk) for obj in objects[:MAX_KEYS_PER_MODEL])
+    for key in dict.fromkeys(keys):
+        if all(route.converters[n] != "int" or key.isdigit() for n in names):
+            yield {n: key for n in names}
+
+
+def render(route: Route, kwargs: dict[str, str]) -> str:
+    path = route.pattern
+    for name, value in kwargs.items():
+        path = re.sub(rf"<(?:\w+:)?{name}>", value, path)
+    path = re.sub(r"^\^|\$$", "", path)
+    return "/" + path
+
+
+def body_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(
+                archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml")
+            )
+    return content.decode("utf-8", "replace")
+
+
+def history_count(objects: dict[type[models.Model], list[models.Model]]) -> int:
+    total = 0
+    for model, rows in objects.items():
+        if rows:
+            total += model.history.filter(**{f"{model._meta.pk.attname}__in": [r.pk for r in rows]}).count()
+    return total
+
+
+PERSONAS = [
+    ("changning", Role.OFFICER, "430482", ""),
+    ("louxing", Role.OFFICER, "431302", ""),
+    ("zhangjiajie", Role.OFFICER, "4308", ""),
+    ("yuanjiang", Role.OFFICER, "430981", ""),
+    ("shaoyang", Role.OFFICER, "430523", ""),
+    ("ln_energy", Role.OPERATOR, "430981", ""),
+    ("ln_village", Role.VILLAGE, "430482", ""),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_no_route_leaks_or_writes_outside_the_grant(client):
+    load_demo()
+    routes = all_routes()
+    assert len(routes) >= 10, "the route walk found too few routes"
+    problems: list[str] = []
+    checked = 0
+    for username, role, region, program in PERSONAS:
+        user, _ = get_user_model().objects.get_or_create(username=f"matrix_{username}")
+        RoleGrant.objects.filter(user=user).delete()
+        RoleGrant.objects.create(user=user, role=role, region_id=region, program=program)
+        user = get_user_model().objects.get(pk=user.pk)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        outside = outside_objects(user)
+        canary = canaries_for(user, outside)
+        before = history_count(outside)
+        for route in routes:
+            for kwargs in candidate_kwargs(route, outside):
+                path = render(route, kwargs)
+                response = client.get(path)
+                checked += 1
+                if response.status_code == 200 and canary is not None:
+                    match = canary.search(body_text(response))
+                    if match:
+                        problems.append(f"{username} GET {path}: shows {match.group(0)!r}")
+                if kwargs:
+                    client.post(path, {})
+        after = history_count(outside)
+        if after != before:
+            problems.append(f"{username}: {after - before} history rows added to objects outside the grant")
+    assert checked > len(routes)
+    assert not problems, "\n".join(problems[:50])
