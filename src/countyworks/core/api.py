@@ -7,8 +7,8 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from countyworks.core import selectors
-from countyworks.core.scoping import get_scoped_or_404, SHARED
 from countyworks.core.models import Organisation
+from countyworks.core.scoping import SHARED, get_scoped_or_404
 
 router = Router(tags=["core"])
 

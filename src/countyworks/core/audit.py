@@ -52,7 +52,8 @@ def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditE
     model = audited_model(label)
     program = getattr(model, "SCOPE_PROGRAM", SHARED)
     obj = get_scoped_or_404(model._default_manager.all(), user, program, pk=pk)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    history = obj.history  # type: ignore[attr-defined]
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     for index, record in enumerate(records):
         older = records[index + 1] if index + 1 < len(records) else None

@@ -39,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
 
+    worker = subparsers.add_parser("worker", help="the huey consumer: background jobs and periodic tasks")
+    worker.add_argument("--workers", type=int, default=2)
+    worker.set_defaults(func=cmd_worker)
+
     migrate = subparsers.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)
 
@@ -56,6 +60,14 @@ def _migrate() -> None:
 def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django(args.data_dir)
     _migrate()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0
 
 

@@ -195,7 +195,7 @@ class RoleGrant(models.Model):
         ordering = ["user_id", "role"]
 
     def __str__(self) -> str:
-        area = self.region.name if self.region_id else _("全国")
+        area = self.region.name if self.region is not None else _("全国")
         return f"{self.user} · {self.get_role_display()} · {area}"
 
     @property
@@ -217,6 +217,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key_prefix}…"
 
 
 class Job(models.Model):
@@ -245,6 +248,9 @@ class Job(models.Model):
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
     @property
     def percent(self) -> int:

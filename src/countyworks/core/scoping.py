@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -121,7 +122,7 @@ def get_scoped_or_404(
     """Fetch one object the user may reach, else 404 (never reveal that it exists elsewhere)."""
     try:
         return scope(queryset, user, program, action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 
 from countyworks.core.models import Household, Job, Organisation, Person, Region
@@ -55,7 +57,7 @@ def job_list(*, user) -> QuerySet[Job]:
     return scope(Job.objects.select_related("created_by"), user, SHARED) | Job.objects.filter(created_by=user)
 
 
-def organisations_by_county(*, user, within: str | None = None) -> list[dict[str, object]]:
+def organisations_by_county(*, user, within: str | None = None) -> list[dict[str, Any]]:
     """Organisation counts per county (first 6 digits of the region code) for the home chart."""
     from django.db.models.functions import Substr
 
@@ -76,5 +78,5 @@ def user_area_label(user, active: str | None) -> str:
         return region.full_name() if region else active
     names = []
     for grant in grants_of(user):
-        names.append(grant.region.name if grant.region_id else "全国")
+        names.append(grant.region.name if grant.region is not None else "全国")
     return "、".join(dict.fromkeys(names))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -82,13 +85,14 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required: never anonymous here
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=user)
             services.api_token_revoke(token=token)
             messages.success(request, _("令牌已吊销"))
             return redirect("tokens")
-        _token, new_token = services.api_token_create(user=request.user, name=request.POST.get("name", "")[:64])
-    user_tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+        _token, new_token = services.api_token_create(user=user, name=request.POST.get("name", "")[:64])
+    user_tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
     return render(request, "core/tokens.html", {"tokens": user_tokens, "new_token": new_token})
