@@ -38,7 +38,9 @@ def test_d2_with_losses():
     assert solve_dispatch(hourly([0.3, 0.3, 1, 1]), storage).revenue_yuan == pytest.approx(56_666.67, rel=REL)
 
 
-@pytest.mark.parametrize(("soc_initial", "expected"), [(0.0, 77_380_000), (1.0, 77_350_000), ("cyclic", 77_380_000)])
+@pytest.mark.parametrize(
+    ("soc_initial", "expected"), [(0.0, 77_380_000), (1.0, 77_350_000), ("cyclic", 77_380_000)]
+)
 def test_d3_year_of_tou_prices(prices_2023, soc_initial, expected):
     result = solve_dispatch(prices_2023, StorageParams(100, 200, soc_initial=soc_initial, **LOSSLESS))
     assert len(prices_2023) == 8760
@@ -61,7 +63,9 @@ def test_d4_year_with_round_trip_088(prices_2023, soc_initial, expected):
 
 
 def test_d5_one_full_cycle_valley_to_peak():
-    result = solve_dispatch(hourly([0.2, 0.2, 0.8, 0.8]), StorageParams(100, 200, soc_initial=0.0, **LOSSLESS))
+    result = solve_dispatch(
+        hourly([0.2, 0.2, 0.8, 0.8]), StorageParams(100, 200, soc_initial=0.0, **LOSSLESS)
+    )
     assert result.revenue_yuan == pytest.approx(200 * 0.6 * 1000, rel=REL)
     assert result.cycles == pytest.approx(1.0)
 
@@ -100,15 +104,17 @@ def test_sub_hourly_step_scales_energy():
 
 
 def test_cycle_limit_per_day(prices_2023):
-    result = solve_dispatch(prices_2023, StorageParams(100, 200, soc_initial=0.0, max_cycles_per_day=1, **LOSSLESS))
+    result = solve_dispatch(
+        prices_2023, StorageParams(100, 200, soc_initial=0.0, max_cycles_per_day=1, **LOSSLESS)
+    )
     assert result.cycles == pytest.approx(365)
-    # one valley-to-peak cycle a day: 200 MWh × (0.96 and 0.8 vs 0.2 元/kWh) = 300 MWh at tip/peak … = 144,000 元
-    assert result.revenue_yuan == pytest.approx(365 * 1000 * (100 * (0.96 - 0.2) + 100 * (0.8 - 0.2)), rel=REL)
+    # one cycle a day: 200 MWh bought in the valley (0.2 元/kWh), sold at the tip (0.96 元/kWh)
+    assert result.revenue_yuan == pytest.approx(365 * 1000 * 200 * (0.96 - 0.2), rel=REL)
 
 
 def test_degradation_cost_is_not_in_revenue_and_reduces_cycling(prices_2023):
     free = solve_dispatch(prices_2023, StorageParams(100, 200, soc_initial=0.0, **LOSSLESS))
-    # 310 元/MWh makes the flat-to-tip cycle (0.46 元/kWh spread) worth 150 but the valley cycles still pay
+    # at 470 元/MWh the flat-to-tip cycle (460 元/MWh spread) no longer pays, the valley-to-peak one (600) does
     worn = solve_dispatch(
         prices_2023, StorageParams(100, 200, soc_initial=0.0, degradation_yuan_per_mwh=470, **LOSSLESS)
     )
@@ -129,7 +135,9 @@ def test_negative_prices_allow_simultaneous_charge_and_discharge():
 
 def test_peak_shaving_holds_the_cap_and_reports_cost_and_savings():
     prices, load = hourly([0.3, 0.3, 1, 1]), hourly([50, 50, 150, 150], "load_mw")
-    result = solve_dispatch(prices, StorageParams(100, 200, soc_initial=0.5, **LOSSLESS), peak_shaving=PeakShaving(load, 120))
+    result = solve_dispatch(
+        prices, StorageParams(100, 200, soc_initial=0.5, **LOSSLESS), peak_shaving=PeakShaving(load, 120)
+    )
     grid = result.schedule.grid_mw
     assert np.all(grid <= 120 + 1e-9) and np.all(grid >= -1e-9)
     base = 1000 * (0.3 * 100 + 1 * 300)
@@ -151,9 +159,18 @@ def test_peak_shaving_names_first_step_over_cap_plus_power():
 
 def test_peak_shaving_says_the_soc_energy_is_too_small():
     prices, load = hourly([0.3, 0.3, 1, 1]), hourly([50, 50, 190, 190], "load_mw")
-    with pytest.raises(EnergyInputError, match=r"energy between the SOC bounds \(100 MWh\) is too small") as caught:
-        solve_dispatch(prices, StorageParams(100, 100, soc_initial="cyclic", **LOSSLESS), peak_shaving=PeakShaving(load, 100))
-    assert "the largest needs 180 MWh from storage, 2023-01-01 02:00 to 2023-01-01 03:00" in caught.value.messages[0]
+    with pytest.raises(
+        EnergyInputError, match=r"energy between the SOC bounds \(100 MWh\) is too small"
+    ) as caught:
+        solve_dispatch(
+            prices,
+            StorageParams(100, 100, soc_initial="cyclic", **LOSSLESS),
+            peak_shaving=PeakShaving(load, 100),
+        )
+    assert (
+        "the largest needs 180 MWh from storage, 2023-01-01 02:00 to 2023-01-01 03:00"
+        in caught.value.messages[0]
+    )
 
 
 def test_peak_shaving_load_must_share_timestamps():
@@ -172,7 +189,10 @@ def test_peak_shaving_load_must_share_timestamps():
         ({"energy_mwh": -1}, "energy_mwh: must be > 0, got -1"),
         ({"eta_charge": 0}, "eta_charge: must be in (0, 1], got 0"),
         ({"eta_discharge": 1.1}, "eta_discharge: must be in (0, 1], got 1.1"),
-        ({"soc_min": 0.9, "soc_max": 0.9}, "soc_min/soc_max: need 0 ≤ soc_min < soc_max ≤ 1, got 0.9 and 0.9"),
+        (
+            {"soc_min": 0.9, "soc_max": 0.9},
+            "soc_min/soc_max: need 0 ≤ soc_min < soc_max ≤ 1, got 0.9 and 0.9",
+        ),
         ({"soc_max": 1.5}, "soc_min/soc_max: need 0 ≤ soc_min < soc_max ≤ 1, got 0.1 and 1.5"),
         ({"soc_initial": 0.95}, "soc_initial: 0.95 is outside the SOC window [0.1, 0.9]"),
         ({"soc_initial": "full"}, "soc_initial: 'full' is not a number"),
@@ -202,6 +222,12 @@ def test_one_step_is_refused():
 def test_negative_cap_and_load_are_refused():
     prices = hourly([0.3, 1])
     with pytest.raises(EnergyInputError, match="cap_mw: must be ≥ 0"):
-        solve_dispatch(prices, StorageParams(100, 200), peak_shaving=PeakShaving(hourly([1, 1], "load_mw"), -1))
-    with pytest.raises(EnergyInputError, match="load: load_mw -1.0 at 2023-01-01 01:00 \\(step 2\\) must be ≥ 0"):
-        solve_dispatch(prices, StorageParams(100, 200), peak_shaving=PeakShaving(hourly([1, -1], "load_mw"), 5))
+        solve_dispatch(
+            prices, StorageParams(100, 200), peak_shaving=PeakShaving(hourly([1, 1], "load_mw"), -1)
+        )
+    with pytest.raises(
+        EnergyInputError, match="load: load_mw -1 at 2023-01-01 01:00 \\(step 2\\) must be ≥ 0"
+    ):
+        solve_dispatch(
+            prices, StorageParams(100, 200), peak_shaving=PeakShaving(hourly([1, -1], "load_mw"), 5)
+        )

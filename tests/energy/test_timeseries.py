@@ -28,7 +28,9 @@ def errors(path, reader=read_prices):
 
 
 def test_hourly_prices_read_with_step_and_local_time(tmp_path):
-    path = write(tmp_path, "timestamp,price\n2023-01-01 00:00,0.3\n2023-01-01 01:00,0.3\n2023-01-01 02:00,1\n")
+    path = write(
+        tmp_path, "timestamp,price\n2023-01-01 00:00,0.3\n2023-01-01 01:00,0.3\n2023-01-01 02:00,1\n"
+    )
     series = read_prices(path)
     assert series.step_h == 1.0
     assert series.values.tolist() == [0.3, 0.3, 1.0]
@@ -51,7 +53,9 @@ def test_byte_order_mark_extra_columns_and_blank_lines(tmp_path):
 
 def test_gap_names_the_line(tmp_path):
     text = "timestamp,price\n2023-01-01 00:00,1\n2023-01-01 01:00,1\n2023-01-01 04:00,1\n2023-01-01 05:00,1\n"
-    assert errors(write(tmp_path, text)) == ["prices.csv line 4: gap: 2 step(s) of 1:00:00 missing after line 3"]
+    assert errors(write(tmp_path, text)) == [
+        "prices.csv line 4: gap: 2 step(s) of 1:00:00 missing after line 3"
+    ]
 
 
 def test_duplicate_names_both_lines(tmp_path):
@@ -92,8 +96,14 @@ def test_every_bad_row_is_listed(tmp_path):
     [
         ("", "prices.csv: the file is empty"),
         ("timestamp,price\n", "prices.csv: no data rows"),
-        ("time,price\n2023-01-01 00:00,1\n", "prices.csv line 1: missing column(s) timestamp; expected timestamp,price"),
-        ("timestamp,price\n2023-01-01 00:00,1\n", "prices.csv: at least two rows are needed to read the step length"),
+        (
+            "time,price\n2023-01-01 00:00,1\n",
+            "prices.csv line 1: missing column(s) timestamp; expected timestamp,price",
+        ),
+        (
+            "timestamp,price\n2023-01-01 00:00,1\n",
+            "prices.csv: at least two rows are needed to read the step length",
+        ),
     ],
 )
 def test_structural_errors(tmp_path, text, message):
@@ -122,13 +132,22 @@ def test_same_steps_check():
     with pytest.raises(EnergyInputError, match="has 2 steps but the prices have 3"):
         check_same_steps(prices, TimeSeries.regular(start, timedelta(hours=1), [5, 5], "load_mw"), "load")
     shifted = TimeSeries.regular(start + timedelta(hours=1), timedelta(hours=1), [5, 5, 5], "load_mw")
-    with pytest.raises(EnergyInputError, match="step 1 is at 2023-01-01 01:00 but the prices' is at 2023-01-01 00:00"):
+    with pytest.raises(
+        EnergyInputError, match="step 1 is at 2023-01-01 01:00 but the prices' is at 2023-01-01 00:00"
+    ):
         check_same_steps(prices, shifted, "load")
 
 
 def test_local_dates_follow_shanghai_midnight():
-    series = TimeSeries.regular(datetime(2023, 1, 1, 22, tzinfo=UTC) - timedelta(hours=8), timedelta(hours=1), [0] * 4)
-    assert series.local_dates().astype(str).tolist() == ["2023-01-01", "2023-01-01", "2023-01-02", "2023-01-02"]
+    series = TimeSeries.regular(
+        datetime(2023, 1, 1, 22, tzinfo=UTC) - timedelta(hours=8), timedelta(hours=1), [0] * 4
+    )
+    assert series.local_dates().astype(str).tolist() == [
+        "2023-01-01",
+        "2023-01-01",
+        "2023-01-02",
+        "2023-01-02",
+    ]
 
 
 def test_parse_timestamp_naive_is_shanghai():

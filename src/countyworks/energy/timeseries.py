@@ -72,7 +72,9 @@ class TimeSeries:
         return len(self.values)
 
     @classmethod
-    def regular(cls, start: datetime, step: timedelta, values: Sequence[float] | np.ndarray, name: str = "value") -> TimeSeries:
+    def regular(
+        cls, start: datetime, step: timedelta, values: Sequence[float] | np.ndarray, name: str = "value"
+    ) -> TimeSeries:
         """Build a series of ``values`` from an aware ``start`` (naive means Asia/Shanghai) every ``step``."""
         start_us = _to_epoch_us(start if start.tzinfo else start.replace(tzinfo=LOCAL_TZ))
         step_us = step // _US
@@ -92,10 +94,16 @@ class TimeSeries:
             for us in self.timestamps.astype(np.int64)
         ]
 
+    def local_time(self, index: int) -> str:
+        """Start of step ``index`` (0-based) in Asia/Shanghai, as ``YYYY-MM-DD HH:MM``."""
+        start = (_EPOCH + timedelta(microseconds=int(self.timestamps[index].astype(np.int64)))).astimezone(
+            LOCAL_TZ
+        )
+        return f"{start:%Y-%m-%d %H:%M}"
+
     def local_label(self, index: int) -> str:
         """Step ``index`` (0-based) as a readable label: its local start time and its 1-based number."""
-        start = (_EPOCH + timedelta(microseconds=int(self.timestamps[index].astype(np.int64)))).astimezone(LOCAL_TZ)
-        return f"{start:%Y-%m-%d %H:%M} (step {index + 1})"
+        return f"{self.local_time(index)} (step {index + 1})"
 
 
 def _to_epoch_us(moment: datetime) -> int:
@@ -131,7 +139,12 @@ def _regular_step(stamps_us: np.ndarray, where: str, lines: np.ndarray) -> tuple
         if diffs[i] == 0:
             problems.append(Problem(f"{where} line {line}", f"duplicate timestamp (same as line {prev})"))
         else:
-            problems.append(Problem(f"{where} line {line}", f"timestamp is earlier than line {prev}: rows must be in time order"))
+            problems.append(
+                Problem(
+                    f"{where} line {line}",
+                    f"timestamp is earlier than line {prev}: rows must be in time order",
+                )
+            )
     if step is None:
         return None, problems
     for i in np.flatnonzero((diffs > 0) & (diffs != step)):
@@ -139,7 +152,10 @@ def _regular_step(stamps_us: np.ndarray, where: str, lines: np.ndarray) -> tuple
         if gap % step == 0:
             missing = gap // step - 1
             problems.append(
-                Problem(f"{where} line {line}", f"gap: {missing} step(s) of {_format_step(step)} missing after line {prev}")
+                Problem(
+                    f"{where} line {line}",
+                    f"gap: {missing} step(s) of {_format_step(step)} missing after line {prev}",
+                )
             )
         else:
             problems.append(
@@ -208,7 +224,10 @@ def read_series(path: str | Path, column: str, *, minimum: float | None = None) 
             moment = parse_timestamp(cells[i_time])
         except ValueError:
             problems.append(
-                Problem(f"{where} line {line}", f"timestamp {cells[i_time]!r} is not ISO 8601 (e.g. 2023-01-01 00:00)")
+                Problem(
+                    f"{where} line {line}",
+                    f"timestamp {cells[i_time]!r} is not ISO 8601 (e.g. 2023-01-01 00:00)",
+                )
             )
             continue
         text = cells[i_value].strip()
@@ -250,7 +269,10 @@ def check_same_steps(reference: TimeSeries, other: TimeSeries, other_name: str) 
     """Raise :class:`EnergyInputError` unless ``other`` has exactly the timestamps of ``reference``."""
     if len(other) != len(reference):
         raise EnergyInputError(
-            Problem(other_name, f"has {len(other)} steps but the prices have {len(reference)}: use the same timestamps")
+            Problem(
+                other_name,
+                f"has {len(other)} steps but the prices have {len(reference)}: use the same timestamps",
+            )
         )
     differ = np.flatnonzero(other.timestamps != reference.timestamps)
     if len(differ):
@@ -258,7 +280,7 @@ def check_same_steps(reference: TimeSeries, other: TimeSeries, other_name: str) 
         raise EnergyInputError(
             Problem(
                 other_name,
-                f"step {i + 1} is at {other.local_label(i)} but the prices' is at {reference.local_label(i)}: "
+                f"step {i + 1} is at {other.local_time(i)} but the prices' is at {reference.local_time(i)}: "
                 "use the same timestamps",
             )
         )
