@@ -7,10 +7,10 @@ from fractions import Fraction
 
 import polars as pl
 import pytest
-import tech_sme_rowwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tech_sme_rowwise
 from countyworks.rules.engine import apply_gap
 from countyworks.rules.tech_sme_2022 import RULESET as TECH
 
@@ -40,7 +40,15 @@ EXAMPLES = [
     (9, 180, {"ip_class1": 1, "ip_class2": 0}, (0, 50, 30), False, False, ["c5_staff_zero"]),
     (12, 90, {"ip_class2": 4}, (4, 20, 24), False, False, ["c5_score"]),
     (5, 10, {"ip_class2": 2, "high_tech_cert": True}, (0, 0, 12), True, True, []),
-    (5, 10, {"ip_class2": 2, "led_standard": True, "major_incident": True}, (0, 0, 12), False, False, ["c4_compliance"]),
+    (
+        5,
+        10,
+        {"ip_class2": 2, "led_standard": True, "major_incident": True},
+        (0, 0, 12),
+        False,
+        False,
+        ["c4_compliance"],
+    ),
 ]
 
 
@@ -65,13 +73,17 @@ def test_direct_flag_lists_c4_but_not_c5_when_compliance_fails():
     assert without_flag["failed_conditions"] == "c4_compliance;c5_score;c5_staff_zero"
 
 
-@pytest.mark.parametrize(("threshold", "points", "below"), [(30, 20, 16), (25, 16, 12), (20, 12, 8), (15, 8, 4), (10, 4, 0)])
+@pytest.mark.parametrize(
+    ("threshold", "points", "below"), [(30, 20, 16), (25, 16, 12), (20, 12, 8), (15, 8, 4), (10, 4, 0)]
+)
 def test_staff_band_edges(threshold, points, below):
     assert one(TECH, BASE, tech_staff=threshold)["pts_tech_staff"] == points
     assert one(TECH, BASE, tech_staff=threshold - 1)["pts_tech_staff"] == below
 
 
-@pytest.mark.parametrize(("percent", "points", "below"), [(6, 50, 40), (5, 40, 30), (4, 30, 20), (3, 20, 10), (2, 10, 0)])
+@pytest.mark.parametrize(
+    ("percent", "points", "below"), [(6, 50, 40), (5, 40, 30), (4, 30, 20), (3, 20, 10), (2, 10, 0)]
+)
 def test_rd_revenue_band_edges_are_exact(percent, points, below):
     rd = 3000 * percent / 100  # 180, 150, …: exactly on the edge
     high_cost = {"total_cost": 100_000}  # keeps the cost ratio out of the way
@@ -84,7 +96,9 @@ def test_thirty_of_five_hundred_is_six_percent():
     assert one(TECH, BASE, revenue=0.5, rd_expense=0.03, total_cost=100_000)["pts_rd"] == 50
 
 
-@pytest.mark.parametrize(("percent", "points", "below"), [(30, 50, 40), (25, 40, 30), (20, 30, 20), (15, 20, 10), (10, 10, 0)])
+@pytest.mark.parametrize(
+    ("percent", "points", "below"), [(30, 50, 40), (25, 40, 30), (20, 30, 20), (15, 20, 10), (10, 10, 0)]
+)
 def test_rd_cost_band_edges(percent, points, below):
     rd = 2000 * percent / 100
     assert one(TECH, BASE, revenue=0, total_cost=2000, rd_expense=rd)["pts_rd"] == points
@@ -100,7 +114,10 @@ def test_zero_denominators_give_zero_rd_points():
     assert one(TECH, BASE, revenue=0, total_cost=0, rd_expense=50)["pts_rd"] == 0
 
 
-@pytest.mark.parametrize(("ip1", "ip2", "points"), [(1, 0, 30), (2, 9, 30), (0, 5, 24), (0, 4, 24), (0, 3, 18), (0, 2, 12), (0, 1, 6), (0, 0, 0)])
+@pytest.mark.parametrize(
+    ("ip1", "ip2", "points"),
+    [(1, 0, 30), (2, 9, 30), (0, 5, 24), (0, 4, 24), (0, 3, 18), (0, 2, 12), (0, 1, 6), (0, 0, 0)],
+)
 def test_ip_bands(ip1, ip2, points):
     assert one(TECH, BASE, ip_class1=ip1, ip_class2=ip2)["pts_ip"] == points
 
@@ -124,9 +141,168 @@ def test_size_condition_edges(changes, ok):
 def test_each_basic_condition_blocks(flag):
     result = one(TECH, BASE, **{flag: flag != "resident"})
     assert not result["qualified"]
-    assert codes(result) == [{"resident": "c1_resident", "prohibited_industry": "c3_industry"}.get(flag, "c4_compliance")]
+    assert codes(result) == [
+        {"resident": "c1_resident", "prohibited_industry": "c3_industry"}.get(flag, "c4_compliance")
+    ]
 
 
-def test_score_exactly_sixty_passes_and_fifty_nine_fails():
+def test_score_sixty_passes_and_fifty_eight_fails():
     assert one(TECH, BASE, tech_staff=10, rd_expense=180, ip_class2=1)["qualified"]  # 4 + 50 + 6
-    assert codes(one(TECH, BASE, tech_staff=30, rd_expense=60, ip_class2=4)) == []  # 20 + 10 + 24 = 54?
+    below = one(TECH, BASE, tech_staff=15, rd_expense=180, ip_class2=0)  # 8 + 50 + 0
+    assert (below["score"], codes(below)) == (58, ["c5_score"])
+
+
+# --- properties and agreement with the row-by-row implementation ---------------------------
+
+amounts = st.integers(0, 3_000_000).map(lambda cents: cents / 100)
+
+
+@st.composite
+def enterprises(draw):
+    employees = draw(st.integers(1, 700))
+    return {
+        "id": "R",
+        "employees": employees,
+        "tech_staff": draw(st.integers(0, employees)),
+        "revenue": draw(amounts),
+        "total_assets": draw(amounts),
+        "rd_expense": draw(st.integers(0, 300_000).map(lambda c: c / 100)),
+        "total_cost": draw(amounts),
+        "ip_class1": draw(st.integers(0, 2)),
+        "ip_class2": draw(st.integers(0, 6)),
+        **{
+            flag: draw(st.booleans())
+            for flag in ("resident", "prohibited_industry", "major_incident", "abnormal_listed")
+        },
+        **{
+            flag: draw(st.sampled_from([False, False, False, True]))
+            for flag in ("high_tech_cert", "national_award_top3", "provincial_rd_institution", "led_standard")
+        },
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(enterprises(), min_size=1, max_size=40))
+def test_agrees_with_row_by_row(rows):
+    assert evaluate(TECH, rows) == [tech_sme_rowwise.evaluate_row(r) for r in rows]
+
+
+def test_agrees_with_row_by_row_on_synthetic_edges():
+    from bench_tech_sme import synthetic
+
+    frame = synthetic(20_000, seed=7)
+    expected = pl.DataFrame(list(tech_sme_rowwise.evaluate_rows(frame.iter_rows(named=True))))
+    assert TECH.evaluate(frame).equals(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(enterprises(), st.integers(0, 100_000).map(lambda c: c / 100), st.integers(0, 50))
+def test_more_rd_or_staff_never_lowers_the_score(row, extra_rd, extra_staff):
+    staff = min(row["tech_staff"] + extra_staff, row["employees"])
+    base, more_rd, more_staff = evaluate(
+        TECH, [row, {**row, "rd_expense": row["rd_expense"] + extra_rd}, {**row, "tech_staff": staff}]
+    )
+    assert more_rd["score"] >= base["score"] and more_staff["score"] >= base["score"]
+    assert more_rd["qualified"] >= base["qualified"] and more_staff["qualified"] >= base["qualified"]
+    assert 0 <= base["score"] <= 100
+
+
+# --- gap, explain ----------------------------------------------------------------------------
+
+
+def test_gap_for_the_fifty_eight_point_example():
+    row = {**BASE, "tech_staff": 12, "rd_expense": 90, "ip_class2": 4}  # 4 + 20 + 24 = 48
+    items = TECH.gap_items(row)
+    assert [(i.field, i.delta) for i in items] == [("rd_expense", 30), ("ip_class1", 1)]
+    assert TECH.gap(row) == [
+        "研发费用总额需再增加 30 万元",
+        "Ⅰ类知识产权数需再增加 1 项",
+        "调整后：总分 64 分，符合条件",
+    ]
+    assert items[0].to_dict() == {
+        "field": "rd_expense",
+        "label": "研发费用总额",
+        "unit": "万元",
+        "current": "90",
+        "required": "120",
+        "delta": "30",
+        "also": ["total_cost"],
+        "message": "研发费用总额需再增加 30 万元",
+    }
+
+
+def test_gap_hires_staff_who_are_also_employees():
+    row = {**BASE, "tech_staff": 9, "rd_expense": 180, "ip_class1": 1, "ip_class2": 0}  # staff 0 points
+    (item,) = TECH.gap_items(row)
+    # 10 % of 100 + d employees needs (10 − 9)/0.9 → 2 more people: 11/102 ≥ 10 %
+    assert (item.field, item.current, item.required, item.also) == ("tech_staff", 9, 11, ("employees",))
+
+
+def test_gap_with_decimal_rd_and_costs_that_favour_money():
+    from countyworks.rules.engine import Costs
+
+    row = {**BASE, "tech_staff": 12, "rd_expense": 90, "ip_class2": 4}
+    money_only = Costs({name: Fraction(1000) for name in ("tech_staff", "ip_class1", "ip_class2")})
+    (item,) = TECH.gap_items(row, money_only)  # 4 + 40 + 24 ≥ 60: 5 % of revenue = 150
+    assert (item.field, item.required) == ("rd_expense", 150)
+    row = {**row, "revenue": 3001.5}
+    (item,) = TECH.gap_items(row, money_only)
+    assert item.required == Fraction("150.075")
+
+
+def test_gap_blockers_and_qualified_rows():
+    assert TECH.gap(BASE) == [] and TECH.gap_items(BASE) == []
+    lines = TECH.gap({**BASE, "resident": False})
+    assert lines == ["境内注册的居民企业：不满足，须先解决（无法通过增加投入达到）"]
+
+
+def test_gap_never_hires_past_five_hundred_employees():
+    row = {**BASE, "employees": 499, "tech_staff": 0, "rd_expense": 0, "ip_class2": 0}
+    # 10 % needs 56 new 科技人员: 555 employees breaks C2, so no figure can fix C5
+    assert TECH.gap_items(row) == []
+    assert TECH.gap(row) == [
+        "评价得分不低于60分：不满足，须先解决（无法通过增加投入达到）",
+        "科技人员指标得分不为0分：不满足，须先解决（无法通过增加投入达到）",
+    ]
+    items = TECH.gap_items({**row, "employees": 450})  # 50 hires: 500 employees, still within C2
+    assert ("tech_staff", 50) in [(i.field, i.delta) for i in items]
+
+
+@settings(max_examples=40, deadline=None)
+@given(enterprises())
+def test_gap_items_reach_qualification_and_are_minimal(row):
+    row = {
+        **row,
+        "resident": True,
+        "prohibited_industry": False,
+        "major_incident": False,
+        "abnormal_listed": False,
+    }
+    row = {**row, "employees": min(row["employees"], 400), "revenue": 3000, "total_assets": 2000}
+    row["tech_staff"] = min(row["tech_staff"], row["employees"])
+    items = TECH.gap_items(row)
+    if TECH.result(row)["qualified"]:
+        assert items == []
+        return
+    assert TECH.result(apply_gap(row, items))["qualified"]
+    for item in items:  # one unit less of any change falls short
+        unit = Fraction(1, 10_000) if item.unit == "万元" else Fraction(1)
+        shorter = [
+            i if i is not item else type(i)(**{**i.__dict__, "required": i.required - unit}) for i in items
+        ]
+        assert not TECH.result(apply_gap(row, shorter))["qualified"]
+
+
+def test_explain_in_chinese():
+    lines = TECH.explain({**BASE, "tech_staff": 12, "rd_expense": 90, "ip_class2": 4})
+    assert lines[0] == "评价依据：《科技型中小企业评价办法》（国科发区〔2022〕67号）"
+    assert "科技人员指标：4 分（满分 20），科技人员占职工总数 12.00%" in lines
+    assert "研发投入指标：20 分（满分 50），研发费用占销售收入 3.00%；研发费用占成本费用支出 3.46%" in lines
+    assert "总分：48 分" in lines
+    assert lines[-1] == "结论：不符合条件，未满足 评价得分不低于60分"
+    direct = TECH.explain({**BASE, "tech_staff": 5, "rd_expense": 10, "high_tech_cert": True})
+    assert direct[-1] == "结论：符合条件（直接认定）"
+    assert (
+        "评价得分不低于60分（国科发区〔2022〕67号 第六条（五），c5_score）：不满足，但符合第八条直接确认条件，不影响结论"
+        in direct
+    )

@@ -88,7 +88,7 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
-    default: object = None
+    default: bool | int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class Option:
     """One way to reach ``points`` on one indicator (no items: the current band)."""
 
     indicator: str
-    points: int
+    points: int | Fraction
     items: tuple[GapItem, ...] = ()
 
 
@@ -263,23 +263,29 @@ def ratio_at_most(num: pl.Expr, den: pl.Expr, threshold: int | Fraction) -> pl.E
 
 
 def banded(tests: Iterable[tuple[pl.Expr, int]], otherwise: int = 0) -> pl.Expr:
-    """Points of the first band whose test holds (bands best first); null tests fail."""
-    expr: pl.Expr | None = None
-    chain: Any = pl
-    for test, points in tests:
-        chain = chain.when(test.fill_null(False)).then(pl.lit(points, pl.Int64))
-        expr = chain
-    return pl.lit(otherwise, pl.Int64) if expr is None else chain.otherwise(pl.lit(otherwise, pl.Int64))
+    """Points of the first band whose test holds (bands best first); a null test fails."""
+    (first, points), *rest = tests
+    chain: Any = pl.when(first).then(pl.lit(points, pl.Int64))
+    for test, pts in rest:
+        chain = chain.when(test).then(pl.lit(pts, pl.Int64))
+    return chain.otherwise(pl.lit(otherwise, pl.Int64))
+
+
+def _positive_den(den: pl.Expr, bands: pl.Expr) -> pl.Expr:
+    """``bands`` where the denominator is positive, else 0 points (spec "Zero denominators")."""
+    return pl.when(den > 0).then(bands).otherwise(pl.lit(0, pl.Int64))
 
 
 def ratio_bands(num: pl.Expr, den: pl.Expr, bands: Sequence[tuple[int, int]]) -> pl.Expr:
     """Higher-is-better bands ``((threshold %, points), …)``, best first: A ≤ x earns the band."""
-    return banded((ratio_at_least(num, den, t), pts) for t, pts in bands)
+    tests = [(num * q >= den * p, pts) for (p, q), pts in ((_pct(t), pts) for t, pts in bands)]
+    return _positive_den(den, banded(tests))
 
 
 def ratio_bands_low(num: pl.Expr, den: pl.Expr, bands: Sequence[tuple[int, int]]) -> pl.Expr:
     """Lower-is-better bands ``((threshold %, points), …)``, best first: x ≤ A earns the band."""
-    return banded((ratio_at_most(num, den, t), pts) for t, pts in bands)
+    tests = [(num * q <= den * p, pts) for (p, q), pts in ((_pct(t), pts) for t, pts in bands)]
+    return _positive_den(den, banded(tests))
 
 
 def value_bands(value: pl.Expr, bands: Sequence[tuple[int, int]], scale: int = 1) -> pl.Expr:
@@ -287,21 +293,24 @@ def value_bands(value: pl.Expr, bands: Sequence[tuple[int, int]], scale: int = 1
     return banded((value >= t * scale, pts) for t, pts in bands)
 
 
-def mean_growth_at_least(y1: pl.Expr, y2: pl.Expr, y3: pl.Expr, rate: int | Fraction) -> pl.Expr:
-    """½ (y2/y1 + y3/y2) − 1 ≥ rate % exactly, for y1, y2 > 0.
+def mean_growth(
+    y1: pl.Expr, y2: pl.Expr, y3: pl.Expr, rate: int | Fraction, *, strict: bool = False
+) -> pl.Expr:
+    """½ (y2/y1 + y3/y2) − 1 ≥ rate % (> with ``strict``) exactly; false unless y1, y2 > 0.
 
-    Multiplied out: 100 q (y2² + y1 y3) ≥ 2 (100 q + p) y1 y2 with rate = p/q, in Int128.
+    Multiplied out: q (y2² + y1 y3) ≥ 2 (q + p) y1 y2 with rate % = p/q, in Int128.
     """
     p, q = _pct(rate)
     a, b, c = (e.cast(pl.Int128) for e in (y1, y2, y3))
-    return (y1 > 0) & (y2 > 0) & ((b * b + a * c) * q >= (a * b) * (2 * (q + p)))
+    left, right = (b * b + a * c) * q, (a * b) * (2 * (q + p))
+    return (y1 > 0) & (y2 > 0) & (left > right if strict else left >= right)
 
 
-def mean_growth_above(y1: pl.Expr, y2: pl.Expr, y3: pl.Expr, rate: int | Fraction) -> pl.Expr:
-    """½ (y2/y1 + y3/y2) − 1 > rate % exactly, for y1, y2 > 0."""
+def growth(y2: pl.Expr, y3: pl.Expr, rate: int | Fraction, *, strict: bool = False) -> pl.Expr:
+    """y3/y2 − 1 ≥ rate % (> with ``strict``) exactly; false unless y2 > 0."""
     p, q = _pct(rate)
-    a, b, c = (e.cast(pl.Int128) for e in (y1, y2, y3))
-    return (y1 > 0) & (y2 > 0) & ((b * b + a * c) * q > (a * b) * (2 * (q + p)))
+    left, right = y3.cast(pl.Int128) * q, y2.cast(pl.Int128) * (q + p)
+    return (y2 > 0) & (left > right if strict else left >= right)
 
 
 def any_of(exprs: Iterable[pl.Expr]) -> pl.Expr:
@@ -365,15 +374,24 @@ def _typed(f: Field, parsed: pl.Expr) -> pl.Expr:
     return parsed
 
 
+def _coerced(f: Field, dtype: pl.DataType) -> pl.Expr:
+    """:func:`_typed` of :func:`_parse`, without the float round trip for integer columns."""
+    if dtype.is_integer() and f.kind == "count":
+        return pl.col(f.name).cast(pl.Int64)
+    if dtype.is_integer() and f.kind in _SCALED_KINDS:
+        return pl.col(f.name).cast(pl.Int64) * SCALE
+    return _typed(f, _parse(f, dtype))
+
+
 def _default(f: Field) -> pl.Expr:
     if f.default is None:
         return pl.lit(None)
     if f.kind in _SCALED_KINDS:
-        return pl.lit(round(Fraction(f.default) * SCALE), pl.Int64)  # type: ignore[arg-type]
+        return pl.lit(round(Fraction(f.default) * SCALE), pl.Int64)
     return pl.lit(f.default)
 
 
-def _raw_text(name: str, dtype: pl.DataType) -> pl.Expr:
+def _raw_text(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.String).fill_null("")
 
 
@@ -445,7 +463,7 @@ class RuleSet:
             if f.name == "id":
                 continue
             if f.name in schema:
-                value = _typed(f, _parse(f, schema[f.name]))
+                value = _coerced(f, schema[f.name])
                 if not f.required:
                     value = value.fill_null(_default(f))
             else:
@@ -470,19 +488,26 @@ class RuleSet:
             for f in self.fields
             if f.required and f.name not in schema
         ]
-        present = [f for f in self.fields if f.name in schema]
         cells: list[pl.Expr] = []
         checks: list[Check] = []
-        for f in present:
-            dtype = schema[f.name]
-            parsed = _parse(f, dtype)
-            cells += [
-                _raw_text(f.name, dtype).alias(f"{f.name}__raw"),
-                _is_blank(f.name, dtype).alias(f"{f.name}__blank"),
-                parsed.alias(f"{f.name}__value"),
-                _typed(f, parsed).alias(f.name),
-            ]
-            checks += _field_checks(f)
+        for f in self.fields:
+            if f.name in schema:
+                dtype = schema[f.name]
+                parsed = _parse(f, dtype)
+                cells += [
+                    _raw_text(f.name).alias(f"{f.name}__raw"),
+                    _is_blank(f.name, dtype).alias(f"{f.name}__blank"),
+                    parsed.alias(f"{f.name}__value"),
+                    _typed(f, parsed).alias(f.name),
+                ]
+                checks += _field_checks(f)
+            elif not f.required:  # an optional column left out: blank throughout
+                cells += [
+                    pl.lit("").alias(f"{f.name}__raw"),
+                    pl.lit(True).alias(f"{f.name}__blank"),
+                    pl.lit(None).alias(f"{f.name}__value"),
+                    _default(f).alias(f.name),
+                ]
         typed = frame.lazy().select(cells)
         for part, whole in self.parts:
             if part in schema and whole in schema:
@@ -522,14 +547,11 @@ class RuleSet:
             ok = pl.col(f"ok_{c.code}").fill_null(False)
             alt = pl.col(f"alt_{c.code}").fill_null(False) if f"alt_{c.code}" in names else pl.lit(False)
             fails.append((~ok & ~alt).alias(f"fail_{c.code}"))
-        lf = lf.with_columns(fails).with_columns(
-            (~pl.any_horizontal([pl.col(f"fail_{c.code}") for c in self.conditions])).alias("qualified"),
-            pl.concat_str(
-                [pl.when(pl.col(f"fail_{c.code}")).then(pl.lit(c.code)) for c in self.conditions],
-                separator=";",
-                ignore_nulls=True,
-            ).alias("failed_conditions"),
+        mask = pl.sum_horizontal(
+            pl.col(f"fail_{c.code}").cast(pl.Int64) * (1 << i) for i, c in enumerate(self.conditions)
         )
+        lf = lf.with_columns(fails).with_columns(mask.alias("__failed"))
+        lf = lf.with_columns((pl.col("__failed") == 0).alias("qualified"))
         lf = lf.with_columns((pl.col("qualified") & pl.col("direct_rule").fill_null(False)).alias("direct"))
         if not self.scored:
             lf = lf.with_columns(pl.lit(None, pl.Float64).alias("score"))
@@ -539,7 +561,13 @@ class RuleSet:
         columns = self.output_columns()
         if detail:
             columns += [f"{p}_{c.code}" for c in self.conditions for p in ("ok", "fail")]
-        return lf.select(columns).collect()
+        out = lf.select(*(c for c in columns if c != "failed_conditions"), "__failed").collect()
+        codes = {  # the failed conditions of each bit mask that occurs, in declaration order
+            m: ";".join(c.code for i, c in enumerate(self.conditions) if m >> i & 1)
+            for m in out["__failed"].unique().to_list()
+        }
+        failed = pl.col("__failed").replace_strict(codes, return_dtype=pl.String).alias("failed_conditions")
+        return out.with_columns(failed).select(columns)
 
     # -- one row: values, reasons, gaps --------------------------------------------------
 
@@ -605,7 +633,7 @@ class RuleSet:
         plan = self.gap_plan(self.values(row), res, costs)
         lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
         lines += [item.message() for item in plan.items]
-        if plan.items:
+        if plan.items and all(item.field in self.header_names() for item in plan.items):
             after = self.result(apply_gap(row, plan.items))
             score = f"总分 {format_number(Fraction(after['score']))} 分，" if self.scored else ""
             verdict = "符合条件" if after["qualified"] else "仍不符合条件"
@@ -618,7 +646,7 @@ class RuleSet:
 
 def _field_checks(f: Field) -> list[Check]:
     """The per-cell checks of one field, each only on cells that passed the earlier ones."""
-    raw, blank, value, typed = (pl.col(f"{f.name}{s}") for s in ("__raw", "__blank", "__value", ""))
+    blank, value = pl.col(f"{f.name}__blank"), pl.col(f"{f.name}__value")
     checks = []
     if f.required:
         checks.append(Check(f.name, blank, "blank required field", f"{f.label}为空（必填）"))
@@ -632,18 +660,19 @@ def _field_checks(f: Field) -> list[Check]:
         "enum": (f"not one of {', '.join(f.choices)}", f"不是可选值（{'、'.join(f.choices)}）之一"),
     }.get(f.kind)
     if invalid:
-        checks.append(Check(f.name, ~blank & value.is_null(), *invalid))
+        reason, message = invalid
+        checks.append(Check(f.name, ~blank & value.is_null(), reason, f"{f.label}{message}"))
     if f.kind not in _NUMBER_KINDS:
         return checks
     if not f.signed:
         checks.append(Check(f.name, value < 0, "negative value not allowed", f"{f.label}不能为负数"))
     if f.kind == "count":
-        checks.append(
-            Check(f.name, value != value.round(0), "not a whole number", f"{f.label}必须为整数")
-        )
+        checks.append(Check(f.name, value != value.round(0), "not a whole number", f"{f.label}必须为整数"))
     if f.minimum is not None:
         checks.append(
-            Check(f.name, value < f.minimum, f"below the minimum {f.minimum}", f"{f.label}不能小于 {f.minimum}")
+            Check(
+                f.name, value < f.minimum, f"below the minimum {f.minimum}", f"{f.label}不能小于 {f.minimum}"
+            )
         )
     if f.maximum is not None:
         checks.append(
@@ -663,29 +692,34 @@ def _field_checks(f: Field) -> list[Check]:
                 f"{f.label}金额过大",
             )
         )
-    del raw, typed
     return checks
 
 
 def _run_checks(typed: pl.LazyFrame, checks: Sequence[Check], first_row: int) -> list[RowError]:
-    """Run the checks column by column; a cell reports only its first failed check."""
+    """Run every check in one pass; fetch the raw values only of the rows that failed.
+
+    A cell reports only its first failed check (checks of a column are in order).
+    """
     if not checks:
         return []
-    flags = typed.with_row_index("__row").select(
-        pl.col("__row"),
-        *(pl.col(f"{c.column}__raw").alias(f"__raw{i}") for i, c in enumerate(checks)),
-        *(c.failed.fill_null(False).alias(f"__fail{i}") for i, c in enumerate(checks)),
-    )
-    frame = flags.collect()
+    flags = typed.select(
+        c.failed.fill_null(False).alias(f"__fail{i}") for i, c in enumerate(checks)
+    ).collect()
+    hits = [i for i, column in enumerate(flags.iter_columns()) if column.any()]
+    if not hits:
+        return []
+    raw = typed.select(f"{column}__raw" for column in {checks[i].column for i in hits}).collect()
     errors: list[RowError] = []
     reported: dict[str, set[int]] = {}
-    for i, check in enumerate(checks):
-        hits = frame.filter(pl.col(f"__fail{i}")).select("__row", f"__raw{i}")
+    for i in hits:
+        check = checks[i]
+        rows = flags.get_column(f"__fail{i}").arg_true()
+        values = raw.get_column(f"{check.column}__raw").gather(rows)
         seen = reported.setdefault(check.column, set())
-        for index, raw in hits.iter_rows():
+        for index, value in zip(rows.to_list(), values.to_list(), strict=True):
             if index not in seen:
                 seen.add(index)
-                errors.append(RowError(index + first_row, check.column, raw, check.reason, check.message))
+                errors.append(RowError(index + first_row, check.column, value, check.reason, check.message))
     return errors
 
 
@@ -699,7 +733,7 @@ def apply_gap(row: Mapping[str, Any], items: Iterable[GapItem]) -> dict[str, Any
     changed = dict(row)
     for item in items:
         for name in (item.field, *item.also):
-            changed[name] = float(Fraction(str(changed[name] or 0)) + item.delta)
+            changed[name] = float(Fraction(str(changed.get(name) or 0)) + item.delta)
     return changed
 
 
@@ -717,7 +751,7 @@ def merge_items(items: Iterable[GapItem]) -> tuple[GapItem, ...]:
 
 def cheapest(
     options: Mapping[str, Sequence[Option]],
-    accept: Callable[[Mapping[str, int]], bool],
+    accept: Callable[[Mapping[str, int | Fraction]], bool],
     costs: Costs,
     required: Sequence[GapItem] = (),
 ) -> tuple[GapItem, ...] | None:
@@ -765,7 +799,7 @@ def amount_needed(part: Fraction, whole: Fraction, threshold: int | Fraction, *,
 
 def count_options(
     indicator: str,
-    current_points: int,
+    current_points: int | Fraction,
     f: Field,
     current: int,
     bands: Sequence[tuple[int, int]],
@@ -776,4 +810,23 @@ def count_options(
         if points > current_points and threshold > current:
             item = GapItem(f.name, f.label, f.unit, Fraction(current), Fraction(threshold))
             options.append(Option(indicator, points, (item,)))
+    return options
+
+
+def amount_options(
+    indicator: str,
+    current_points: int | Fraction,
+    f: Field,
+    current: Fraction,
+    targets: Iterable[tuple[Fraction, int]],
+    also: tuple[str, ...] = (),
+) -> list[Option]:
+    """Options for an amount: ``targets`` are (required amount, points) of each band."""
+    options = [Option(indicator, current_points)]
+    for required, points in targets:
+        if points > current_points:
+            needed = max(ceil_unit(Fraction(required)), current)
+            options.append(
+                Option(indicator, points, (GapItem(f.name, f.label, f.unit, current, needed, also),))
+            )
     return options
