@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,11 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("基础数据")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from countyworks.core.navigation import NavItem
+        from countyworks.core.scoping import SHARED
+
+        self.nav_items = (NavItem(_("数据导入"), "data-import", SHARED, "📥"),)
+        # Each app's ``import_kinds`` module registers its importers (countyworks.core.importing.IMPORTERS).
+        autodiscover_modules("import_kinds")

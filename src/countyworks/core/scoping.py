@@ -95,6 +95,8 @@ def scope_q(
     ``within`` narrows further to a sub-area the user picked with the region switcher.
     """
     region_path = getattr(model, "SCOPE_REGION", "region__code")
+    if region_path is None:  # reference data of every region (SCOPE_REGION = None): any reach reads it
+        return Q() if reaches(user, program, action) else Q(pk__in=[])
     org_path = getattr(model, "SCOPE_ORGANISATION", None)
     combined = Q(pk__in=[])
     for reach in reaches(user, program, action):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from countyworks.core import views
+from countyworks.core import views, views_data
 
 urlpatterns = [
     path("region/switch/", views.region_switch, name="region-switch"),
@@ -8,4 +8,9 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("tokens/", views.tokens, name="tokens"),
+    path("data/import/", views_data.data_import, name="data-import"),
+    path("data/import/<str:token>/report.xlsx", views_data.data_import_report, name="data-import-report"),
+    path("data/import/<str:token>/commit/", views_data.data_import_commit, name="data-import-commit"),
+    path("data/import/<str:token>/rejected/", views_data.data_import_rejected, name="data-import-rejected"),
+    path("data/export/<str:kind>/", views_data.data_export, name="data-export"),
 ]
