@@ -71,6 +71,8 @@ def scoped_models() -> list[type[models.Model]]:
             continue
         if not hasattr(model, "history") or model.__name__.startswith("Historical"):
             continue
+        if hasattr(model, "SCOPE_REGION") and model.SCOPE_REGION is None:  # reference data of every region
+            continue
         found.append(model)
     return found
 

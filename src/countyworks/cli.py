@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "countyworks.core.commands",
     "countyworks.rules.cli",
     "countyworks.energy.cli",
+    "countyworks.energy.commands",
     "countyworks.reports.cli",
 )
 
@@ -58,13 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "countyworks.core.context_processors.shell",
+                "countyworks.workflow.context_processors.bell",
             ],
         },
     }
@@ -189,6 +190,15 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+#: Outbound notification senders of the workflow (dotted paths to classes implementing
+#: ``countyworks.workflow.notify.Sender``); comma-separated in ``WORKFLOW_SENDERS``. SMS or 企业微信
+#: gateways plug in here; the default only logs.
+WORKFLOW_SENDERS = [
+    s.strip()
+    for s in env_str("WORKFLOW_SENDERS", "countyworks.workflow.notify.LogSender").split(",")
+    if s.strip()
+]
 
 #: Uploads: size cap and accepted types (checked by content, not only by name).
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise as StrPromise
 
 from countyworks.core.scoping import SHARED, reaches
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | StrPromise
     url_name: str
     program: str = SHARED
     icon: str = "•"

@@ -1,8 +1,47 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class WorkflowConfig(AppConfig):
     name = "countyworks.workflow"
     label = "workflow"
-    verbose_name = _("工单与调度")
+    verbose_name = gettext_lazy("工单与调度")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    @property
+    def nav_items(self) -> tuple:
+        # Imported here: core.navigation needs the models, which are not loaded when apps.py is.
+        from countyworks.core.navigation import NavItem
+
+        return (
+            NavItem(gettext_lazy("工单"), "workflow:mine", icon="📋"),
+            NavItem(gettext_lazy("逾期督办"), "workflow:overdue", icon="⏰"),
+            NavItem(gettext_lazy("调度会"), "workflow:meetings", icon="🗓"),
+            NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
+        )
+
+    #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
+    workflow_milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)
+
+    def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
+        from countyworks.core.scoping import SHARED, reaches
+        from countyworks.workflow.selectors import home_figures
+
+        if not reaches(user, SHARED):
+            return []
+        figures = home_figures(user=user, within=within)
+        return [
+            {"label": _("在办工单"), "value": figures["open"], "unit": _("件"),
+             "note": _("其中我的待办 %(n)d 件") % {"n": figures["mine"]}, "url": reverse("workflow:mine"), "chart": None},
+            {"label": _("逾期工单"), "value": figures["overdue"], "unit": _("件"), "note": _("超过办结时限仍未办结"),
+             "url": reverse("workflow:overdue"), "chart": None},
+        ]
+
+    def load_demo(self) -> None:
+        from countyworks.workflow.demo import load_workflow_demo
+
+        load_workflow_demo()
