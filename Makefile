@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres test-mqtt test-browser lint bench clean
+.PHONY: demo test test-postgres test-services test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,10 @@ test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process q
 	$(BIN)/pytest
 
 test-postgres: $(STAMP)  ## the same suite on PostgreSQL (DATABASE_URL, default the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest -m "not mqtt and not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest -m "not mqtt and not redis and not browser"
 
-test-mqtt: $(STAMP)  ## telemetry tests against a real Mosquitto (MQTT_URL)
-	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} $(BIN)/pytest -m mqtt
+test-services: $(STAMP)  ## telemetry against a real Mosquitto (MQTT_URL), queue and cache against Redis (REDIS_URL)
+	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/pytest -m "mqtt or redis"
 
 test-browser: $(STAMP)  ## Playwright on Debian chromium; screenshots in var/screenshots/
 	$(BIN)/pytest -m browser

@@ -82,3 +82,19 @@ def test_county_admin_cannot_grant_beyond_their_county(county_admin, db):
     )
     assert grant.history.count() == 1
     assert RoleGrant.objects.filter(user=target).count() == 1
+
+
+def test_admin_site_refuses_a_grant_outside_the_admins_area(county_admin, client):
+    county_admin.is_staff = True
+    county_admin.is_superuser = True
+    county_admin.save()
+    target = make_user("target_user")
+    client.force_login(county_admin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        "/admin/core/rolegrant/add/",
+        {"user": target.pk, "role": Role.LEADER, "region": "43", "program": ""},
+    )
+    assert response.status_code == 403
+    assert not RoleGrant.objects.filter(user=target).exists()
+    client.post("/admin/core/rolegrant/add/", {"user": target.pk, "role": Role.TOWN, "region": "430482100", "program": ""})
+    assert RoleGrant.objects.filter(user=target, region_id="430482100").exists()

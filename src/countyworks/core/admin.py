@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, RoleGrant
-from countyworks.core.scoping import SHARED, scope
+from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, Role, RoleGrant
+from countyworks.core.scoping import SHARED, grants_of, scope
+from countyworks.core.services import role_grant_create
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -50,8 +52,28 @@ class HouseholdAdmin(ScopedAdmin):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(ScopedAdmin):
+    """Grants are created through :func:`role_grant_create`, so an administrator only grants inside
+    their own area (as DHIS2 does)."""
+
     list_display = ("user", "role", "region", "organisation", "program")
     raw_id_fields = ("region", "organisation", "user")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            wanted = obj.region_id or ""
+            if not any(wanted.startswith(g.prefix) for g in grants_of(request.user) if g.role == Role.ADMIN):
+                raise PermissionDenied
+            super().save_model(request, obj, form, change)
+            return
+        created = role_grant_create(
+            acting_user=request.user,
+            user=obj.user,
+            role=obj.role,
+            region=obj.region,
+            organisation=obj.organisation,
+            program=obj.program,
+        )
+        obj.pk = created.pk
 
 
 admin.site.register(ApiToken)
