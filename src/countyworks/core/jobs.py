@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
@@ -54,7 +54,8 @@ def _job_progress(job_id: int) -> Progress:
 @db_task()
 def run_job(job_id: int, dotted: str, kwargs: dict[str, Any]) -> None:
     """Huey task: run ``dotted(**kwargs)`` for a job, recording status, progress and result."""
-    close_old_connections()
+    if not connection.in_atomic_block:  # a consumer thread: drop a stale connection; eager mode: keep the caller's
+        close_old_connections()
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
     try:
         result = _resolve(dotted)(progress=_job_progress(job_id), **kwargs)

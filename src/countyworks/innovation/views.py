@@ -1,0 +1,897 @@
+"""Pages of program 2. Thin: parse (forms), call (selectors and services), render.
+
+Every object is fetched through a selector that scopes it to the viewer (404 outside their
+area); every write goes through a service that checks the viewer's write reach (403).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from countyworks.core.audit import AUDIT_ROLES
+from countyworks.core.charts import bar_chart
+from countyworks.core.models import Organisation, Region
+from countyworks.core.periods import Period
+from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
+from countyworks.innovation import forms, selectors, services
+from countyworks.innovation.models import (
+    PROGRAM,
+    TIER_SPECS,
+    TIERS,
+    Achievement,
+    Challenge,
+    ChallengeApplication,
+    EvaluationCampaign,
+    InnovationPlatform,
+    ruleset_family,
+)
+from countyworks.rules.engine import RuleSet
+from countyworks.rules.registry import UnknownRuleSet, get_ruleset
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _within(request: HttpRequest) -> str | None:
+    return request.active_region  # type: ignore[attr-defined]
+
+
+def program_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required, and some reach into program 2 (else 404: the program is not theirs)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not reaches(request.user, PROGRAM):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _writable_regions(user):
+    return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
+
+
+def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+# --- home ----------------------------------------------------------------------------------------------
+
+
+@program_member
+def home(request: HttpRequest) -> HttpResponse:
+    within = _within(request)
+    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    ladder = selectors.ladder(user=request.user, within=within, year=year)
+    chart = bar_chart(
+        _("梯度培育库企业数"),
+        [c.label for c in ladder],
+        {f"{year - 1}年": [c.previous for c in ladder], f"{year}年": [c.count for c in ladder]},
+        unit=_("家"),
+    )
+    context = {
+        "year": year,
+        "years": range(year - 4, year + 2),
+        "stages": selectors.stage_totals(ladder),
+        "ladder": ladder,
+        "chart": chart,
+        "campaigns": selectors.campaign_list(user=request.user, within=within)[:5],
+        "challenges": [
+            (Challenge.Kind(kind).label, [(Challenge.Status(s).label, n) for s, n in counts.items()])
+            for kind, counts in selectors.challenge_summary(user=request.user, within=within).items()
+        ],
+    }
+    return render(request, "innovation/home.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    """The current filters without the page number (for the pager's links)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _year(request: HttpRequest) -> int | None:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
+# --- enterprises ------------------------------------------------------------------------------------------
+
+
+@program_member
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    within = _within(request)
+    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    tier = request.GET.get("tier", "")
+    tier = tier if tier in TIERS else ""
+    q = request.GET.get("q", "").strip()[:64]
+    profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
+    if request.GET.get("export") == "xlsx":
+        return _enterprises_xlsx(profiles, year)
+    page = Paginator(profiles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    tiers = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
+    rows = [{"profile": p, "tiers": tiers.get(p.organisation_id, [])} for p in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "year": year,
+        "tier": tier,
+        "q": q,
+        "tier_specs": TIER_SPECS,
+        "query": _query(request),
+    }
+    return render(request, "innovation/enterprise_list.html", context)
+
+
+def _enterprises_xlsx(profiles, year: int) -> HttpResponse:
+    profiles = list(profiles[:100_000])
+    tiers = selectors.tiers_of([p.organisation_id for p in profiles], selectors.year_end(year))
+    rows = [
+        [
+            p.organisation.credit_code,
+            p.organisation.name,
+            p.organisation.region.official_code,
+            p.organisation.region.name,
+            p.park,
+            "、".join(str(s.tier.label) for s in tiers.get(p.organisation_id, [])),
+        ]
+        for p in profiles
+    ]
+    header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]
+    return _xlsx(f"enterprises-{year}.xlsx", header, rows)
+
+
+@program_member
+def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+    profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
+    org = profile.organisation
+    today = timezone.localdate()
+    memberships = list(selectors.enterprise_memberships(user=request.user, organisation=org))
+    current = sorted(
+        {m.tier: TIERS[m.tier] for m in memberships if m.is_active_on(today)}.values(), key=lambda s: s.rank
+    )
+    last_year = max((m.year for m in memberships), default=today.year)
+    standing = sorted(
+        {
+            m.tier: TIERS[m.tier] for m in memberships if m.is_active_on(selectors.year_end(last_year))
+        }.values(),
+        key=lambda s: s.rank,
+    )
+    results = selectors.latest_result_per_ruleset(
+        selectors.enterprise_results(user=request.user, organisation=org)
+    )
+    target = selectors.next_tier(standing)
+    context = {
+        "profile": profile,
+        "org": org,
+        "memberships": memberships,
+        "current": current,
+        "standing": standing,
+        "standing_year": last_year,
+        "evaluations": [_breakdown(r) for r in results],
+        "target": target,
+        "target_gap": _target_gap(request, org, target),
+        "year_data": [
+            (item.year, [(_field_labels().get(k, k), v) for k, v in sorted(item.data.items())])
+            for item in selectors.enterprise_year_data(user=request.user, organisation=org)[:3]
+        ],
+        "can_audit": has_role(request.user, AUDIT_ROLES),
+        "plans": selectors.enterprise_plans(user=request.user, organisation=org),
+        "can_write": can_reach_region(request.user, PROGRAM, org.region_id, "write"),
+        "plan_form": forms.PlanForm(
+            officers=selectors.officers(user=request.user), initial={"year": last_year}
+        ),
+        "milestone_form": forms.MilestoneForm(),
+        "problem_form": forms.ProblemForm(),
+        "workflow": services.workflow_available(),
+    }
+    return render(request, "innovation/enterprise_detail.html", context)
+
+
+def _field_labels() -> dict[str, str]:
+    """English field name → Chinese label, over every rule set (first declaration wins)."""
+    labels: dict[str, str] = {}
+    for code in _codes():
+        for spec in get_ruleset(code).fields:
+            labels.setdefault(spec.name, f"{spec.label}（{spec.unit}）" if spec.unit else spec.label)
+    return labels
+
+
+def _breakdown(result) -> dict[str, Any]:
+    """One evaluation with its indicators (points of max), reasons and gap, for the page."""
+    ruleset = _ruleset(result.ruleset_code, result.campaign.ruleset_effective)
+    indicators = []
+    for indicator in ruleset.indicators:
+        points = result.points.get(indicator.name) or 0
+        share = int(100 * float(points) / indicator.max_points) if indicator.max_points else 0
+        indicators.append(
+            {
+                "label": indicator.label,
+                "group": indicator.group,
+                "points": points,
+                "max": indicator.max_points,
+                "percent": max(0, min(100, share)),
+            }
+        )
+    labels = {c.code: c.label for c in ruleset.conditions}
+    return {
+        "result": result,
+        "ruleset": ruleset,
+        "indicators": indicators,
+        "failed": [(code, labels.get(code, code)) for code in result.failed_codes],
+        "reasons": ruleset.explain(result.inputs),
+        "gap": ruleset.gap(result.inputs) if not result.qualified else [],
+    }
+
+
+def _ruleset(code: str, on: date | None = None) -> RuleSet:
+    """The rule set ``code`` (the version in force on ``on``: a campaign's own version)."""
+    try:
+        return get_ruleset(code, on)
+    except UnknownRuleSet as exc:
+        raise Http404 from exc
+
+
+def _target_gap(request: HttpRequest, org: Organisation, target) -> dict[str, Any] | None:
+    """The gap to the next rung, from the enterprise's latest declared figures for its rule set."""
+    if target is None:
+        return None
+    code = next(c for c in _codes() if ruleset_family(c) == target.ruleset_family)
+    ruleset = get_ruleset(code)
+    needed = [f.name for f in ruleset.fields if f.required and f.name != "id"]
+    for year_data in selectors.enterprise_year_data(user=request.user, organisation=org):
+        if all(name in year_data.data for name in needed):
+            row = {"id": org.credit_code, **year_data.data}
+            row = {k: v for k, v in row.items() if k in ruleset.header_names()}
+            if ruleset.validate(_frame(row)):
+                continue
+            result = ruleset.result(row)
+            return {
+                "ruleset": ruleset,
+                "year": year_data.year,
+                "qualified": result["qualified"],
+                "gap": ruleset.gap(row),
+                "missing": [],
+            }
+    latest = selectors.enterprise_year_data(user=request.user, organisation=org).first()
+    missing = [ruleset.field(n).label for n in needed if latest is None or n not in latest.data]
+    return {
+        "ruleset": ruleset,
+        "year": latest.year if latest else None,
+        "qualified": False,
+        "gap": [],
+        "missing": missing,
+    }
+
+
+def _codes() -> list[str]:
+    from countyworks.rules.registry import known_codes
+
+    return known_codes()
+
+
+def _frame(row: dict[str, Any]):
+    import polars as pl
+
+    return pl.DataFrame([{k: str(v) for k, v in row.items()}])
+
+
+@program_member
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    result = selectors.result_get(user=request.user, pk=pk)
+    return render(request, "innovation/result_detail.html", {"e": _breakdown(result)})
+
+
+# --- 一企一策 ---------------------------------------------------------------------------------------------
+
+
+@program_member
+@require_POST
+def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
+    profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
+    form = forms.PlanForm(request.POST, officers=selectors.officers(user=request.user))
+    target = reverse("innovation:enterprise-detail", args=[org_id])
+    if not form.is_valid():
+        messages.error(
+            request, _("一企一策未保存：") + "；".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect(target)
+    data = form.cleaned_data
+    try:
+        services.plan_create(
+            organisation=profile.organisation,
+            year=data["year"],
+            target_tier=data["target_tier"],
+            tech_needs=data["tech_needs"],
+            bottlenecks=data["bottlenecks"],
+            measures=data["measures"],
+            officer=data["officer"],
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("已建立一企一策"))
+    return redirect(target)
+
+
+def _plan(request: HttpRequest, pk: int):
+    return selectors.plan_get(user=request.user, pk=pk)
+
+
+@program_member
+@require_POST
+def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    status = request.POST.get("status", "")
+    if status in dict(plan.Status.choices):
+        services.plan_update(plan=plan, status=status, acting_user=request.user)
+        messages.success(request, _("已更新状态"))
+    return redirect("innovation:enterprise-detail", plan.organisation_id)
+
+
+@program_member
+@require_POST
+def plan_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = forms.MilestoneForm(request.POST)
+    if form.is_valid():
+        services.plan_milestone_add(plan=plan, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("已添加节点"))
+    else:
+        messages.error(request, _("节点未保存，请填写名称和日期"))
+    return redirect("innovation:enterprise-detail", plan.organisation_id)
+
+
+@program_member
+@require_POST
+def plan_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = selectors.plan_milestone_get(user=request.user, pk=pk)
+    try:
+        services.plan_milestone_complete(
+            milestone=milestone, done_on=timezone.localdate(), acting_user=request.user
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("innovation:enterprise-detail", milestone.plan.organisation_id)
+
+
+@program_member
+@require_POST
+def plan_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not services.workflow_available():
+        raise Http404
+    form = forms.ProblemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写问题"))
+        return redirect("innovation:enterprise-detail", plan.organisation_id)
+    try:
+        ticket = services.plan_problem_raise(plan=plan, acting_user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        due = timezone.localtime(ticket.resolution_due).strftime("%Y-%m-%d %H:%M")
+        messages.success(request, _("已转为工单 #%(id)s，办理时限 %(due)s") % {"id": ticket.pk, "due": due})
+    return redirect("innovation:enterprise-detail", plan.organisation_id)
+
+
+# --- campaigns --------------------------------------------------------------------------------------------
+
+
+@program_member
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    regions = _writable_regions(request.user)
+    form = forms.CampaignForm(request.POST or None, regions=regions)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = services.campaign_create(
+                    region=data["region"],
+                    year=data["year"],
+                    ruleset_code=data["ruleset_code"],
+                    title=data["title"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                _errors_to_messages(request, exc)
+            else:
+                return redirect("innovation:campaign-detail", campaign.pk)
+    campaigns = selectors.campaign_list(user=request.user, within=_within(request))
+    page = Paginator(campaigns, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "innovation/campaign_list.html", {"page": page, "form": form, "can_create": regions.exists()}
+    )
+
+
+@program_member
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    ruleset = _ruleset(campaign.ruleset_code, campaign.ruleset_effective)
+    conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
+    filters = forms.ResultFilterForm(request.GET or None, conditions=conditions)
+    results = None
+    if campaign.status in (EvaluationCampaign.Status.EVALUATED, EvaluationCampaign.Status.CONFIRMED):
+        valid = filters.is_valid() if request.GET else True
+        data = filters.cleaned_data if request.GET and valid else {}
+        results = selectors.campaign_results(
+            user=request.user,
+            campaign=campaign,
+            qualified=filters.qualified_value() if data else None,
+            failed=data.get("failed", ""),
+            q=data.get("q", ""),
+            order=data.get("order") or "row",
+        )
+        if request.GET.get("export") == "xlsx":
+            return _results_xlsx(campaign, ruleset, results)
+    page = (
+        Paginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        if results is not None
+        else None
+    )
+    for result in page or ():
+        result.point_values = [result.points.get(i.name) for i in ruleset.indicators]  # type: ignore[attr-defined]
+    context = {
+        "campaign": campaign,
+        "ruleset": ruleset,
+        "indicators": ruleset.indicators,
+        "page": page,
+        "filters": filters,
+        "query": _query(request),
+        "failure_counts": _failure_counts(request, campaign, conditions) if results is not None else [],
+        "can_write": can_reach_region(request.user, PROGRAM, campaign.region_id, "write"),
+        "upload_form": forms.UploadForm(),
+        "confirm_form": forms.ConfirmForm(initial={"entered_on": services.default_entry_date(campaign.year)}),
+        "upload_errors": request.session.pop(f"campaign-{pk}-errors", None),
+        "fields": ruleset.fields,
+    }
+    return render(request, "innovation/campaign_detail.html", context)
+
+
+def _failure_counts(
+    request: HttpRequest, campaign: EvaluationCampaign, conditions: list[tuple[str, str]]
+) -> list[tuple[str, str, int]]:
+    counts = selectors.campaign_failure_counts(user=request.user, campaign=campaign)
+    return [(code, label, counts[code]) for code, label in conditions if counts.get(code)]
+
+
+def _results_xlsx(campaign: EvaluationCampaign, ruleset: RuleSet, results) -> HttpResponse:
+    names = [i.name for i in ruleset.indicators]
+    header = [
+        "row",
+        "id",
+        "name",
+        "region",
+        "score",
+        "qualified",
+        "direct",
+        "failed_conditions",
+        *(f"pts_{n}" for n in names),
+    ]
+    rows = [
+        [
+            r.row_number,
+            r.organisation.credit_code,
+            r.organisation.name,
+            r.organisation.region.official_code,
+            float(r.score) if r.score is not None else None,
+            r.qualified,
+            r.direct,
+            r.failed_conditions,
+            *(r.points.get(n) for n in names),
+        ]
+        for r in results.iterator(chunk_size=2000)
+    ]
+    return _xlsx(f"campaign-{campaign.pk}-{campaign.ruleset_code}-{campaign.year}.xlsx", header, rows)
+
+
+@program_member
+@require_POST
+def campaign_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form = forms.UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件"))
+        return redirect("innovation:campaign-detail", pk)
+    try:
+        errors = services.campaign_upload(
+            campaign=campaign, upload=form.cleaned_data["file"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect("innovation:campaign-detail", pk)
+    if errors:
+        request.session[f"campaign-{pk}-errors"] = [services.row_error_zh(e) for e in errors[:500]] + (
+            [_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else []
+        )
+        messages.error(
+            request, _("文件有 %(n)d 处错误，未保存任何数据，请修改后重新上传") % {"n": len(errors)}
+        )
+    else:
+        messages.success(
+            request, _("文件校验通过，共 %(n)d 家企业，可以开始评价") % {"n": campaign.row_count}
+        )
+    return redirect("innovation:campaign-detail", pk)
+
+
+@program_member
+@require_POST
+def campaign_run(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    try:
+        job = services.campaign_run(campaign=campaign, acting_user=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect("innovation:campaign-detail", pk)
+    return redirect("job-detail", job.pk)
+
+
+@program_member
+@require_POST
+def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    form = forms.ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写入库日期"))
+        return redirect("innovation:campaign-detail", pk)
+    try:
+        entries = services.campaign_confirm(
+            campaign=campaign, entered_on=form.cleaned_data["entered_on"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        summary = "，".join(f"{TIERS[t].tier.label} {n} 家" for t, n in entries.items() if n)
+        messages.success(request, _("已确认入库：%(summary)s") % {"summary": summary or _("无")})
+    return redirect("innovation:campaign-detail", pk)
+
+
+# --- self-assessment --------------------------------------------------------------------------------------
+
+
+@program_member
+def self_assess(request: HttpRequest) -> HttpResponse:
+    codes = dict(forms.ruleset_choices())
+    code = request.POST.get("ruleset") or request.GET.get("ruleset") or next(iter(codes))
+    if code not in codes:
+        raise Http404
+    ruleset = get_ruleset(code)
+    assessment = None
+    if request.method == "POST":
+        form = forms.self_assessment_form(ruleset, data=request.POST)
+        form.is_valid()
+        figures = {name: request.POST.get(name, "") for name in form.fields}
+        assessment = services.self_assess(ruleset_code=code, figures=figures)
+        for error in assessment.errors:
+            if error.column in form.fields:
+                form.add_error(error.column, error.message)
+    else:
+        form = forms.self_assessment_form(ruleset, initial=_own_figures(request, ruleset))
+    context = {
+        "codes": codes,
+        "code": code,
+        "ruleset": ruleset,
+        "form": form,
+        "assessment": assessment,
+        "indicators": _assessment_indicators(ruleset, assessment),
+    }
+    return render(request, "innovation/self_assess.html", context)
+
+
+def _own_figures(request: HttpRequest, ruleset: RuleSet) -> dict[str, Any]:
+    """An enterprise user's latest declared figures, to start from."""
+    from countyworks.innovation.models import EnterpriseYearData
+
+    own = [r.organisation_id for r in reaches(request.user, PROGRAM) if r.organisation_id]
+    if not own:
+        return {}
+    latest = (
+        scope(EnterpriseYearData.objects.filter(organisation_id__in=own), request.user, PROGRAM)
+        .order_by("-year")
+        .first()
+    )
+    names = {f.name for f in ruleset.fields}
+    return {k: v for k, v in latest.data.items() if k in names} if latest else {}
+
+
+def _assessment_indicators(ruleset: RuleSet, assessment) -> list[dict[str, Any]]:
+    if assessment is None or assessment.result is None:
+        return []
+    rows = []
+    for indicator in ruleset.indicators:
+        points = assessment.result.get(f"pts_{indicator.name}") or 0
+        share = int(100 * float(points) / indicator.max_points) if indicator.max_points else 0
+        rows.append(
+            {
+                "label": indicator.label,
+                "points": points,
+                "max": indicator.max_points,
+                "percent": max(0, min(100, share)),
+            }
+        )
+    return rows
+
+
+# --- 揭榜挂帅 ---------------------------------------------------------------------------------------------
+
+
+@program_member
+def challenge_list(request: HttpRequest) -> HttpResponse:
+    within = _within(request)
+    regions = _writable_regions(request.user)
+    issuers = scope(
+        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), request.user, PROGRAM, within=within
+    )
+    form = forms.ChallengeForm(request.POST or None, regions=regions, issuers=issuers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            challenge = services.challenge_create(acting_user=request.user, **data)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            return redirect("innovation:challenge-detail", challenge.pk)
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    challenges = selectors.challenge_list(
+        user=request.user,
+        within=within,
+        kind=kind if kind in Challenge.Kind.values else "",
+        status=status if status in Challenge.Status.values else "",
+    )
+    context = {
+        "challenges": challenges,
+        "form": form,
+        "can_create": regions.exists(),
+        "kind": kind,
+        "status": status,
+        "kinds": Challenge.Kind.choices,
+        "statuses": Challenge.Status.choices,
+    }
+    return render(request, "innovation/challenge_list.html", context)
+
+
+@program_member
+def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = selectors.challenge_get(user=request.user, pk=pk)
+    applications = list(challenge.applications.all())
+    application_qs = ChallengeApplication.objects.filter(challenge=challenge)
+    today = timezone.localdate()
+    context = {
+        "challenge": challenge,
+        "applications": applications,
+        "can_write": can_reach_region(request.user, PROGRAM, challenge.region_id, "write"),
+        "next_statuses": [
+            (s, Challenge.Status(s).label)
+            for s in challenge.PIPELINE[challenge.status]
+            if s not in (Challenge.Status.AWARDED, Challenge.Status.ACCEPTED)
+        ],
+        "transition_form": forms.TransitionForm(),
+        "application_form": forms.ApplicationForm(
+            organisations=selectors.team_organisations(user=request.user), initial={"submitted_on": today}
+        ),
+        "review_form": forms.ReviewForm(applications=application_qs, initial={"reviewed_on": today}),
+        "award_form": forms.AwardForm(applications=application_qs, initial={"awarded_on": today}),
+        "milestone_form": forms.MilestoneForm(),
+        "tranche_form": forms.TrancheForm(),
+        "accept_form": forms.AcceptForm(initial={"accepted_on": today}),
+        "paid": sum((t.amount for t in challenge.tranches.all() if t.paid_on), 0),
+    }
+    return render(request, "innovation/challenge_detail.html", context)
+
+
+@program_member
+@require_POST
+def challenge_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST endpoint per step of the pipeline; each parses its form and calls its service."""
+    challenge = selectors.challenge_get(user=request.user, pk=pk)
+    applications = ChallengeApplication.objects.filter(challenge=challenge)
+    user = request.user
+    handlers: dict[str, Callable[[], object]] = {}
+
+    def transition() -> object:
+        form = _valid(forms.TransitionForm(request.POST))
+        return services.challenge_transition(
+            challenge=challenge, to_status=form["to_status"], comment=form["comment"], acting_user=user
+        )
+
+    def apply() -> object:
+        form = _valid(
+            forms.ApplicationForm(request.POST, organisations=selectors.team_organisations(user=user))
+        )
+        return services.challenge_application_submit(challenge=challenge, acting_user=user, **form)
+
+    def review() -> object:
+        form = _valid(forms.ReviewForm(request.POST, applications=applications))
+        return services.challenge_review_record(acting_user=user, **form)
+
+    def award() -> object:
+        form = _valid(forms.AwardForm(request.POST, applications=applications))
+        return services.challenge_award(
+            challenge=challenge, application=form["application"], on=form["awarded_on"], acting_user=user
+        )
+
+    def milestone() -> object:
+        form = _valid(forms.MilestoneForm(request.POST))
+        return services.challenge_milestone_add(challenge=challenge, acting_user=user, **form)
+
+    def milestone_done() -> object:
+        item = challenge.milestones.filter(pk=request.POST.get("milestone")).first()
+        if item is None:
+            raise Http404
+        return services.challenge_milestone_complete(
+            milestone=item, done_on=timezone.localdate(), acting_user=user
+        )
+
+    def tranche() -> object:
+        form = _valid(forms.TrancheForm(request.POST))
+        return services.challenge_tranche_add(challenge=challenge, acting_user=user, **form)
+
+    def pay() -> object:
+        item = challenge.tranches.filter(pk=request.POST.get("tranche")).first()
+        if item is None:
+            raise Http404
+        return services.challenge_tranche_pay(tranche=item, paid_on=timezone.localdate(), acting_user=user)
+
+    def accept() -> object:
+        form = _valid(forms.AcceptForm(request.POST))
+        return services.challenge_accept(
+            challenge=challenge,
+            passed=form["passed"],
+            notes=form["notes"],
+            on=form["accepted_on"],
+            acting_user=user,
+        )
+
+    handlers = {
+        "transition": transition,
+        "apply": apply,
+        "review": review,
+        "award": award,
+        "milestone": milestone,
+        "milestone-done": milestone_done,
+        "tranche": tranche,
+        "pay": pay,
+        "accept": accept,
+    }
+    if action not in handlers:
+        raise Http404
+    try:
+        handlers[action]()
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, _("已保存"))
+    return HttpResponseRedirect(reverse("innovation:challenge-detail", args=[pk]))
+
+
+def _valid(form) -> dict[str, Any]:
+    """The cleaned data, or a ValidationError carrying every field's messages."""
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[f].label if f in form.fields else ''}：{e}".lstrip("：")
+                for f, errs in form.errors.items()
+                for e in errs
+            ]
+        )
+    return form.cleaned_data
+
+
+# --- platforms and achievements -------------------------------------------------------------------------
+
+
+@program_member
+def platform_list(request: HttpRequest) -> HttpResponse:
+    within = _within(request)
+    regions = _writable_regions(request.user)
+    hosts = scope(Organisation.objects.all(), request.user, PROGRAM, "write", within=within)
+    platforms = selectors.platform_list(user=request.user, within=within)
+    achievement_form = forms.AchievementForm(regions=regions, organisations=hosts, platforms=platforms)
+    platform_form = forms.PlatformForm(hosts=hosts)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "platform":
+                platform_form = forms.PlatformForm(request.POST, hosts=hosts)
+                services.platform_create(acting_user=request.user, **_valid(platform_form))
+            else:
+                achievement_form = forms.AchievementForm(
+                    request.POST, regions=regions, organisations=hosts, platforms=platforms
+                )
+                services.achievement_create(acting_user=request.user, **_valid(achievement_form))
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("innovation:platforms")
+    year = _year(request) or timezone.localdate().year
+    years = list(range(year - 2, year + 1))
+    counts = selectors.achievement_counts(user=request.user, within=within, years=years)
+    kind = request.GET.get("kind", "")
+    achievements = selectors.achievement_list(
+        user=request.user, within=within, kind=kind if kind in Achievement.Kind.values else ""
+    )
+    page = Paginator(achievements, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    chart = bar_chart(
+        _("近三年科技成果"),
+        [str(y) for y in years],
+        {str(label): [counts[y][value] for y in years] for value, label in Achievement.Kind.choices},
+        unit=_("项"),
+    )
+    context = {
+        "platforms": platforms,
+        "kinds": InnovationPlatform.Kind.choices,
+        "year": year,
+        "years": years,
+        "count_rows": [
+            (label, [counts[y][value] for y in years], sum(counts[y][value] for y in years))
+            for value, label in Achievement.Kind.choices
+        ],
+        "chart": chart,
+        "page": page,
+        "kind": kind,
+        "achievement_kinds": Achievement.Kind.choices,
+        "achievement_form": achievement_form,
+        "platform_form": platform_form,
+        "can_write": regions.exists(),
+    }
+    return render(request, "innovation/platform_list.html", context)
+
+
+# --- brief --------------------------------------------------------------------------------------------------
+
+
+@program_member
+def brief(request: HttpRequest) -> HttpResponse:
+    """The statistical brief of the active region (or the user's area) for a year."""
+    from countyworks.innovation.brief import brief_text
+    from countyworks.reports.briefs import BriefUnavailable
+
+    within = _within(request)
+    prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]
+    region = within or (min(prefixes, key=len) if prefixes else None)
+    if region is None or not can_reach_region(request.user, PROGRAM, region or ""):
+        raise Http404
+    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    try:
+        text = brief_text(region, Period(year, "year")) if region else ""
+    except BriefUnavailable as exc:
+        text = ""
+        messages.info(request, str(exc))
+    return render(
+        request, "innovation/brief.html", {"text": text, "year": year, "years": range(year - 4, year + 2)}
+    )
