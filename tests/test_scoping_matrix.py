@@ -16,6 +16,7 @@ region via ``SCOPE_REGION`` (default ``region__code``).
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -36,7 +37,8 @@ SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "accounts/logout/", 
 #: Objects whose display names are this short or generic are not usable as leak canaries.
 MIN_CANARY_LENGTH = 4
 MAX_KEYS_PER_MODEL = 2
-MAX_CANARIES = 400
+#: Canaries are sampled per model so that every model's names are checked.
+CANARIES_PER_MODEL = 25
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,17 @@ def canaries_for(user, outside: dict[type[models.Model], list[models.Model]]) ->
             inside_names.add(str(obj))
     names: list[str] = []
     for objects in outside.values():
+        sampled = 0
         for obj in objects:
             name = str(obj)
-            if len(name) >= MIN_CANARY_LENGTH and not name.isdigit() and name not in inside_names:
-                if not any(name in inside for inside in inside_names):
-                    names.append(name)
-    names = sorted(set(names), key=len, reverse=True)[:MAX_CANARIES]
+            if len(name) < MIN_CANARY_LENGTH or name.isdigit() or name in inside_names or name in names:
+                continue
+            if any(name in inside for inside in inside_names):
+                continue
+            names.append(name)
+            sampled += 1
+            if sampled == CANARIES_PER_MODEL:
+                break
     if not names:
         return None
     return re.compile("|".join(re.escape(n) for n in names))
@@ -142,7 +149,10 @@ def render(route: Route, kwargs: dict[str, str]) -> str:
 
 
 def body_text(response) -> str:
+    """The text a person or a client would read: HTML, JSON with its escapes undone, or xlsx cells."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(content), ensure_ascii=False)
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "".join(

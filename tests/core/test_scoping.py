@@ -98,3 +98,8 @@ def test_admin_site_refuses_a_grant_outside_the_admins_area(county_admin, client
     assert not RoleGrant.objects.filter(user=target).exists()
     client.post("/admin/core/rolegrant/add/", {"user": target.pk, "role": Role.TOWN, "region": "430482100", "program": ""})
     assert RoleGrant.objects.filter(user=target, region_id="430482100").exists()
+
+
+def test_nationwide_admin_sees_every_region(db, orgs):
+    nationwide = make_user("root_admin", Role.ADMIN, None)
+    assert scope(Organisation.objects.all(), nationwide, Program.PARKS).count() == Organisation.objects.count() == 2

@@ -64,6 +64,7 @@ def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditE
             changes = [
                 FieldChange(_label(model, f.attname), None, getattr(record, f.attname))
                 for f in model._meta.concrete_fields
+                if hasattr(record, f.attname)  # fields excluded from the history are not in the record
             ]
         entries.append(
             AuditEntry(

@@ -100,7 +100,8 @@ def scope_q(
     org_path = getattr(model, "SCOPE_ORGANISATION", None)
     combined = Q(pk__in=[])
     for reach in reaches(user, program, action):
-        term = Q(**{f"{region_path}__startswith": reach.prefix}) if reach.prefix else Q()
+        # A nationwide grant has the empty prefix: ``LIKE '%'`` (an empty Q() would vanish in the OR).
+        term = Q(**{f"{region_path}__startswith": reach.prefix})
         if reach.organisation_id is not None:
             if org_path is None:
                 continue

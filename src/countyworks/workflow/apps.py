@@ -35,10 +35,22 @@ class WorkflowConfig(AppConfig):
             return []
         figures = home_figures(user=user, within=within)
         return [
-            {"label": _("在办工单"), "value": figures["open"], "unit": _("件"),
-             "note": _("其中我的待办 %(n)d 件") % {"n": figures["mine"]}, "url": reverse("workflow:mine"), "chart": None},
-            {"label": _("逾期工单"), "value": figures["overdue"], "unit": _("件"), "note": _("超过办结时限仍未办结"),
-             "url": reverse("workflow:overdue"), "chart": None},
+            {
+                "label": _("在办工单"),
+                "value": figures["open"],
+                "unit": _("件"),
+                "note": _("其中我的待办 %(n)d 件") % {"n": figures["mine"]},
+                "url": reverse("workflow:mine"),
+                "chart": None,
+            },
+            {
+                "label": _("逾期工单"),
+                "value": figures["overdue"],
+                "unit": _("件"),
+                "note": _("超过办结时限仍未办结"),
+                "url": reverse("workflow:overdue"),
+                "chart": None,
+            },
         ]
 
     def load_demo(self) -> None:

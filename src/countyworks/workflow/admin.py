@@ -1,0 +1,84 @@
+"""Back office for the workflow's data: office hours, SLA policies, posts, chains, meeting series.
+
+Policies and office hours apply everywhere (superuser-edited); the rest is scoped like the pages.
+Tickets are changed only through the services (pages and API), so the admin shows them read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from countyworks.core.admin import ScopedAdmin
+from countyworks.workflow.models import (
+    EscalationChain,
+    EscalationStep,
+    MeetingSeries,
+    OfficeHours,
+    Post,
+    SlaPolicy,
+    Ticket,
+)
+
+
+@admin.register(OfficeHours)
+class OfficeHoursAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "morning_start", "morning_end", "afternoon_start", "afternoon_end")
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "name",
+        "response_kind",
+        "response_amount",
+        "resolution_kind",
+        "resolution_amount",
+        "cutoff",
+        "active",
+    )
+    list_filter = ("active", "resolution_kind")
+
+
+@admin.register(Post)
+class PostAdmin(ScopedAdmin):
+    list_display = ("name", "region", "organisation")
+    search_fields = ("name",)
+    raw_id_fields = ("region", "organisation")
+    filter_horizontal = ("holders",)
+
+
+class EscalationStepInline(admin.TabularInline):
+    model = EscalationStep
+    extra = 1
+    raw_id_fields = ("post", "person")
+
+
+@admin.register(EscalationChain)
+class EscalationChainAdmin(ScopedAdmin):
+    list_display = ("code", "name", "region", "program", "active")
+    raw_id_fields = ("region",)
+    inlines = [EscalationStepInline]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(ScopedAdmin):
+    list_display = ("title", "region", "weekday", "start_time", "active")
+    raw_id_fields = ("region", "chain", "chair")
+
+
+@admin.register(Ticket)
+class TicketAdmin(ScopedAdmin):
+    list_display = ("pk", "title", "region", "status", "resolution_due", "escalation_level")
+    list_filter = ("status", "category")
+    search_fields = ("title",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

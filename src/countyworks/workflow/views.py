@@ -1,0 +1,404 @@
+"""Workflow pages. Thin: parse, call a selector or a service, render; every read is scoped."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from countyworks.core.periods import InvalidPeriod, Period
+from countyworks.core.scoping import SHARED, can_reach_region
+from countyworks.workflow import selectors, services
+from countyworks.workflow.forms import (
+    ActionFormSet,
+    AssignForm,
+    AttachmentForm,
+    CommentForm,
+    MinutesForm,
+    TicketForm,
+    TransitionForm,
+)
+from countyworks.workflow.models import AgendaItem, Attachment, Status
+
+
+def _within(request: HttpRequest) -> str | None:
+    return getattr(request, "active_region", None)
+
+
+class _Counted:
+    """A queryset whose total is already known, so the paginator does not count it again."""
+
+    def __init__(self, queryset, total: int) -> None:
+        self.queryset, self.total = queryset, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+
+def _page(request: HttpRequest, queryset, now=None, total: int | None = None):
+    rows = queryset if total is None else _Counted(queryset, total)
+    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_sla(page.object_list, now)
+    return page
+
+
+def _errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    texts = exc.messages if isinstance(exc, ValidationError) else [str(exc) or _("无权操作")]
+    for text in texts:
+        messages.error(request, text)
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    if view not in selectors.VIEWS:
+        view = "mine"
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    search = request.GET.get("q", "").strip()[:64]
+    tickets = selectors.ticket_list(
+        user=request.user,
+        view=view,
+        within=_within(request),
+        status=status,
+        open_only=not status and view != "all",
+        search=search,
+    )
+    context = {
+        "page": _page(request, tickets),
+        "view": view,
+        "status": status,
+        "q": search,
+        "statuses": Status.choices,
+        "views": _view_tabs(),
+    }
+    return render(request, "workflow/ticket_list.html", context)
+
+
+def _view_tabs() -> list[tuple[str, str]]:
+    return [
+        ("mine", _("我的工单")),
+        ("team", _("团队工单")),
+        ("reported", _("我提出的")),
+        ("watching", _("我关注的")),
+        ("all", _("全部")),
+    ]
+
+
+@login_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = TicketForm(request.POST or None, user=request.user, within=_within(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_open(
+                subject=data["organisation"] or data["region"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                region=data["organisation"].region if data["organisation"] else data["region"],
+                organisation=data["organisation"],
+                policy_code=data["policy"].code,
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("工单已提出，办结时限 %(due)s")
+                % {"due": f"{timezone.localtime(ticket.resolution_due):%Y-%m-%d %H:%M}"},
+            )
+            return redirect("workflow:ticket", pk=ticket.pk)
+    return render(request, "workflow/ticket_form.html", {"form": form})
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    can_write = selectors.ticket_can_write(user=request.user, ticket=ticket)
+    context = {
+        "ticket": ticket,
+        "sla": selectors.sla_state(ticket),
+        "timeline": selectors.ticket_timeline(ticket),
+        "attachments": ticket.attachments.all(),
+        "can_write": can_write,
+        "next_statuses": [(s, Status(s).label) for s in ticket.available_statuses()] if can_write else [],
+        "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
+        "assign_form": AssignForm(user=request.user, region_code=ticket.region_id)
+        if can_write and ticket.is_open
+        else None,
+        "watching": ticket.watchers.filter(pk=request.user.pk).exists(),
+        "subject": ticket.subject,
+        "reporter_label": selectors.user_label(ticket.reporter),
+        "steps": ticket.chain.steps.all() if ticket.chain_id else [],
+        "max_mb": f"{services.attachment_max_bytes() / 1024 / 1024:g}",
+    }
+    return render(request, "workflow/ticket_detail.html", context)
+
+
+@login_required
+@require_POST
+def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_transition(
+                ticket=ticket,
+                to_status=form.cleaned_data["to_status"],
+                comment=form.cleaned_data["comment"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("状态已更新"))
+    return redirect("workflow:ticket", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_comment_add(
+                ticket=ticket, body=form.cleaned_data["body"], acting_user=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+    return redirect("workflow:ticket", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件"))
+    else:
+        try:
+            services.ticket_attachment_add(
+                ticket=ticket, upload=form.cleaned_data["file"], acting_user=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("附件已上传"))
+    return redirect("workflow:ticket", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = AssignForm(request.POST, user=request.user, region_code=ticket.region_id)
+    if form.is_valid():
+        try:
+            services.ticket_assign(
+                ticket=ticket,
+                owner_post=form.cleaned_data["owner_post"],
+                comment=form.cleaned_data["comment"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已转办"))
+    return redirect("workflow:ticket", pk=pk)
+
+
+@login_required
+@require_POST
+def ticket_watch(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    services.ticket_watch_set(
+        ticket=ticket, acting_user=request.user, watching=request.POST.get("watch") == "1"
+    )
+    return redirect("workflow:ticket", pk=pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    try:
+        attachment = ticket.attachments.get(pk=attachment_pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    within = _within(request)
+    owner = request.GET.get("owner", "")
+    unit = request.GET.get("unit", "")
+    tickets = selectors.ticket_overdue(user=request.user, within=within, now=now, owner=owner, unit=unit)
+    overview = selectors.overdue_overview(user=request.user, within=within, now=now)
+    context = {
+        "page": _page(request, tickets, now, overview.count_for(owner=owner, unit=unit)),
+        "by_owner": overview.by_owner,
+        "by_unit": overview.by_unit,
+        "owner": owner,
+        "unit": unit,
+    }
+    return render(request, "workflow/overdue.html", context)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "meetings": selectors.meeting_list(user=request.user, within=_within(request))[:100],
+        "series": selectors.series_list(user=request.user, within=_within(request)),
+    }
+    return render(request, "workflow/meeting_list.html", context)
+
+
+@login_required
+@require_POST
+def series_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    series = selectors.series_list(user=request.user).filter(pk=pk).first()
+    if series is None:
+        raise Http404
+    if not can_reach_region(request.user, SHARED, series.region_id, "write"):
+        messages.error(request, _("无权安排该例会"))
+        return redirect("workflow:meetings")
+    meeting = services.meeting_schedule_next(series=series)
+    return redirect("workflow:meeting", pk=meeting.pk)
+
+
+def _agenda_sections(meeting) -> list[tuple[str, list[AgendaItem]]]:
+    items = list(meeting.agenda_items.all())
+    return [(label, [i for i in items if i.section == key]) for key, label in AgendaItem.Section.choices]
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    can_write = can_reach_region(request.user, SHARED, meeting.region_id, "write")
+    minutes_form = MinutesForm(request.POST or None, initial={"summary": meeting.summary})
+    actions = ActionFormSet(
+        request.POST or None,
+        prefix="actions",
+        form_kwargs={"user": request.user, "region_code": meeting.region_id},
+    )
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if minutes_form.is_valid() and actions.is_valid():
+            specs = [
+                services.ActionSpec(
+                    title=f.cleaned_data["title"],
+                    owner_post=f.cleaned_data["owner_post"],
+                    due_at=services.end_of_office_day(f.cleaned_data["due_date"]),
+                )
+                for f in actions
+                if f.cleaned_data.get("title")
+            ]
+            try:
+                created = services.meeting_minutes_record(
+                    meeting=meeting,
+                    summary=minutes_form.cleaned_data["summary"],
+                    decisions=minutes_form.decision_lines(),
+                    actions=specs,
+                    acting_user=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("纪要已记录，生成交办工单 %(n)d 件") % {"n": len(created)})
+                return redirect("workflow:meeting", pk=pk)
+    context = {
+        "meeting": meeting,
+        "sections": _agenda_sections(meeting),
+        "decisions": meeting.decisions.all(),
+        "action_items": meeting.action_items.select_related("ticket", "owner_post", "owner_person"),
+        "can_write": can_write,
+        "minutes_form": minutes_form,
+        "actions": actions,
+    }
+    return render(request, "workflow/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    try:
+        items = services.meeting_generate_agenda(meeting=meeting, acting_user=request.user)
+    except PermissionDenied as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("议程已生成，共 %(n)d 项") % {"n": len(items)})
+    return redirect("workflow:meeting", pk=pk)
+
+
+@login_required
+def meeting_print(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    context = {
+        "meeting": meeting,
+        "part": part,
+        "sections": _agenda_sections(meeting),
+        "decisions": meeting.decisions.all(),
+        "action_items": meeting.action_items.select_related("ticket", "owner_post", "owner_person"),
+    }
+    return render(request, "workflow/meeting_print.html", context)
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("period", "") or str(timezone.localdate().year)
+    try:
+        period = Period.parse(text)
+    except InvalidPeriod:
+        messages.error(request, _("统计期格式应为 2023、2023Q2 或 2023-06"))
+        period = Period(timezone.localdate().year, "year")
+    report = selectors.ticket_stats(user=request.user, period=period, within=_within(request))
+    return render(request, "workflow/stats.html", {"report": report, "period_text": str(period)})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        services.notifications_mark_read(user=request.user, ids=ids or None)
+        return redirect("workflow:notifications")
+    if request.GET.get("fragment"):
+        return render(
+            request,
+            "core/_bell.html",
+            {
+                "bell_url": reverse("workflow:notifications"),
+                "bell_unread": selectors.notification_unread_count(request.user),
+            },
+        )
+    items = Paginator(selectors.notification_list(request.user), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "workflow/notifications.html", {"page": items})
