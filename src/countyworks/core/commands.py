@@ -99,7 +99,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _start_background_workers() -> None:
     """The demo's in-process huey consumer, plus each app's ``start_demo_services`` hook."""
     from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
+
+    autodiscover_modules("tasks")  # register every app's periodic tasks, as `countyworks worker` does
 
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
     # The web server owns the process's signals; huey's worker and scheduler threads are daemons.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("stations/<slug:code>/", views.station, name="station"),
     path("stations/<slug:code>/live/", views.station_live, name="station-live"),
     path("stations/<slug:code>/plan/", views.station_plan, name="station-plan"),
+    path("rules/<int:pk>/", views.rule_update, name="rule-update"),
     path("alarms/", views.alarms, name="alarms"),
     path("alarms/<int:pk>/ack/", views.alarm_ack, name="alarm-ack"),
     path("alarms/<int:pk>/ticket/", views.alarm_ticket, name="alarm-ticket"),

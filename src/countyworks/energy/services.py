@@ -1,0 +1,467 @@
+"""Writes of the energy program: one function per use case, transactional, audited, scope-checked.
+
+``acting_user=None`` is the platform itself (the demo loader, the ingestion path); any other user
+must reach the record's region (and organisation) with write access to the energy program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from countyworks.core.models import Organisation, Program, Region
+from countyworks.core.scoping import can_reach_region, can_write_object
+from countyworks.core.services import audited_save
+from countyworks.energy import catalogue
+from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
+from countyworks.energy.ingest import invalidate_registry
+from countyworks.energy.models import (
+    Alarm,
+    AlarmLevel,
+    AlarmRule,
+    ApprovalStep,
+    BoilerReplacement,
+    DayAheadSchedule,
+    Device,
+    DeviceKind,
+    DispatchScenario,
+    Point,
+    Project,
+    Station,
+    StationKind,
+)
+from countyworks.energy.tariffs import tariff_prices
+from countyworks.energy.timeseries import LOCAL_TZ, TimeSeries
+
+PROGRAM = Program.ENERGY
+#: The workflow SLA policy of station alarms (1 working hour to respond, 4 to resolve).
+ALARM_TICKET_POLICY = "alarm-4h"
+
+#: Default alarm rules a station gets with its points: (device kind, point code, kind, threshold, deadband, level).
+DEFAULT_RULES: tuple[tuple[str, str, str, float, float, str], ...] = (
+    (DeviceKind.GRID_METER, "P_kW", AlarmRule.Kind.COMM_LOSS, 60, 0, AlarmLevel.ABNORMAL),
+    (DeviceKind.GRID_METER, "f_Hz", AlarmRule.Kind.HIGH, 50.5, 0.1, AlarmLevel.LIMIT),
+    (DeviceKind.GRID_METER, "f_Hz", AlarmRule.Kind.LOW, 49.5, 0.1, AlarmLevel.LIMIT),
+    (DeviceKind.CELLS, "T_max_C", AlarmRule.Kind.HIGH, 45, 2, AlarmLevel.LIMIT),
+    (DeviceKind.CELLS, "T_max_C", AlarmRule.Kind.RATE, 1.0, 0.5, AlarmLevel.ABNORMAL),
+    (DeviceKind.CELLS, "V_max_V", AlarmRule.Kind.HIGH, 3.65, 0.02, AlarmLevel.LIMIT),
+    (DeviceKind.PCS, "T_igbt_C", AlarmRule.Kind.HIGH, 85, 3, AlarmLevel.LIMIT),
+    (DeviceKind.AUXILIARY, "fire_alarm", AlarmRule.Kind.HIGH, 0.5, 0, AlarmLevel.ACCIDENT),
+)
+
+
+def _registry_changed() -> None:
+    """Make ingestion in this process see the change now, and again once it is committed."""
+    invalidate_registry()
+    transaction.on_commit(invalidate_registry)
+
+
+def _require_region(user, region_code: str) -> None:
+    if user is not None and not can_reach_region(user, PROGRAM, region_code, "write"):
+        raise PermissionDenied(_("无权在该区域维护新能源数据"))
+
+
+def _require_object(user, obj) -> None:
+    if user is not None and not can_write_object(user, PROGRAM, obj):
+        raise PermissionDenied(_("无权修改该记录"))
+
+
+@transaction.atomic
+def station_create(
+    *,
+    acting_user,
+    code: str,
+    name: str,
+    kind: str,
+    region: Region,
+    capacity_mw: Decimal,
+    commissioned_on: date,
+    grid_capacity_mw: Decimal | None = None,
+    organisation: Organisation | None = None,
+    device_counts: dict[str, int] | None = None,
+    **attributes: object,
+) -> Station:
+    """Create a station with the standard devices and points of its kind, and its default alarm rules.
+
+    ``device_counts`` overrides how many devices of a template are created (e.g. ``{"wtg": 10}``).
+    The grid meter's ``P_kW`` becomes the station's output point; a storage station's EMS
+    ``SOC_pct`` its SOC point.
+    """
+    _require_region(acting_user, region.code)
+    station = Station(
+        code=code, name=name, kind=kind, region=region, organisation=organisation, capacity_mw=capacity_mw,
+        grid_capacity_mw=capacity_mw if grid_capacity_mw is None else grid_capacity_mw,
+        commissioned_on=commissioned_on, **attributes,
+    )
+    audited_save(station, acting_user=acting_user, reason=_("新建电站"))
+    rated_station_kw = float(capacity_mw) * 1000.0
+    counts = device_counts or {}
+    points: list[Point] = []
+    devices: list[tuple[Device, catalogue.DeviceTemplate]] = []
+    for template in catalogue.STATION_DEVICES[kind]:
+        n = counts.get(template.code, template.count)
+        for device_code, device_name in catalogue.device_codes(template, n):
+            single = template.kind in (DeviceKind.GRID_METER, DeviceKind.EMS)
+            rated_kw = rated_station_kw if single or n == 0 else rated_station_kw / n
+            if template.kind in (DeviceKind.CELLS, DeviceKind.AUXILIARY, DeviceKind.MET_MAST):
+                rated_kw = 0.0
+            device = Device(station=station, code=device_code, name=device_name, kind=template.kind,
+                            rated_kw=Decimal(str(round(rated_kw, 3))) if rated_kw else None)
+            audited_save(device, acting_user=acting_user)
+            devices.append((device, template))
+            for pt in catalogue.POINTS[template.kind]:
+                scale = rated_kw if pt.per_rated_kw else 1.0
+                points.append(
+                    Point(
+                        device=device, code=pt.code, name=pt.name, quantity=pt.quantity, unit=pt.unit,
+                        value_type=pt.value_type,
+                        valid_min=None if pt.valid_min is None else pt.valid_min * scale,
+                        valid_max=None if pt.valid_max is None else pt.valid_max * scale,
+                        sample_seconds=template.sample_seconds,
+                    )
+                )
+    for point in points:
+        point.full_clean()
+    Point.objects.bulk_create(points)
+    # bulk_create skips simple-history: record the creation explicitly.
+    Point.history.bulk_history_create(points, default_user=acting_user, default_change_reason=_("新建电站"))
+    by_key = {(p.device.kind, p.device.code, p.code): p for p in Point.objects.filter(device__station=station).select_related("device")}
+    meter = next(p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.GRID_METER and pc == "P_kW")
+    station.output_point = meter
+    if kind == StationKind.STORAGE:
+        station.soc_point = next(p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.EMS and pc == "SOC_pct")
+    audited_save(station, acting_user=acting_user, reason=_("设置并网点测点"))
+    for device_kind, point_code, rule_kind, threshold, deadband, level in DEFAULT_RULES:
+        for (dk, _dc, pc), point in by_key.items():
+            if dk == device_kind and pc == point_code:
+                audited_save(
+                    AlarmRule(point=point, kind=rule_kind, threshold=threshold, deadband=deadband, level=level),
+                    acting_user=acting_user,
+                )
+    if station.soc_point is not None and station.soc_min and station.soc_min > 0:
+        # Below the SOC window: the BMS should never let it happen.
+        audited_save(
+            AlarmRule(point=station.soc_point, kind=AlarmRule.Kind.LOW, threshold=float(station.soc_min) * 100 - 1,
+                      deadband=1, level=AlarmLevel.ABNORMAL),
+            acting_user=acting_user,
+        )
+    _registry_changed()
+    return station
+
+
+@transaction.atomic
+def alarm_rule_create(
+    *, acting_user, point: Point, kind: str, threshold: float, deadband: float = 0.0, level: str = AlarmLevel.LIMIT
+) -> AlarmRule:
+    _require_object(acting_user, point)
+    rule = audited_save(
+        AlarmRule(point=point, kind=kind, threshold=threshold, deadband=deadband, level=level), acting_user=acting_user
+    )
+    _registry_changed()
+    return rule
+
+
+@transaction.atomic
+def alarm_rule_update(*, acting_user, rule: AlarmRule, threshold: float, deadband: float, enabled: bool) -> AlarmRule:
+    _require_object(acting_user, rule)
+    rule.threshold, rule.deadband, rule.enabled = threshold, deadband, enabled
+    audited_save(rule, acting_user=acting_user, reason=_("修改告警规则"))
+    _registry_changed()
+    return rule
+
+
+@transaction.atomic
+def alarm_acknowledge(*, acting_user, alarm: Alarm) -> Alarm:
+    """Acknowledge an alarm (确认); acknowledging twice keeps the first acknowledgement."""
+    _require_object(acting_user, alarm)
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.acknowledged_at is None:
+        alarm.acknowledged_at = timezone.now()
+        alarm.acknowledged_by = acting_user
+        audited_save(alarm, acting_user=acting_user, reason=_("确认告警"))
+    return alarm
+
+
+def workflow_available() -> bool:
+    """Whether the workflow app offers ``ticket_open`` (alarms can then open tickets)."""
+    try:
+        from countyworks.workflow import services as workflow_services
+    except ImportError:
+        return False
+    return hasattr(workflow_services, "ticket_open")
+
+
+@transaction.atomic
+def alarm_open_ticket(*, acting_user, alarm: Alarm):
+    """Open a workflow ticket for an alarm (once) and link it; returns the ticket."""
+    _require_object(acting_user, alarm)
+    if not workflow_available():
+        raise ValidationError(_("工单模块尚未启用"))
+    from countyworks.workflow import services as workflow_services
+
+    alarm = Alarm.objects.select_for_update().select_related("station").get(pk=alarm.pk)
+    if alarm.ticket_id:
+        raise ValidationError(_("该告警已关联工单"))
+    station = alarm.station
+    ticket = workflow_services.ticket_open(
+        subject=alarm,
+        title=f"{station.name}：{alarm.message}"[:128],
+        category="equipment",
+        region=station.region,
+        policy_code=ALARM_TICKET_POLICY,
+        acting_user=acting_user,
+        description=_("%(level)s告警，发生于 %(at)s。") % {"level": alarm.level, "at": f"{timezone.localtime(alarm.raised_at):%Y-%m-%d %H:%M:%S}"},
+        priority="high" if alarm.level == AlarmLevel.ACCIDENT else "normal",
+        owner_person=station.contact,
+        organisation=station.organisation,
+        program=PROGRAM,
+    )
+    alarm.ticket_id = ticket.pk
+    audited_save(alarm, acting_user=acting_user, reason=_("告警转工单"))
+    return ticket
+
+
+def storage_params(station: Station, **overrides: object) -> StorageParams:
+    """The dispatch LP's parameters of a storage station (its rating, efficiencies and SOC window)."""
+    values: dict[str, object] = {
+        "power_mw": float(station.capacity_mw),
+        "energy_mwh": float(station.energy_mwh or 0),
+        "eta_charge": float(station.eta_charge or 0),
+        "eta_discharge": float(station.eta_discharge or 0),
+        "soc_min": float(station.soc_min or 0),
+        "soc_max": float(station.soc_max or 0),
+    }
+    values.update(overrides)
+    return StorageParams(**values)  # type: ignore[arg-type]
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), LOCAL_TZ)
+
+
+def _front_loaded(values: np.ndarray, prices: np.ndarray, power: float) -> np.ndarray:
+    """Re-spread one direction's energy over each run of equal prices from the run's start at full power."""
+    out = np.zeros_like(values)
+    start = 0
+    n = len(values)
+    while start < n:
+        end = start
+        while end + 1 < n and prices[end + 1] == prices[start]:
+            end += 1
+        total = float(values[start : end + 1].sum())
+        i = start
+        while total > 1e-9 and i <= end:
+            out[i] = min(power, total)
+            total -= out[i]
+            i += 1
+        start = end + 1
+    return out
+
+
+def contiguous_schedule(
+    charge: np.ndarray, discharge: np.ndarray, prices: np.ndarray, params: StorageParams, soc_start: float, step_h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """An equally optimal schedule that runs at full power from the start of each equal-price run.
+
+    LP optima are degenerate inside a run of equal prices (any split of the same energy earns the
+    same); operators run a storage plant continuously instead of switching it on and off. Moving
+    charge (or discharge) earlier inside a run where the plant only charges (or only discharges)
+    keeps the SOC between its values at the run's ends, so the window still holds; the SOC is
+    recomputed and checked, and None is returned when a run mixes directions or a bound would break.
+    """
+    if np.any((charge > 1e-9) & (discharge > 1e-9)):
+        return None
+    new_c = _front_loaded(charge, prices, params.power_mw)
+    new_d = _front_loaded(discharge, prices, params.power_mw)
+    if np.any((new_c > 1e-9) & (new_d > 1e-9)):
+        return None
+    energy = params.energy_mwh
+    soc = soc_start + np.cumsum(params.eta_charge * new_c * step_h - new_d * step_h / params.eta_discharge) / energy
+    if soc.min() < params.soc_min - 1e-7 or soc.max() > params.soc_max + 1e-7:
+        return None
+    return new_c, new_d, np.clip(soc, params.soc_min, params.soc_max)
+
+
+def plan_day(
+    station: Station,
+    day: date,
+    *,
+    tariff: str,
+    base_price: Decimal,
+    step_minutes: int,
+    soc_initial: float,
+    max_cycles_per_day: float | None,
+) -> tuple[dict[str, object], float]:
+    """Solve one day's arbitrage schedule on a time-of-use tariff: (steps, revenue [元]).
+
+    ``steps`` holds ``charge_mw``, ``discharge_mw``, ``soc`` (end of each step, fraction of E) and
+    ``soc_start``, one entry per step from local midnight (see :func:`contiguous_schedule`).
+    """
+    prices = tariff_prices(tariff, float(base_price), day, day + timedelta(days=1), timedelta(minutes=step_minutes))
+    params = storage_params(station, soc_initial=soc_initial, max_cycles_per_day=max_cycles_per_day)
+    result = solve_dispatch(prices, params)
+    charge, discharge, soc = result.schedule.charge_mw, result.schedule.discharge_mw, result.schedule.soc
+    tidy = contiguous_schedule(charge, discharge, prices.values, params, result.soc_start, prices.step_h)
+    if tidy is not None:
+        charge, discharge, soc = tidy
+    steps = {
+        "charge_mw": np.round(charge, 6).tolist(),
+        "discharge_mw": np.round(discharge, 6).tolist(),
+        "soc": np.round(soc, 6).tolist(),
+        "soc_start": round(result.soc_start, 6),
+    }
+    return steps, round(result.revenue_yuan, 2)
+
+
+@transaction.atomic
+def day_ahead_schedule_plan(
+    *,
+    acting_user,
+    station: Station,
+    day: date,
+    tariff: str = "hunan-tou-a",
+    base_price: Decimal = Decimal("0.5"),
+    step_minutes: int = 15,
+    soc_initial: float | None = None,
+    max_cycles_per_day: float | None = 1.0,
+) -> DayAheadSchedule:
+    """Solve a day's arbitrage schedule on the time-of-use tariff and store it (replacing any).
+
+    The station starts and ends the day at ``soc_initial`` (default its SOC floor), and makes at most
+    ``max_cycles_per_day`` equivalent cycles (一充一放 by default).
+    """
+    _require_object(acting_user, station)
+    if not station.is_storage:
+        raise ValidationError(_("只有储能电站有日前计划"))
+    steps, revenue = plan_day(
+        station, day, tariff=tariff, base_price=base_price, step_minutes=step_minutes,
+        soc_initial=float(station.soc_min) if soc_initial is None else soc_initial,
+        max_cycles_per_day=max_cycles_per_day,
+    )
+    schedule = DayAheadSchedule.objects.filter(station=station, day=day).first() or DayAheadSchedule(station=station, day=day)
+    schedule.tariff, schedule.base_price, schedule.step_minutes = tariff, base_price, step_minutes
+    schedule.revenue_yuan = revenue
+    schedule.steps = steps
+    return audited_save(schedule, acting_user=acting_user, reason=_("日前计划"))
+
+
+def _chart_of(result: DispatchResult, prices: TimeSeries, max_points: int = 2000) -> dict[str, list]:
+    """The schedule down-sampled to at most ``max_points`` steps (means per group) for charts."""
+    n = len(prices)
+    group = max(1, -(-n // max_points))
+    labels = prices.local_iso()[::group]
+
+    def pooled(values: np.ndarray) -> list[float]:
+        pad = (-len(values)) % group
+        padded = np.concatenate((values, np.full(pad, np.nan)))
+        return np.round(np.nanmean(padded.reshape(-1, group), axis=1), 3).tolist()
+
+    return {
+        "x": [label[:16].replace("T", " ") for label in labels],
+        "charge_mw": pooled(result.schedule.charge_mw),
+        "discharge_mw": pooled(result.schedule.discharge_mw),
+        "soc": pooled(result.schedule.soc * 100),
+        "price": pooled(prices.values),
+    }
+
+
+@transaction.atomic
+def dispatch_scenario_run(
+    *,
+    acting_user,
+    station: Station,
+    name: str,
+    prices: TimeSeries,
+    params: StorageParams,
+    inputs: dict[str, object],
+    peak_shaving: PeakShaving | None = None,
+) -> DispatchScenario:
+    """Solve a dispatch scenario with HiGHS and save its inputs, figures and a chart of the schedule.
+
+    Raises :class:`~countyworks.energy.timeseries.EnergyInputError` for inputs the LP refuses.
+    """
+    _require_object(acting_user, station)
+    result = solve_dispatch(prices, params, peak_shaving=peak_shaving)
+    figures = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.figures().items()}
+    figures["steps"] = len(prices)
+    figures["step_minutes"] = round(prices.step_h * 60)
+    scenario = DispatchScenario(
+        name=name[:80], station=station, inputs={**inputs, "params": asdict(params)}, figures=figures,
+        chart=_chart_of(result, prices), created_by=acting_user,
+    )
+    return audited_save(scenario, acting_user=acting_user, reason=_("调度测算"))
+
+
+@transaction.atomic
+def approval_step_update(
+    *, acting_user, step: ApprovalStep, status: str, done_on: date | None = None, note: str = ""
+) -> ApprovalStep:
+    """Record the progress of one approval step; the project status follows its steps."""
+    _require_object(acting_user, step)
+    step.status, step.done_on, step.note = status, done_on, note
+    audited_save(step, acting_user=acting_user, reason=_("审批进度"))
+    project = step.project
+    statuses = dict(project.steps.values_list("step", "status"))
+    done = {name for name, value in statuses.items() if value == ApprovalStep.Status.DONE}
+    if ApprovalStep.Step.CONNECTION in done:
+        new_status = Project.Status.CONNECTED
+    elif project.status == Project.Status.SUSPENDED:
+        new_status = project.status
+    elif ApprovalStep.Step.GRID_ACCESS in done:
+        new_status = Project.Status.BUILDING
+    elif any(value != ApprovalStep.Status.PENDING for value in statuses.values()):
+        new_status = Project.Status.APPROVING
+    else:
+        new_status = Project.Status.PLANNED
+    if project.status != new_status:
+        project.status = new_status
+        audited_save(project, acting_user=acting_user, reason=_("审批进度"))
+    return step
+
+
+@transaction.atomic
+def project_create(
+    *,
+    acting_user,
+    name: str,
+    kind: str,
+    region: Region,
+    capacity_mw: Decimal,
+    investment_yuan: Decimal,
+    eco_constraints: list[str] | None = None,
+    green_channel: bool = False,
+    owner=None,
+    developer: Organisation | None = None,
+    planned_connection: date | None = None,
+    note: str = "",
+) -> Project:
+    """Add a project to the plan with its five approval steps (立项, 用地, 环评, 接入, 并网), all pending."""
+    _require_region(acting_user, region.code)
+    project = audited_save(
+        Project(
+            name=name, kind=kind, region=region, capacity_mw=capacity_mw, investment_yuan=investment_yuan,
+            eco_constraints=eco_constraints or [], green_channel=green_channel, owner=owner, developer=developer,
+            planned_connection=planned_connection, note=note,
+        ),
+        acting_user=acting_user,
+    )
+    for step in ApprovalStep.ORDER:
+        audited_save(ApprovalStep(project=project, step=step, owner=owner), acting_user=acting_user)
+    return project
+
+
+@transaction.atomic
+def boiler_replacement_record(
+    *, acting_user, boiler: BoilerReplacement, replaced_by: str, replaced_on: date, fuel_supplier=None
+) -> BoilerReplacement:
+    """Record that a coal boiler was replaced (by biomass, gas or electricity) on a date."""
+    _require_object(acting_user, boiler)
+    boiler.replaced_by, boiler.replaced_on, boiler.fuel_supplier = replaced_by, replaced_on, fuel_supplier
+    return audited_save(boiler, acting_user=acting_user, reason=_("锅炉替代"))

@@ -1,0 +1,40 @@
+"""Template filters for energy figures (formatting only; figures come from selectors)."""
+
+from __future__ import annotations
+
+from django import template
+
+from countyworks.energy import formatting
+
+register = template.Library()
+
+
+@register.filter
+def wan(value, decimals: int = 2) -> str:
+    return formatting.wan(None if value is None else float(value), int(decimals))
+
+
+@register.filter
+def yi(value, decimals: int = 2) -> str:
+    return formatting.yi(None if value is None else float(value), int(decimals))
+
+
+@register.filter
+def big(value, decimals: int = 2) -> str:
+    return formatting.big(None if value is None else float(value), int(decimals))
+
+
+@register.filter
+def num(value, decimals: int = 1) -> str:
+    return formatting.number(None if value is None else float(value), int(decimals))
+
+
+@register.filter
+def pct(value, decimals: int = 2) -> str:
+    return formatting.percent(None if value is None else float(value), int(decimals))
+
+
+@register.filter
+def frac_pct(value, decimals: int = 1) -> str:
+    """A fraction shown as a percentage: 0.1244 → 12.4%."""
+    return formatting.percent(None if value is None else 100.0 * float(value), int(decimals))

@@ -1,0 +1,191 @@
+"""Energy pages and API: every page renders for its area, and another area's data is a 404, never data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from countyworks.core.models import Organisation, Role
+from countyworks.energy import services
+from countyworks.energy.ingest import ingest_messages
+from countyworks.energy.models import Alarm, ApprovalStep, DispatchScenario
+from tests.conftest import make_user
+from tests.energy.conftest import message
+
+PAGES = ["energy:room", "energy:room-live", "energy:alarms", "energy:statistics", "energy:dispatch", "energy:resource",
+         "energy:projects", "energy:quarantine"]
+
+
+@pytest.fixture
+def live(storage, wind, louxing_station):
+    now = timezone.now()
+    ingest_messages([
+        message("xinwan-ess", "meter", now - timedelta(seconds=1), {"P_kW": 100_000.0, "Q_kvar": 1000.0}),
+        message("xinwan-ess", "ems", now - timedelta(seconds=1), {"SOC_pct": 63.5}),
+        message("xinwan-ess", "cells", now - timedelta(seconds=1), {"T_max_C": 50.0}),
+        message("yj-wind-1", "meter", now - timedelta(seconds=1), {"P_kW": 12_000.0}),
+        message("lx-pv", "meter", now - timedelta(seconds=1), {"P_kW": 5_000.0}, region="431302"),
+    ], now=now)
+    return now
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_render_for_the_county(login, yuanjiang_officer, live, name):
+    response = login(yuanjiang_officer).get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_control_room_shows_only_the_users_area(login, yuanjiang_officer, louxing, live):
+    page = login(yuanjiang_officer).get(reverse("energy:room-live")).content.decode()
+    assert "新湾镇储能电站" in page and "沅江风电场一期" in page and "娄星光伏电站" not in page
+    assert "100" in page and "63.5%" in page  # power (MW) and SOC
+    page = login(louxing).get(reverse("energy:room-live")).content.decode()
+    assert "娄星光伏电站" in page and "新湾镇储能电站" not in page
+
+
+def test_polling_fragments_and_station_page(login, yuanjiang_officer, live):
+    client = login(yuanjiang_officer)
+    page = client.get(reverse("energy:room")).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    page = client.get(reverse("energy:station", args=["xinwan-ess"])).content.decode()
+    assert 'hx-get="/energy/stations/xinwan-ess/live/"' in page and 'data-chart="history-chart"' in page
+    assert '"dataZoom"' in page  # history charts zoom
+    fragment = client.get(reverse("energy:station-live", args=["xinwan-ess"])).content.decode()
+    assert "放电" in fragment and "单体最高温度" in fragment  # state, and the alarm the reading raised
+    for choice in ("6h", "7d", "365d"):
+        assert client.get(reverse("energy:station", args=["xinwan-ess"]), {"range": choice}).status_code == 200
+    assert client.get(reverse("energy:station", args=["xinwan-ess"]),
+                      {"range": "custom", "start": "2023-07-01", "end": "2023-07-02"}).status_code == 200
+
+
+def test_other_areas_station_is_a_404(login, louxing, outsider, live):
+    assert login(louxing).get(reverse("energy:station", args=["xinwan-ess"])).status_code == 404
+    assert login(louxing).get(reverse("energy:station-live", args=["xinwan-ess"])).status_code == 404
+    assert login(outsider).get(reverse("energy:room")).status_code == 403
+
+
+def test_acknowledge_and_ticket_from_the_alarm_list(login, yuanjiang_officer, louxing, live):
+    alarm = Alarm.objects.get(code="T_MAX_C_HIGH")
+    assert login(louxing).post(reverse("energy:alarm-ack", args=[alarm.pk])).status_code == 404
+    client = login(yuanjiang_officer)
+    response = client.post(reverse("energy:alarm-ack", args=[alarm.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and f'id="alarm-{alarm.pk}"' in response.content.decode()
+    alarm.refresh_from_db()
+    assert alarm.acknowledged_by == yuanjiang_officer
+    page = client.get(reverse("energy:alarms"), {"state": "all"}).content.decode()
+    assert alarm.message in page
+
+
+def test_leader_can_read_but_not_acknowledge(login, hunan, live):
+    alarm = Alarm.objects.get(code="T_MAX_C_HIGH")
+    client = login(hunan)
+    assert client.get(reverse("energy:station", args=["xinwan-ess"])).status_code == 200
+    assert client.post(reverse("energy:alarm-ack", args=[alarm.pk])).status_code == 404
+
+
+def test_organisation_bound_operator_sees_only_its_stations(login, storage, wind, xinwan):
+    company = Organisation.objects.create(name="新湾储能运维公司", region=xinwan)
+    storage.organisation = company
+    storage.save()
+    operator = make_user("op", Role.OPERATOR, "430981", organisation=company)
+    page = login(operator).get(reverse("energy:room-live")).content.decode()
+    assert "新湾镇储能电站" in page and "沅江风电场一期" not in page
+    assert login(operator).get(reverse("energy:station", args=["yj-wind-1"])).status_code == 404
+
+
+def test_statistics_page_names_the_factor_set_beside_each_figure(login, yuanjiang_officer, wind):
+    start = datetime(2022, 7, 1, tzinfo=UTC)
+    ingest_messages([message("yj-wind-1", "meter", start + timedelta(hours=h), {"P_kW": 20_000.0}, period_s=3600) for h in range(48)])
+    page = login(yuanjiang_officer).get(reverse("energy:statistics"), {"period": "2022", "granularity": "month",
+                                                                     "group_by": "station", "factors": "mee-grid-2022"}).content.decode()
+    assert "article-2023" in page and "mee-grid-2022" in page
+    assert "0.3279 kgce/kWh" in page and "0.5703 kgCO2/kWh" in page
+    assert "960" in page  # 20 MW × 48 h = 960 MWh
+
+
+def test_dispatch_scenario_runs_and_is_listed(login, yuanjiang_officer, storage):
+    client = login(yuanjiang_officer)
+    form = {"station": storage.pk, "name": "一充一放", "mode": "arbitrage", "tariff": "hunan-tou-a", "base_price": "0.5",
+            "start": "2023-07-24", "days": "1", "step_minutes": "60", "eta_charge": "0.88", "eta_discharge": "1",
+            "soc_min": "0", "soc_max": "1", "soc_initial": "0", "degradation": "0", "max_cycles": "1"}
+    response = client.post(reverse("energy:dispatch"), form)
+    scenario = DispatchScenario.objects.get()
+    assert response.status_code == 302 and response.url == reverse("energy:scenario", args=[scenario.pk])
+    assert scenario.figures["revenue_yuan"] == pytest.approx(146545.45, rel=1e-6)
+    assert client.get(response.url).status_code == 200
+    assert "一充一放" in client.get(reverse("energy:dispatch")).content.decode()
+    bad = client.post(reverse("energy:dispatch"), {**form, "soc_min": "0.9", "soc_max": "0.1", "soc_initial": "0.5"})
+    assert bad.status_code == 200 and DispatchScenario.objects.count() == 1
+
+
+def test_resource_page_computes_the_reference_case(login, yuanjiang_officer):
+    params = {"calc": "wind", "mean_speed": "2.44", "ref_height": "10", "hub_height": "129", "alpha": "0.2", "k": "2",
+              "turbine": "E-141/4200", "losses": "0.15", "turbines": "1"}
+    page = login(yuanjiang_officer).get(reverse("energy:resource"), params).content.decode()
+    assert "4.07 m/s" in page and "4,57" in page  # v_hub 4.07 m/s, gross ≈ 4,578 MWh
+    page = login(yuanjiang_officer).get(reverse("energy:resource"), {"calc": "pond", "area_mu": "63000", "density": "20"}).content.decode()
+    assert "3,150" in page
+
+
+def test_project_step_update(login, yuanjiang_officer, louxing, storage):
+    project = services.project_create(acting_user=None, name="共华风电项目", kind="wind", region=storage.region,
+                                      capacity_mw=50, investment_yuan=310_000_000, eco_constraints=["候鸟迁徙通道"])
+    step = project.steps.get(step=ApprovalStep.Step.APPROVAL)
+    url = reverse("energy:step-update", args=[step.pk])
+    assert login(louxing).post(url, {"status": "done", "done_on": "2023-05-01"}).status_code == 404
+    client = login(yuanjiang_officer)
+    assert client.post(url, {"status": "done", "done_on": "2023-05-01"}).status_code == 302
+    step.refresh_from_db()
+    assert step.status == "done"
+    page = client.get(reverse("energy:projects")).content.decode()
+    assert "共华风电项目" in page and "候鸟迁徙通道" in page
+
+
+def test_quarantine_is_scoped(login, yuanjiang_officer, louxing, storage):
+    ingest_messages([("countyworks/430981/xinwan-ess/meter/telemetry", b"{oops")])
+    assert "{oops" in login(yuanjiang_officer).get(reverse("energy:quarantine")).content.decode()
+    assert "{oops" not in login(louxing).get(reverse("energy:quarantine")).content.decode()
+
+
+def test_home_tiles(login, yuanjiang_officer, live):
+    page = login(yuanjiang_officer).get(reverse("home")).content.decode()
+    assert "新能源并网容量" in page and "未确认电站告警" in page
+
+
+def test_api_is_scoped(login, yuanjiang_officer, louxing, live):
+    client = login(yuanjiang_officer)
+    codes = [s["code"] for s in client.get("/api/v1/energy/stations").json()["items"]]
+    assert sorted(codes) == ["xinwan-ess", "yj-wind-1"]
+    live_rows = {r["code"]: r for r in client.get("/api/v1/energy/live").json()}
+    assert live_rows["xinwan-ess"]["power_mw"] == pytest.approx(100.0) and live_rows["xinwan-ess"]["soc_pct"] == 63.5
+    series = client.get("/api/v1/energy/stations/xinwan-ess/series").json()
+    assert series["step_s"] == 900 and series["power_mw"][-1] == pytest.approx(100.0)
+    assert client.get("/api/v1/energy/stations/xinwan-ess/series", {"step": 7}).status_code == 422
+    alarm = client.get("/api/v1/energy/alarms").json()["items"][0]
+    acked = client.post(f"/api/v1/energy/alarms/{alarm['id']}/ack")
+    assert acked.status_code == 200 and acked.json()["acknowledged_at"]
+    stats = client.get("/api/v1/energy/statistics", {"period": "2023"}).json()
+    assert [c["factors"] for c in stats["carbon"]] == ["article-2023", "mee-nbs-2023-national"]
+    assert client.get("/api/v1/energy/statistics", {"period": "23"}).status_code == 422
+    assert json.loads(client.get("/api/v1/energy/stations/yj-wind-1").content)["kind"] == "wind"
+    other = login(louxing)  # the test client now acts as 娄星区's officer
+    assert other.get("/api/v1/energy/stations/xinwan-ess/live").status_code == 404
+    assert other.post(f"/api/v1/energy/alarms/{alarm['id']}/ack").status_code == 404
+    assert [s["code"] for s in other.get("/api/v1/energy/stations").json()["items"]] == ["lx-pv"]
+
+
+def test_alarm_rule_update_is_scoped_and_takes_effect(login, yuanjiang_officer, louxing, storage):
+    from countyworks.energy.models import AlarmRule
+
+    rule = AlarmRule.objects.get(point__device__station=storage, point__code="T_max_C", kind="high")
+    url = reverse("energy:rule-update", args=[rule.pk])
+    assert login(louxing).post(url, {"threshold": "40", "deadband": "1", "enabled": "on"}).status_code == 404
+    assert login(yuanjiang_officer).post(url, {"threshold": "40", "deadband": "1", "enabled": "on"}).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.threshold, rule.deadband, rule.enabled) == (40.0, 1.0, True)
+    report = ingest_messages([message("xinwan-ess", "cells", datetime(2023, 7, 24, tzinfo=UTC), {"T_max_C": 42.0})])
+    assert report.alarms_raised == 1
