@@ -189,21 +189,10 @@ def alarm_acknowledge(*, acting_user, alarm: Alarm) -> Alarm:
     return alarm
 
 
-def workflow_available() -> bool:
-    """Whether the workflow app offers ``ticket_open`` (alarms can then open tickets)."""
-    try:
-        from countyworks.workflow import services as workflow_services
-    except ImportError:
-        return False
-    return hasattr(workflow_services, "ticket_open")
-
-
 @transaction.atomic
 def alarm_open_ticket(*, acting_user, alarm: Alarm):
     """Open a workflow ticket for an alarm (once) and link it; returns the ticket."""
     _require_object(acting_user, alarm)
-    if not workflow_available():
-        raise ValidationError(_("工单模块尚未启用"))
     from countyworks.workflow import services as workflow_services
 
     alarm = Alarm.objects.select_for_update().select_related("station").get(pk=alarm.pk)

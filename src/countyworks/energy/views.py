@@ -162,7 +162,7 @@ def alarms(request: HttpRequest) -> HttpResponse:
     if state not in ("open", "active", "unacked", "all"):
         state = "open"
     page = Paginator(selectors.alarm_list(user=request.user, within=_within(request), state=state), 50).get_page(request.GET.get("page"))
-    return render(request, "energy/alarms.html", {"page": page, "state": state, "workflow": services.workflow_available()})
+    return render(request, "energy/alarms.html", {"page": page, "state": state})
 
 
 @login_required
@@ -171,7 +171,7 @@ def alarm_ack(request: HttpRequest, pk: int) -> HttpResponse:
     alarm = selectors.alarm_get(user=request.user, pk=pk, action="write")
     services.alarm_acknowledge(acting_user=request.user, alarm=alarm)
     if request.headers.get("HX-Request"):
-        return render(request, "energy/_alarm_row.html", {"alarm": alarm, "workflow": services.workflow_available()})
+        return render(request, "energy/_alarm_row.html", {"alarm": alarm})
     messages.success(request, _("告警已确认"))
     return redirect(request.POST.get("next") or "energy:alarms")
 

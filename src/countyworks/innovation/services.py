@@ -871,15 +871,6 @@ PLAN_TICKET_CATEGORY = "technical"
 PLAN_TICKET_POLICY = "bottleneck-10d"
 
 
-def workflow_available() -> bool:
-    """Whether the workflow app's ticket service is installed."""
-    try:
-        from countyworks.workflow import services as workflow_services
-    except ImportError:
-        return False
-    return hasattr(workflow_services, "ticket_open")
-
-
 @transaction.atomic
 def plan_problem_raise(*, plan: EnterprisePlan, title: str, description: str, acting_user):
     """A problem met while carrying out a plan becomes a workflow ticket on the plan, owned by the

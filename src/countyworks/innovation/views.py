@@ -98,7 +98,10 @@ def home(request: HttpRequest) -> HttpResponse:
     chart = bar_chart(
         _("梯度培育库企业数"),
         [c.label for c in ladder],
-        {f"{year - 1}年": [c.previous for c in ladder], f"{year}年": [c.count for c in ladder]},
+        {
+            _("%(year)d年") % {"year": year - 1}: [c.previous for c in ladder],
+            _("%(year)d年") % {"year": year}: [c.count for c in ladder],
+        },
         unit=_("家"),
     )
     context = {
@@ -216,7 +219,6 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         ),
         "milestone_form": forms.MilestoneForm(),
         "problem_form": forms.ProblemForm(),
-        "workflow": services.workflow_available(),
     }
     return render(request, "innovation/enterprise_detail.html", context)
 
@@ -393,8 +395,6 @@ def plan_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_problem(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not services.workflow_available():
-        raise Http404
     form = forms.ProblemForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写问题"))
@@ -575,7 +575,10 @@ def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     else:
-        summary = "，".join(f"{TIERS[t].tier.label} {n} 家" for t, n in entries.items() if n)
+        # Translators: the separator between the pools listed in the confirmation message.
+        summary = _("，").join(
+            _("%(tier)s %(n)d 家") % {"tier": TIERS[t].tier.label, "n": n} for t, n in entries.items() if n
+        )
         messages.success(request, _("已确认入库：%(summary)s") % {"summary": summary or _("无")})
     return redirect("innovation:campaign-detail", pk)
 
