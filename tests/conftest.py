@@ -16,6 +16,10 @@ from django.contrib.auth import get_user_model
 
 from countyworks.core.models import Region, Role, RoleGrant
 
+#: The browser suite's fixtures (demo_server, browser, session_for), one instance per session for
+#: every package's browser tests.
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "test-password-123"  # noqa: S105
 
 

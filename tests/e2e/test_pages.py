@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import slug
+from tests.browser_fixtures import slug
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """Program 2 in a real browser against `countyworks demo` (Debian chromium), with screenshots.
 
-Uses the browser suite's fixtures (tests/e2e/conftest.py): screenshots go to
+Uses the browser suite's fixtures (tests/browser_fixtures.py): screenshots go to
 ``COUNTYWORKS_SCREENSHOTS`` (default var/screenshots/), named ``innovation-*.png``.
 """
 
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, browser, demo_server, session_for  # noqa: F401 - fixtures
+from tests.browser_fixtures import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ WORKED_EXAMPLE = {
 }
 
 
-def test_program_pages_show_the_articles_figures(session_for):  # noqa: F811 - the e2e fixture
+def test_program_pages_show_the_articles_figures(session_for):
     session = session_for("zhangjiajie")
     failed = watch(session)
     page = session.visit("/innovation/?year=2022", shot="innovation-home")
@@ -90,7 +90,7 @@ def test_program_pages_show_the_articles_figures(session_for):  # noqa: F811 - t
     assert problems(session, failed) == []
 
 
-def test_self_assessment_in_the_browser(session_for):  # noqa: F811 - the e2e fixture
+def test_self_assessment_in_the_browser(session_for):
     session = session_for("zhangjiajie", viewport={"width": 390, "height": 844})
     failed = watch(session)
     page = session.visit("/innovation/self-assessment/")
@@ -108,7 +108,7 @@ def test_self_assessment_in_the_browser(session_for):  # noqa: F811 - the e2e fi
     assert problems(session, failed) == []
 
 
-def test_officer_runs_a_campaign_in_the_browser(session_for, tmp_path):  # noqa: F811 - the e2e fixture
+def test_officer_runs_a_campaign_in_the_browser(session_for, tmp_path):
     session = session_for("zhangjiajie")
     failed = watch(session)
     page = session.visit("/innovation/campaigns/")

@@ -10,8 +10,6 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import browser, demo_server, session_for  # noqa: F401 - the e2e suite's fixtures
-
 pytestmark = pytest.mark.browser
 
 PAGES = [
@@ -26,7 +24,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize("username", ["louxing", "changning"])
-def test_workflow_pages_render_without_errors(session_for, username):  # noqa: F811
+def test_workflow_pages_render_without_errors(session_for, username):
     session = session_for(username)
     for path, name in PAGES:
         page = session.visit(path, shot=f"workflow-{username}-{name}")
@@ -36,7 +34,7 @@ def test_workflow_pages_render_without_errors(session_for, username):  # noqa: F
     assert session.errors == [], f"console errors for {username}: {session.errors}"
 
 
-def test_a_ticket_is_handled_in_the_browser_and_the_bell_counts(session_for):  # noqa: F811
+def test_a_ticket_is_handled_in_the_browser_and_the_bell_counts(session_for):
     session = session_for("louxing")
     page = session.visit("/workflow/tickets/?view=all&status=in_progress")
     page.click("table.table tbody tr td a")
@@ -58,7 +56,7 @@ def test_a_ticket_is_handled_in_the_browser_and_the_bell_counts(session_for):  #
     assert session.errors == []
 
 
-def test_printable_agenda_and_minutes(session_for):  # noqa: F811
+def test_printable_agenda_and_minutes(session_for):
     session = session_for("louxing")
     page = session.visit("/workflow/meetings/")
     page.click("table.table tbody tr td a")
@@ -75,7 +73,7 @@ def test_printable_agenda_and_minutes(session_for):  # noqa: F811
     assert session.errors == []
 
 
-def test_another_county_gets_404_in_the_browser(session_for):  # noqa: F811
+def test_another_county_gets_404_in_the_browser(session_for):
     louxing = session_for("louxing")
     page = louxing.visit("/workflow/tickets/?view=all")
     href = page.locator("table.table tbody tr td a").first.get_attribute("href")
@@ -85,7 +83,7 @@ def test_another_county_gets_404_in_the_browser(session_for):  # noqa: F811
     changning.page.screenshot(path="var/screenshots/workflow-changning-404.png")
 
 
-def test_phone_layout_of_the_ticket_list(session_for):  # noqa: F811
+def test_phone_layout_of_the_ticket_list(session_for):
     session = session_for("louxing", viewport={"width": 390, "height": 844})
     session.visit("/workflow/tickets/?view=all", shot="workflow-phone-tickets")
     session.visit("/workflow/overdue/", shot="workflow-phone-overdue")

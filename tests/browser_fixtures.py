@@ -1,4 +1,5 @@
-"""Browser suite: the real `countyworks demo` served from a temporary data dir, driven by
+"""Browser-suite fixtures (registered for every test package by tests/conftest.py): the real
+`countyworks demo` served from a temporary data dir, driven by
 Playwright on Debian's chromium. Screenshots go to var/screenshots/ (CI keeps them)."""
 
 from __future__ import annotations
