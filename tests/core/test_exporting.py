@@ -112,3 +112,14 @@ def test_error_report_marks_bad_cells_red_with_the_reason(changning):
     assert "所在区划：未知区划代码 430499" in sheet["D5"].value
     listing = workbook.worksheets[1]
     assert [c.value for c in listing[2]][:3] == [5, "统一社会信用代码", bad]
+
+
+def test_choice_labels_in_files_do_not_follow_the_ui_language():
+    from django.utils import translation
+
+    from countyworks.core.importing import IMPORTERS
+
+    column = next(c for c in IMPORTERS["organisations"].columns if c.name == "kind")
+    with translation.override("en"):
+        assert column.display("enterprise") == "企业"
+        assert column.parse("企业") == "enterprise"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, Role, RoleGrant
@@ -78,5 +79,5 @@ class RoleGrantAdmin(ScopedAdmin):
 
 admin.site.register(ApiToken)
 admin.site.register(Job)
-admin.site.site_header = "县域发展工作台 · 后台管理"
+admin.site.site_header = _("县域发展工作台 · 后台管理")
 admin.site.site_title = "countyworks"

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext, pgettext
 
 from countyworks.core.models import Role
 from countyworks.core.scoping import SHARED, get_scoped_or_404, has_role
@@ -31,7 +32,14 @@ class AuditEntry:
     changes: list[FieldChange]
 
 
-_ACTIONS = {"+": "创建", "~": "修改", "-": "删除"}
+def _action_label(history_type: str) -> str:
+    """What happened in a history record (simple-history's ``+``, ``~``, ``-``)."""
+    labels = {
+        "+": pgettext("audit action", "创建"),
+        "~": pgettext("audit action", "修改"),
+        "-": pgettext("audit action", "删除"),
+    }
+    return labels.get(history_type, history_type)
 
 
 def audited_model(label: str) -> type[models.Model]:
@@ -69,8 +77,8 @@ def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditE
         entries.append(
             AuditEntry(
                 at=record.history_date,
-                who=str(record.history_user) if record.history_user else "系统",
-                action=_ACTIONS.get(record.history_type, record.history_type),
+                who=str(record.history_user) if record.history_user else gettext("系统"),
+                action=_action_label(record.history_type),
                 reason=record.history_change_reason or "",
                 changes=changes,
             )

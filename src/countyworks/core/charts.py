@@ -7,18 +7,23 @@ from collections.abc import Sequence
 PALETTE = ["#b71c1c", "#1e5fa8", "#2e7d32", "#e65100", "#6a1b9a", "#00838f", "#795548"]
 
 
+def _titled(title: str, unit: str) -> str:
+    """The unit goes into the title (单位), where it never collides with the axis labels."""
+    return f"{title}（{unit}）" if unit else title
+
+
 def bar_chart(
     title: str, categories: Sequence[str], series: dict[str, Sequence[float | int | None]], unit: str = ""
 ) -> dict[str, object]:
     """A grouped bar chart; ``series`` maps a legend name to values aligned with ``categories``."""
     return {
         "color": PALETTE,
-        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {"text": _titled(title, unit), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0} if len(series) > 1 else {"show": False},
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50, "containLabel": True},
         "xAxis": {"type": "category", "data": list(categories), "axisLabel": {"interval": 0, "rotate": 30 if len(categories) > 6 else 0}},
-        "yAxis": {"type": "value", "name": unit},
+        "yAxis": {"type": "value"},
         "series": [{"name": name, "type": "bar", "data": list(values)} for name, values in series.items()],
     }
 
@@ -34,12 +39,12 @@ def line_chart(
     """A line chart over a category or time axis, with optional zoom slider."""
     option: dict[str, object] = {
         "color": PALETTE,
-        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {"text": _titled(title, unit), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0} if len(series) > 1 else {"show": False},
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 70 if zoom else 50, "containLabel": True},
         "xAxis": {"type": "category", "data": list(x), "boundaryGap": False},
-        "yAxis": {"type": "value", "name": unit},
+        "yAxis": {"type": "value"},
         "series": [
             {"name": name, "type": "line", "showSymbol": False, "data": list(values), **({"areaStyle": {}} if area else {})}
             for name, values in series.items()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 DEMO_PASSWORD = "countyworks-demo"  # noqa: S105 - published demo credential, refused by `serve`
 
 
@@ -16,16 +18,16 @@ class DemoAccount:
     role: str
     region: str | None  # official division code; None = nationwide
     program: str
-    label: str
+    label: str  # Chinese; marked with gettext_noop, translated where shown (login page)
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "admin", None, "", "系统管理员 · 全国"),
-    DemoAccount("hunan", "leader", "430000", "", "省级领导 · 湖南省（只读）"),
-    DemoAccount("changning", "officer", "430482", "", "项目主管 · 常宁市"),
-    DemoAccount("zhangjiajie", "officer", "430800", "", "项目主管 · 张家界市"),
-    DemoAccount("yuanjiang", "officer", "430981", "", "项目主管 · 沅江市"),
-    DemoAccount("louxing", "officer", "431302", "", "项目主管 · 娄底市娄星区"),
-    DemoAccount("shaoyang", "officer", "430523", "", "项目主管 · 邵阳县"),
-    DemoAccount("auditor", "auditor", "430000", "", "审计员 · 湖南省（只读 + 审计记录）"),
+    DemoAccount("admin", "admin", None, "", gettext_noop("系统管理员 · 全国")),
+    DemoAccount("hunan", "leader", "430000", "", gettext_noop("省级领导 · 湖南省（只读）")),
+    DemoAccount("changning", "officer", "430482", "", gettext_noop("项目主管 · 常宁市")),
+    DemoAccount("zhangjiajie", "officer", "430800", "", gettext_noop("项目主管 · 张家界市")),
+    DemoAccount("yuanjiang", "officer", "430981", "", gettext_noop("项目主管 · 沅江市")),
+    DemoAccount("louxing", "officer", "431302", "", gettext_noop("项目主管 · 娄底市娄星区")),
+    DemoAccount("shaoyang", "officer", "430523", "", gettext_noop("项目主管 · 邵阳县")),
+    DemoAccount("auditor", "auditor", "430000", "", gettext_noop("审计员 · 湖南省（只读 + 审计记录）")),
 )

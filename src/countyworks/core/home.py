@@ -11,4 +11,7 @@ def collect_tiles(user, within: str | None) -> list[dict[str, object]]:
         provider = getattr(config, "home_tiles", None)
         if provider is not None:
             tiles.extend(provider(user, within))
+    for number, tile in enumerate(tiles, start=1):
+        if tile.get("chart"):
+            tile["chart_id"] = f"tile-chart-{number}"
     return tiles

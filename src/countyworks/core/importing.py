@@ -270,7 +270,7 @@ class Column:
         return self.field or self.name
 
     def choice_pairs(self) -> list[tuple[str, str]]:
-        return list(_choice_index(self, translation.get_language() or "")[0])
+        return list(_choice_index(self)[0])
 
     def blank(self) -> Any:
         """A blank cell: "" for text and codes; None otherwise, which leaves the model default on a
@@ -337,7 +337,7 @@ class Column:
                 return False
             raise CellError("not a yes/no value (是/否, true/false, 1/0)", _("应为 是/否"))
         if kind == Kind.CHOICE:
-            index = _choice_index(self, translation.get_language() or "")[1]
+            index = _choice_index(self)[1]
             if text in index or text.lower() in index:
                 return index.get(text) or index[text.lower()]
             labels = "、".join(label for _value, label in self.choice_pairs())
@@ -374,12 +374,18 @@ class Column:
         return value
 
 
+#: Files carry choices as their Chinese labels whatever the UI language, so a file exported from
+#: the English UI imports in the Chinese one and the other way round.
+FILE_LANGUAGE = "zh-hans"
+
+
 @functools.lru_cache(maxsize=64)
-def _choice_index(column: Column, language: str) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
-    """A choice column's (value, label) pairs and its lookup (label, lower-cased value → value), per
-    language (labels are lazy translations): built once, not per cell."""
+def _choice_index(column: Column) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """A choice column's (value, Chinese label) pairs and its lookup (label, lower-cased value →
+    value): built once per column, not per cell."""
     raw = column.choices.choices if hasattr(column.choices, "choices") else column.choices
-    pairs = tuple((str(value), str(label)) for value, label in raw or ())
+    with translation.override(FILE_LANGUAGE):
+        pairs = tuple((str(value), str(label)) for value, label in raw or ())
     index = {value.lower(): value for value, _label in pairs} | {label: value for value, label in pairs}
     return pairs, index
 

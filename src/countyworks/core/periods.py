@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?:-(?P<month>\d{1,2}))|(?:[Qq](?P<quarter>[1-4])))?$")
 
 
@@ -68,6 +70,14 @@ class Period:
         if self.kind == "quarter":
             return f"{self.year}Q{self.number}"
         return str(self.year)
+
+    def label(self) -> str:
+        """The period for display in the active language (briefs use :meth:`label_zh`)."""
+        if self.kind == "month":
+            return gettext("%(year)d年%(month)d月") % {"year": self.year, "month": self.number}
+        if self.kind == "quarter":
+            return gettext("%(year)d年第%(quarter)d季度") % {"year": self.year, "quarter": self.number}
+        return gettext("%(year)d年") % {"year": self.year}
 
     def label_zh(self) -> str:
         if self.kind == "month":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from countyworks.core.models import Household, Job, Organisation, Person, Region
 from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
@@ -78,5 +79,5 @@ def user_area_label(user, active: str | None) -> str:
         return region.full_name() if region else active
     names = []
     for grant in grants_of(user):
-        names.append(grant.region.name if grant.region is not None else "全国")
+        names.append(grant.region.name if grant.region is not None else gettext("全国"))
     return "、".join(dict.fromkeys(names))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from countyworks.core import selectors, services
@@ -39,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         _("各县（市、区）登记组织数"),
         [c["name"] for c in counties],
         {_("组织数"): [c["count"] for c in counties]},
-        unit=_("家"),
+        unit=pgettext("unit of organisations", "家"),
     )
     context = {
         "area_label": selectors.user_area_label(request.user, within),

@@ -188,7 +188,7 @@ def data_import_report(request: HttpRequest, token: str) -> HttpResponse:
     importer, table, entry, _path = _staged(request, token)
     errors = importer.validate(table, request.user)
     stem = Path(entry["name"]).stem
-    return _attachment(error_report_xlsx(table, errors), f"{stem}-错误标记.xlsx", XLSX_CONTENT_TYPE)
+    return _attachment(error_report_xlsx(table, errors), f"{stem}-{_('错误标记')}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required

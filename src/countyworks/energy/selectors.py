@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -457,7 +458,9 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
                                      {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]}, unit="kW")
     pv = result.get("pv")
     if pv is not None:
-        months = [f"{m}月" for m in range(1, 13)]
+        # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
+        month_format = _("n月")
+        months = [date_format(date(2001, m, 1), month_format) for m in range(1, 13)]
         charts["pv"] = bar_chart(str(_("逐月发电量 (kWh/kWp)")), months,
                                  {str(_("发电量")): [round(float(v), 1) for v in pv.monthly_ac_kwh_per_kwp]}, unit="kWh/kWp")
     return charts

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from countyworks.core.periods import Period, yoy_percent
 from countyworks.energy.carbon import CarbonFigures, carbon_figures
@@ -153,8 +154,8 @@ class AreaSummary:
     period: Period
     by_kind: dict[str, GroupFigures] = field(default_factory=dict)
     by_station: dict[int, GroupFigures] = field(default_factory=dict)
-    centralised: GroupFigures = field(default_factory=lambda: GroupFigures("风电、集中式光伏"))
-    generation: GroupFigures = field(default_factory=lambda: GroupFigures("新能源合计"))
+    centralised: GroupFigures = field(default_factory=lambda: GroupFigures(gettext("风电、集中式光伏")))
+    generation: GroupFigures = field(default_factory=lambda: GroupFigures(gettext("新能源合计")))
     storage: list[StorageFigures] = field(default_factory=list)
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,14 +40,15 @@ class InnovationConfig(AppConfig):
         tiles: list[dict[str, object]] = []
         for tier in (Tier.TECH_SME, Tier.HIGH_TECH):
             count = ladder[tier]
-            note = f"{year}年末" + (
-                f"，同比{'+' if count.yoy >= 0 else ''}{count.yoy}%" if count.yoy is not None else ""
-            )
+            note = gettext("%(year)d年末") % {"year": year}
+            if count.yoy is not None:
+                yoy = f"{'+' if count.yoy >= 0 else ''}{count.yoy}"
+                note = gettext("%(note)s，同比%(yoy)s%%") % {"note": note, "yoy": yoy}
             tiles.append(
                 {
                     "label": count.label,
                     "value": count.count,
-                    "unit": "家",
+                    "unit": gettext("家"),
                     "note": note,
                     "url": url,
                     "chart": None,
@@ -55,10 +57,13 @@ class InnovationConfig(AppConfig):
         shown = [c for c in ladder.values() if c.count or c.previous]
         if shown:
             tiles[0]["chart"] = bar_chart(
-                f"科技型企业梯度培育（{year}年末）",
+                gettext("科技型企业梯度培育（%(year)d年末）") % {"year": year},
                 [c.label for c in shown],
-                {f"{year - 1}年": [c.previous for c in shown], f"{year}年": [c.count for c in shown]},
-                unit="家",
+                {
+                    gettext("%(year)d年") % {"year": year - 1}: [c.previous for c in shown],
+                    gettext("%(year)d年") % {"year": year}: [c.count for c in shown],
+                },
+                unit=gettext("家"),
             )
         return tiles
 

@@ -393,7 +393,7 @@ class EnterprisePlan(models.Model):
         ordering = ["-year", "organisation_id"]
 
     def __str__(self) -> str:
-        return f"{self.organisation} · {self.year}年一企一策"
+        return _("%(organisation)s · %(year)d年一企一策") % {"organisation": self.organisation, "year": self.year}
 
     def clean(self) -> None:
         if not (self.tech_needs.strip() or self.bottlenecks.strip()):
@@ -634,7 +634,7 @@ class FundingTranche(models.Model):
         constraints = [models.UniqueConstraint(fields=["challenge", "seq"], name="innovation_tranche_seq")]
 
     def __str__(self) -> str:
-        return f"第{self.seq}期 {self.amount} 万元"
+        return _("第%(seq)d期 %(amount)s 万元") % {"seq": self.seq, "amount": self.amount}
 
 
 # --- platforms and achievements -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from countyworks.core.models import Organisation, Person
 from countyworks.core.periods import yoy_percent
@@ -517,10 +518,11 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
         plan__organisation__region__code__startswith=region_prefix, **window
     ).select_related("plan__organisation", "plan__officer"):
         yield Milestone(
-            title=f"一企一策：{item.plan.organisation.name} · {item.title}",
+            title=gettext("一企一策：%(organisation)s · %(title)s")
+            % {"organisation": item.plan.organisation.name, "title": item.title},
             due_at=at(item.due_on),
             region_code=item.plan.organisation.region_id,
-            source="一企一策",
+            source=gettext("一企一策"),
             owner_label=item.plan.officer.name if item.plan.officer else "",
             url=reverse("innovation:enterprise-detail", args=[item.plan.organisation_id]),
         )
@@ -528,9 +530,9 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
         challenge__region__code__startswith=region_prefix, **window
     ).select_related("challenge"):
         yield Milestone(
-            title=f"揭榜挂帅：{item.challenge.title} · {item.title}",
+            title=gettext("揭榜挂帅：%(challenge)s · %(title)s") % {"challenge": item.challenge.title, "title": item.title},
             due_at=at(item.due_on),
             region_code=item.challenge.region_id,
-            source="揭榜挂帅",
+            source=gettext("揭榜挂帅"),
             url=reverse("innovation:challenge-detail", args=[item.challenge_id]),
         )

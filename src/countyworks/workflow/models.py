@@ -163,14 +163,17 @@ class SlaPolicy(models.Model):
 
         def part(kind: str, amount: Decimal | None) -> str:
             if kind == SlaKind.SAME_WORKING_DAY:
-                return f"{SlaKind(kind).label}，{self.cutoff:%H:%M} 前受理"
+                return _("%(label)s，%(cutoff)s 前受理") % {
+                    "label": SlaKind(kind).label,
+                    "cutoff": f"{self.cutoff:%H:%M}",
+                }
             return f"{amount.normalize() if amount is not None else ''} {SlaKind(kind).label}"
 
         parts = []
         if self.response_kind:
-            parts.append(f"{_('响应')} {part(self.response_kind, self.response_amount)}")
-        parts.append(f"{_('办结')} {part(self.resolution_kind, self.resolution_amount)}")
-        return "；".join(parts)
+            parts.append(_("响应 %(target)s") % {"target": part(self.response_kind, self.response_amount)})
+        parts.append(_("办结 %(target)s") % {"target": part(self.resolution_kind, self.resolution_amount)})
+        return _("；").join(parts)
 
 
 class Post(models.Model):

@@ -9,14 +9,16 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from countyworks.core.charts import bar_chart, line_chart
 from countyworks.core.models import Organisation, Person
@@ -307,7 +309,7 @@ def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for change in StatusChange.objects.filter(ticket=ticket).select_related("actor"):
         text = (
-            _("提出工单")
+            pgettext("ticket timeline", "提出工单")
             if not change.from_status
             else _("%(old)s → %(new)s")
             % {"old": Status(change.from_status).label, "new": Status(change.to_status).label}
@@ -488,7 +490,7 @@ def ticket_stats(
         total.overdue += entry.overdue
     rows = sorted(units.values(), key=lambda u: (-u.opened, u.label))
     unit_chart = bar_chart(
-        _("%(period)s 各责任单位工单") % {"period": period.label_zh()},
+        _("%(period)s 各责任单位工单") % {"period": period.label()},
         [r.label for r in rows],
         {
             _("新增"): [r.opened for r in rows],
@@ -522,9 +524,11 @@ def _trend_chart(base: QuerySet[Ticket], year: int) -> dict[str, object]:
     ):
         closed[row["m"].month] = row["n"]
     months = range(1, 13)
+    # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
+    month_format = _("n月")
     return line_chart(
         _("%(year)d年工单月度走势") % {"year": year},
-        [_("%(m)d月") % {"m": m} for m in months],
+        [date_format(date(2001, m, 1), month_format) for m in months],
         {_("新增"): [opened[m] for m in months], _("办结"): [closed[m] for m in months]},
         unit=_("件"),
     )

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 from countyworks.energy import formatting
 
 register = template.Library()
 
 
+def _units(text: str) -> str:
+    """The 万/亿 suffix of :mod:`~countyworks.energy.formatting` in the active language."""
+    if text.endswith("万"):
+        return gettext("%(number)s万") % {"number": text[:-1]}
+    if text.endswith("亿"):
+        return gettext("%(number)s亿") % {"number": text[:-1]}
+    return text
+
+
 @register.filter
 def wan(value, decimals: int = 2) -> str:
-    return formatting.wan(None if value is None else float(value), int(decimals))
+    return _units(formatting.wan(None if value is None else float(value), int(decimals)))
 
 
 @register.filter
 def yi(value, decimals: int = 2) -> str:
-    return formatting.yi(None if value is None else float(value), int(decimals))
+    return _units(formatting.yi(None if value is None else float(value), int(decimals)))
 
 
 @register.filter
 def big(value, decimals: int = 2) -> str:
-    return formatting.big(None if value is None else float(value), int(decimals))
+    return _units(formatting.big(None if value is None else float(value), int(decimals)))
 
 
 @register.filter
