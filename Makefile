@@ -29,6 +29,7 @@ test-browser: $(STAMP)  ## Playwright on Debian chromium; screenshots in var/scr
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -41,7 +41,9 @@ def copy_rate(database_url: str, rows: list[tuple[int, object, float]], indexed:
     with psycopg.connect(database_url, autocommit=True) as db:
         db.execute(f"DROP TABLE IF EXISTS {name}")
         key = ", PRIMARY KEY (point_id, ts)" if indexed else ""
-        db.execute(f"CREATE TABLE {name} (point_id bigint NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL{key})")
+        db.execute(
+            f"CREATE TABLE {name} (point_id bigint NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL{key})"
+        )
         started = time.perf_counter()
         with db.transaction(), db.cursor() as cursor:
             with cursor.copy(f"COPY {name} (point_id, ts, value) FROM STDIN (FORMAT BINARY)") as copy:
@@ -61,8 +63,10 @@ def main() -> int:
     args = parser.parse_args()
     total_messages = args.stations * args.seconds
     total = total_messages * common.POINTS_PER_MESSAGE
-    print(f"ingestion benchmark: {args.stations} stations × {args.seconds} s × {common.POINTS_PER_MESSAGE} points "
-          f"= {total:,} readings in {total_messages:,} messages; {args.consumers} consumer(s)")
+    print(
+        f"ingestion benchmark: {args.stations} stations × {args.seconds} s × {common.POINTS_PER_MESSAGE} points "
+        f"= {total:,} readings in {total_messages:,} messages; {args.consumers} consumer(s)"
+    )
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     with common.throwaway_database("cw_bench_ingest") as database_url, tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -75,7 +79,9 @@ def main() -> int:
         # Baseline: the same readings, COPYed straight in.
         ids = {
             (station, code): pid
-            for station, code, pid in Point.objects.filter(device__code="gw").values_list("device__station__code", "code", "id")
+            for station, code, pid in Point.objects.filter(device__code="gw").values_list(
+                "device__station__code", "code", "id"
+            )
         }
         rows = []
         for s in range(args.seconds):
@@ -121,12 +127,20 @@ def main() -> int:
     sustained = (high[1] - low[1]) / (high[0] - low[0]) if high[0] > low[0] else float("nan")
     end_to_end = total / elapsed
     ok = raw == total and minutes == total
-    print(f"stored {raw:,} readings (expected {total:,}; minute rollups count {minutes:,}) in {partitions} monthly partition(s): "
-          f"{'exactly once' if ok else 'MISMATCH'}")
-    print(f"publisher done after {published_at or float('nan'):.1f} s; last reading stored after {elapsed:.1f} s")
-    print(f"ingestion sustained (10 %→90 %): {sustained:,.0f} readings/s   end to end: {end_to_end:,.0f} readings/s"
-          f"   budget ≥ {BUDGET:,.0f}: {'PASS' if sustained >= BUDGET else 'FAIL'}")
-    print(f"baseline raw COPY, same readings: {heap:,.0f} readings/s into a heap, {keyed:,.0f} readings/s with the primary key")
+    print(
+        f"stored {raw:,} readings (expected {total:,}; minute rollups count {minutes:,}) in {partitions} monthly partition(s): "
+        f"{'exactly once' if ok else 'MISMATCH'}"
+    )
+    print(
+        f"publisher done after {published_at or float('nan'):.1f} s; last reading stored after {elapsed:.1f} s"
+    )
+    print(
+        f"ingestion sustained (10 %→90 %): {sustained:,.0f} readings/s   end to end: {end_to_end:,.0f} readings/s"
+        f"   budget ≥ {BUDGET:,.0f}: {'PASS' if sustained >= BUDGET else 'FAIL'}"
+    )
+    print(
+        f"baseline raw COPY, same readings: {heap:,.0f} readings/s into a heap, {keyed:,.0f} readings/s with the primary key"
+    )
     print(f"ingestion / raw COPY with key: {sustained / keyed:.2f}")
     return 0 if ok and sustained >= BUDGET else 1
 

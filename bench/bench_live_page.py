@@ -50,12 +50,31 @@ PASSWORD = "bench-password-" + secrets.token_hex(4)
 def start_server(database_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = common.free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PYTEST_VERSION"}}
-    env.update(DATABASE_URL=database_url, COUNTYWORKS_DATA_DIR=str(data_dir), COUNTYWORKS_DEMO="true", DEBUG="false",
-               SECRET_KEY=secrets.token_hex(32), AXES_ENABLED="false")
+    env.update(
+        DATABASE_URL=database_url,
+        COUNTYWORKS_DATA_DIR=str(data_dir),
+        COUNTYWORKS_DEMO="true",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_hex(32),
+        AXES_ENABLED="false",
+    )
     process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "gunicorn", "countyworks.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
-        env=env, cwd=common.ROOT, stdout=(data_dir / "server.log").open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "countyworks.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=common.ROOT,
+        stdout=(data_dir / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -74,9 +93,12 @@ def login(url: str, username: str) -> requests.Session:
     session = requests.Session()
     page = session.get(url + "/accounts/login/", timeout=10).text
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = session.post(url + "/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                            "csrfmiddlewaretoken": token},
-                            headers={"Referer": url + "/accounts/login/"}, timeout=10)
+    response = session.post(
+        url + "/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": url + "/accounts/login/"},
+        timeout=10,
+    )
     if "logout" not in response.text and "退出" not in response.text:
         raise RuntimeError("login failed")
     return session
@@ -103,11 +125,26 @@ def live_messages(stations, when: datetime) -> list[tuple[str, bytes]]:
     stamp = when.isoformat()
     out = []
     for i, (code, points) in enumerate(stations):
-        meter = {"P_kW": 30000.0 + i, "Q_kvar": 500.0, "U_kV": 110.2, "I_A": 160.0, "f_Hz": 50.01, "PF": 0.99,
-                 "E_exp_kWh": 1e6 + when.timestamp() % 1e5, "E_imp_kWh": 10.0}
-        out.append((f"countyworks/430981/{code}/meter/telemetry", json.dumps({"ts": stamp, "points": meter}).encode()))
+        meter = {
+            "P_kW": 30000.0 + i,
+            "Q_kvar": 500.0,
+            "U_kV": 110.2,
+            "I_A": 160.0,
+            "f_Hz": 50.01,
+            "PF": 0.99,
+            "E_exp_kWh": 1e6 + when.timestamp() % 1e5,
+            "E_imp_kWh": 10.0,
+        }
+        out.append(
+            (
+                f"countyworks/430981/{code}/meter/telemetry",
+                json.dumps({"ts": stamp, "points": meter}).encode(),
+            )
+        )
         gateway = {p: 600.0 + j for j, p in enumerate(points)}
-        out.append((f"countyworks/430981/{code}/gw/telemetry", json.dumps({"ts": stamp, "points": gateway}).encode()))
+        out.append(
+            (f"countyworks/430981/{code}/gw/telemetry", json.dumps({"ts": stamp, "points": gateway}).encode())
+        )
     return out
 
 
@@ -119,14 +156,18 @@ def report(label: str, times: dict[str, list[float]], readings_per_s: float | No
         ok &= p95 < BUDGET_MS
         name = "county room (100 stations)" if u.endswith("/energy/live/") else "station live figures"
         rate = f", ingestion {readings_per_s:,.0f} readings/s" if readings_per_s is not None else ""
-        print(f"{label:<10} {name:<27} n={len(values):<4} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms{rate}")
+        print(
+            f"{label:<10} {name:<27} n={len(values):<4} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms{rate}"
+        )
     return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stations", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=300, help="rounds per phase (each round: both fragments)")
+    parser.add_argument(
+        "--requests", type=int, default=300, help="rounds per phase (each round: both fragments)"
+    )
     args = parser.parse_args()
     ok = True
     stress_ok = False
@@ -149,7 +190,9 @@ def main() -> int:
             ok &= report("idle", sample(session, urls, args.requests), None)
 
             with common.private_broker() as broker:
-                consumers = common.start_consumers(1, broker, database_url, data_dir, f"live{uuid.uuid4().hex[:6]}")
+                consumers = common.start_consumers(
+                    1, broker, database_url, data_dir, f"live{uuid.uuid4().hex[:6]}"
+                )
                 client = common.publisher(broker)
                 stop = threading.Event()
 
@@ -189,8 +232,10 @@ def main() -> int:
             common.stop_consumers(consumers)
             server.send_signal(signal.SIGTERM)
             server.wait(30)
-    print(f"budget p95 < {BUDGET_MS:.0f} ms while ingestion runs at the design rate: {'PASS' if ok else 'FAIL'}; "
-          f"under the flat-out drain (stress, both cores saturated by ingestion): {'within' if stress_ok else 'over'} budget")
+    print(
+        f"budget p95 < {BUDGET_MS:.0f} ms while ingestion runs at the design rate: {'PASS' if ok else 'FAIL'}; "
+        f"under the flat-out drain (stress, both cores saturated by ingestion): {'within' if stress_ok else 'over'} budget"
+    )
     return 0 if ok else 1
 
 

@@ -63,7 +63,9 @@ def private_broker():
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
         "max_queued_messages 0\nmax_inflight_messages 0\nmax_queued_bytes 0\n"
     )
-    process = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603,S607
+    process = subprocess.Popen(
+        ["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )  # noqa: S603,S607
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -110,8 +112,14 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     out = []
     for i in range(count):
         station = services.station_create(
-            acting_user=None, code=f"bench-{i:03d}", name=f"基准电站 {i:03d}", kind="pv_ground", region=region,
-            capacity_mw=Decimal("50"), commissioned_on=date(2021, 1, 1), device_counts={"inv": 1},
+            acting_user=None,
+            code=f"bench-{i:03d}",
+            name=f"基准电站 {i:03d}",
+            kind="pv_ground",
+            region=region,
+            capacity_mw=Decimal("50"),
+            commissioned_on=date(2021, 1, 1),
+            device_counts={"inv": 1},
         )
         gateway = Device.objects.create(station=station, code="gw", name="汇集网关", kind=DeviceKind.INVERTER)
         Point.objects.bulk_create(
@@ -127,12 +135,20 @@ def messages(stations: list[tuple[str, list[str]]], seconds: int) -> list[tuple[
     for s in range(seconds):
         stamp = (T0 + timedelta(seconds=s)).isoformat()
         for code, points in stations:
-            body = {"ts": stamp, "seq": s, "points": {p: 1000.0 + (s * 7 + j) % 500 for j, p in enumerate(points)}}
-            out.append((f"countyworks/430981/{code}/gw/telemetry", json.dumps(body, separators=(",", ":")).encode()))
+            body = {
+                "ts": stamp,
+                "seq": s,
+                "points": {p: 1000.0 + (s * 7 + j) % 500 for j, p in enumerate(points)},
+            }
+            out.append(
+                (f"countyworks/430981/{code}/gw/telemetry", json.dumps(body, separators=(",", ":")).encode())
+            )
     return out
 
 
-def start_consumers(n: int, url: str, database_url: str, data_dir: Path, group: str) -> list[subprocess.Popen]:
+def start_consumers(
+    n: int, url: str, database_url: str, data_dir: Path, group: str
+) -> list[subprocess.Popen]:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PYTEST_VERSION"}}
     env.update(DATABASE_URL=database_url, COUNTYWORKS_DATA_DIR=str(data_dir))
     processes = []
@@ -140,9 +156,22 @@ def start_consumers(n: int, url: str, database_url: str, data_dir: Path, group: 
         log = data_dir / f"consumer-{i}.log"
         processes.append(
             subprocess.Popen(  # noqa: S603 - our own CLI
-                [sys.executable, "-m", "countyworks.cli", "ingest", "--url", url, "--client-id", f"{group}-{i}",
-                 "--group", group],
-                stdout=log.open("w"), stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "countyworks.cli",
+                    "ingest",
+                    "--url",
+                    url,
+                    "--client-id",
+                    f"{group}-{i}",
+                    "--group",
+                    group,
+                ],
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
             )
         )
     for i in range(n):
@@ -169,7 +198,9 @@ def stop_consumers(processes: list[subprocess.Popen]) -> None:
 def stored_readings(database_url: str) -> int:
     """Readings stored so far, cheaply: every reading lands in exactly one daily rollup bucket."""
     with psycopg.connect(database_url, autocommit=True) as db:
-        return int(db.execute("SELECT coalesce(sum(count), 0) FROM energy_rollup WHERE step = 86400").fetchone()[0])
+        return int(
+            db.execute("SELECT coalesce(sum(count), 0) FROM energy_rollup WHERE step = 86400").fetchone()[0]
+        )
 
 
 def publisher(url: str):
@@ -178,7 +209,9 @@ def publisher(url: str):
     from countyworks.energy.mqtt import BrokerAddress
 
     broker = BrokerAddress.parse(url)
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}", protocol=paho.MQTTv5)
+    client = paho.Client(
+        paho.CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}", protocol=paho.MQTTv5
+    )
     client.max_inflight_messages_set(2000)
     client.max_queued_messages_set(0)
     client.connect(broker.host, broker.port)

@@ -41,7 +41,11 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     data_dir = tmp_path_factory.mktemp("demo-data")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "MQTT_URL", "PYTEST_VERSION"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MQTT_URL", "PYTEST_VERSION"}
+    }
     log = open(data_dir / "demo.log", "w")  # noqa: SIM115 - closed at teardown
     started = time.monotonic()
     process = subprocess.Popen(

@@ -33,7 +33,15 @@ from countyworks.core.models import Region, Role, RoleGrant
 from countyworks.core.scoping import SHARED, scope
 
 #: Routes that are public or not about domain data.
-SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "accounts/logout/", "api/v1/docs", "api/v1/openapi")
+SKIPPED_PREFIXES = (
+    "admin/",
+    "i18n/",
+    "static/",
+    "media/",
+    "accounts/logout/",
+    "api/v1/docs",
+    "api/v1/openapi",
+)
 #: Objects whose display names are this short or generic are not usable as leak canaries.
 MIN_CANARY_LENGTH = 4
 MAX_KEYS_PER_MODEL = 2
@@ -120,7 +128,9 @@ def canaries_for(user, outside: dict[type[models.Model], list[models.Model]]) ->
     return re.compile("|".join(re.escape(n) for n in names))
 
 
-def candidate_kwargs(route: Route, outside: dict[type[models.Model], list[models.Model]]) -> Iterator[dict[str, str]]:
+def candidate_kwargs(
+    route: Route, outside: dict[type[models.Model], list[models.Model]]
+) -> Iterator[dict[str, str]]:
     """Fill a route's parameters with keys of objects outside the grant."""
     names = list(route.converters)
     if not names:

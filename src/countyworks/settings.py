@@ -48,10 +48,10 @@ DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("COUNTYWORKS_DEMO", False)
 #: pytest (≥ 8.2) sets PYTEST_VERSION for the whole session: tests run the queue eagerly.
 TESTING = env_bool("COUNTYWORKS_TESTING", "PYTEST_VERSION" in os.environ)
-ALLOWED_HOSTS = [h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+ALLOWED_HOSTS = [
+    h.strip() for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

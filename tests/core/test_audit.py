@@ -44,4 +44,7 @@ def test_credit_code_is_validated(changning):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        audited_save(Organisation(name="x", region_id="430482", credit_code="91430482MA4L00000X"), acting_user=changning)
+        audited_save(
+            Organisation(name="x", region_id="430482", credit_code="91430482MA4L00000X"),
+            acting_user=changning,
+        )

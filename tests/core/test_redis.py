@@ -39,7 +39,9 @@ def test_huey_round_trip_through_redis(redis_url):
 def test_django_cache_on_redis(redis_url, settings):
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
     cache = caches.create_connection("default")
     key = f"cw-test-{uuid.uuid4().hex}"
     cache.set(key, {"县": "常宁市"}, 30)
@@ -53,5 +55,7 @@ def test_settings_switch_to_redis_when_redis_url_is_set(redis_url):
 
     code = "import django,os;django.setup();from django.conf import settings;print(settings.HUEY['huey_class'], settings.CACHES['default']['BACKEND'])"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "countyworks.settings", "REDIS_URL": redis_url}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["huey.RedisHuey", "django.core.cache.backends.redis.RedisCache"]

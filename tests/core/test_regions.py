@@ -30,7 +30,12 @@ def test_bad_codes_are_refused(bad):
 
 def test_levels():
     assert [level_of(p) for p in ("43", "4308", "430482", "430482100", "430482100201", "43048210020101")] == [
-        "province", "city", "county", "town", "village", "courtyard",
+        "province",
+        "city",
+        "county",
+        "town",
+        "village",
+        "courtyard",
     ]
 
 
@@ -38,6 +43,16 @@ def test_levels():
 def test_national_tree_is_loaded_with_the_five_counties_of_the_article():
     assert Region.objects.filter(level="province").count() == 34
     assert Region.objects.filter(level="county").count() > 2800
-    names = dict(Region.objects.filter(code__in=["430482", "4308", "430981", "431302", "430523"]).values_list("code", "name"))
-    assert names == {"430482": "常宁市", "4308": "张家界市", "430981": "沅江市", "431302": "娄星区", "430523": "邵阳县"}
+    names = dict(
+        Region.objects.filter(code__in=["430482", "4308", "430981", "431302", "430523"]).values_list(
+            "code", "name"
+        )
+    )
+    assert names == {
+        "430482": "常宁市",
+        "4308": "张家界市",
+        "430981": "沅江市",
+        "431302": "娄星区",
+        "430523": "邵阳县",
+    }
     assert Region.objects.get(code="430482").full_name() == "湖南省衡阳市常宁市"

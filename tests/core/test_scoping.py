@@ -74,7 +74,9 @@ def test_within_narrows_to_the_switched_region(hunan, orgs):
 def test_county_admin_cannot_grant_beyond_their_county(county_admin, db):
     target = make_user("new_user")
     with pytest.raises(PermissionDenied):
-        role_grant_create(acting_user=county_admin, user=target, role=Role.LEADER, region=Region.objects.get(code="43"))
+        role_grant_create(
+            acting_user=county_admin, user=target, role=Role.LEADER, region=Region.objects.get(code="43")
+        )
     with pytest.raises(PermissionDenied):
         role_grant_create(acting_user=county_admin, user=target, role=Role.LEADER, region=None)
     grant = role_grant_create(
@@ -96,10 +98,17 @@ def test_admin_site_refuses_a_grant_outside_the_admins_area(county_admin, client
     )
     assert response.status_code == 403
     assert not RoleGrant.objects.filter(user=target).exists()
-    client.post("/admin/core/rolegrant/add/", {"user": target.pk, "role": Role.TOWN, "region": "430482100", "program": ""})
+    client.post(
+        "/admin/core/rolegrant/add/",
+        {"user": target.pk, "role": Role.TOWN, "region": "430482100", "program": ""},
+    )
     assert RoleGrant.objects.filter(user=target, region_id="430482100").exists()
 
 
 def test_nationwide_admin_sees_every_region(db, orgs):
     nationwide = make_user("root_admin", Role.ADMIN, None)
-    assert scope(Organisation.objects.all(), nationwide, Program.PARKS).count() == Organisation.objects.count() == 2
+    assert (
+        scope(Organisation.objects.all(), nationwide, Program.PARKS).count()
+        == Organisation.objects.count()
+        == 2
+    )

@@ -21,7 +21,13 @@ def test_login_page_is_chinese_with_demo_accounts(browser, demo_server):
 
 @pytest.mark.parametrize(
     ("username", "area"),
-    [("changning", "常宁市"), ("zhangjiajie", "张家界市"), ("yuanjiang", "沅江市"), ("louxing", "娄星区"), ("shaoyang", "邵阳县")],
+    [
+        ("changning", "常宁市"),
+        ("zhangjiajie", "张家界市"),
+        ("yuanjiang", "沅江市"),
+        ("louxing", "娄星区"),
+        ("shaoyang", "邵阳县"),
+    ],
 )
 def test_every_navigation_page_opens_without_errors(session_for, username, area):
     session = session_for(username)

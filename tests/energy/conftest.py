@@ -37,27 +37,51 @@ def xinwan(db) -> Region:
 @pytest.fixture
 def storage(xinwan):
     return services.station_create(
-        acting_user=None, code="xinwan-ess", name="新湾镇储能电站", kind="storage", region=xinwan,
-        capacity_mw=Decimal("100"), commissioned_on=date(2021, 12, 30), energy_mwh=Decimal("200"),
-        eta_charge=Decimal("0.88"), eta_discharge=Decimal("1"), soc_min=Decimal("0"), soc_max=Decimal("1"),
-        chemistry="LFP", device_counts={"pcs": 2, "bms": 2},
+        acting_user=None,
+        code="xinwan-ess",
+        name="新湾镇储能电站",
+        kind="storage",
+        region=xinwan,
+        capacity_mw=Decimal("100"),
+        commissioned_on=date(2021, 12, 30),
+        energy_mwh=Decimal("200"),
+        eta_charge=Decimal("0.88"),
+        eta_discharge=Decimal("1"),
+        soc_min=Decimal("0"),
+        soc_max=Decimal("1"),
+        chemistry="LFP",
+        device_counts={"pcs": 2, "bms": 2},
     )
 
 
 @pytest.fixture
 def wind(xinwan):
     return services.station_create(
-        acting_user=None, code="yj-wind-1", name="沅江风电场一期", kind="wind", region=xinwan,
-        capacity_mw=Decimal("50"), commissioned_on=date(2020, 6, 30), hub_height_m=Decimal("140"),
-        mean_wind_speed_ms=Decimal("2.44"), wind_speed_height_m=Decimal("10"), device_counts={"wtg": 2},
+        acting_user=None,
+        code="yj-wind-1",
+        name="沅江风电场一期",
+        kind="wind",
+        region=xinwan,
+        capacity_mw=Decimal("50"),
+        commissioned_on=date(2020, 6, 30),
+        hub_height_m=Decimal("140"),
+        mean_wind_speed_ms=Decimal("2.44"),
+        wind_speed_height_m=Decimal("10"),
+        device_counts={"wtg": 2},
     )
 
 
 @pytest.fixture
 def louxing_station(db):
     return services.station_create(
-        acting_user=None, code="lx-pv", name="娄星光伏电站", kind="pv_ground", region=Region.objects.get(code="431302"),
-        capacity_mw=Decimal("20"), commissioned_on=date(2021, 1, 1), device_counts={"inv": 1},
+        acting_user=None,
+        code="lx-pv",
+        name="娄星光伏电站",
+        kind="pv_ground",
+        region=Region.objects.get(code="431302"),
+        capacity_mw=Decimal("20"),
+        commissioned_on=date(2021, 1, 1),
+        device_counts={"inv": 1},
     )
 
 
@@ -72,8 +96,15 @@ def operator_xinwan(db, xinwan):
 
 
 def message(
-    station: str, device: str, ts: datetime | str, points: dict, *, region: str = "430981", kind: str = "telemetry",
-    period_s: int | None = None, seq: int | None = None,
+    station: str,
+    device: str,
+    ts: datetime | str,
+    points: dict,
+    *,
+    region: str = "430981",
+    kind: str = "telemetry",
+    period_s: int | None = None,
+    seq: int | None = None,
 ) -> tuple[str, bytes]:
     """One telemetry message as a gateway publishes it."""
     body: dict[str, object] = {"ts": ts if isinstance(ts, str) else ts.isoformat(), "points": points}
@@ -84,6 +115,8 @@ def message(
     return f"countyworks/{region}/{station}/{device}/{kind}", json.dumps(body).encode()
 
 
-def alarm_message(station: str, device: str, ts: datetime, code: str, level: str, state: str, region: str = "430981"):
+def alarm_message(
+    station: str, device: str, ts: datetime, code: str, level: str, state: str, region: str = "430981"
+):
     body = {"ts": ts.isoformat(), "code": code, "level": level, "state": state, "message": f"{code} {state}"}
     return f"countyworks/{region}/{station}/{device}/alarm", json.dumps(body, ensure_ascii=False).encode()

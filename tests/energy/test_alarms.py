@@ -17,7 +17,10 @@ T0 = datetime(2023, 7, 24, 11, 0, tzinfo=UTC)
 
 def _temps(*values: float, start: datetime = T0, step: int = 600):
     """Cell temperatures every ``step`` seconds (10 min by default: slow enough for the rate rule)."""
-    return [message("xinwan-ess", "cells", start + timedelta(seconds=step * i), {"T_max_C": v}) for i, v in enumerate(values)]
+    return [
+        message("xinwan-ess", "cells", start + timedelta(seconds=step * i), {"T_max_C": v})
+        for i, v in enumerate(values)
+    ]
 
 
 def test_threshold_raises_once_and_clears_below_the_deadband(storage):
@@ -59,7 +62,10 @@ def test_rate_of_change(storage):
 
 def test_communication_loss_is_raised_by_the_check_and_cleared_by_data(storage):
     now = datetime.now(UTC)
-    ingest_messages([message("xinwan-ess", "meter", now - timedelta(seconds=120), {"P_kW": 1.0})], now=now - timedelta(seconds=120))
+    ingest_messages(
+        [message("xinwan-ess", "meter", now - timedelta(seconds=120), {"P_kW": 1.0})],
+        now=now - timedelta(seconds=120),
+    )
     assert alarms.check_communication_loss(now).raised == 1
     assert alarms.check_communication_loss(now).raised == 0  # one open alarm per rule
     alarm = Alarm.objects.get(code="P_KW_COMM_LOSS")
@@ -79,7 +85,9 @@ def test_device_alarms_from_the_gateway(storage):
     assert report.device_alarms == 1 and report.alarms_raised == 1
     ingest_messages([alarm_message("xinwan-ess", "aux", T0, "DOOR_OPEN", "变位", "raise")])  # redelivery
     assert Alarm.objects.filter(code="DOOR_OPEN").count() == 1
-    ingest_messages([alarm_message("xinwan-ess", "aux", T0 + timedelta(minutes=3), "DOOR_OPEN", "变位", "clear")])
+    ingest_messages(
+        [alarm_message("xinwan-ess", "aux", T0 + timedelta(minutes=3), "DOOR_OPEN", "变位", "clear")]
+    )
     alarm = Alarm.objects.get(code="DOOR_OPEN")
     assert alarm.source == "device" and alarm.cleared_at == T0 + timedelta(minutes=3)
 
@@ -91,7 +99,9 @@ def test_bad_alarm_message_is_quarantined(storage):
 
 def test_rule_changes_take_effect_at_once(storage):
     point = Point.objects.get(device__station=storage, device__code="meter", code="U_kV")
-    services.alarm_rule_create(acting_user=None, point=point, kind=AlarmRule.Kind.HIGH, threshold=121.0, deadband=1.0)
+    services.alarm_rule_create(
+        acting_user=None, point=point, kind=AlarmRule.Kind.HIGH, threshold=121.0, deadband=1.0
+    )
     report = ingest_messages([message("xinwan-ess", "meter", T0, {"U_kV": 122.0})])
     assert report.alarms_raised == 1
 

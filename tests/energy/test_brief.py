@@ -17,11 +17,25 @@ from countyworks.reports.briefs import BriefUnavailable, brief_text
 def test_demo_brief_reproduces_the_article(db):
     load_demo()
     text = brief_text("energy", "430981", Period.parse("2022"))
-    for figure in ("并网容量 38万 kW", "发电 6.1亿 kWh", "38.44%", "节约标准煤 20万 t", "减少二氧化碳排放 61万 t",
-                   "article-2023", "风电场 5 座 22.99万 kW", "渔光互补项目 2 个", "2.44 m/s（10 m 高度）",
-                   "黄茅洲、共华、新华、南大膳", "10 t/h 以下燃煤锅炉 36 台，已替代 36 台", "100 MW 持续 2 h", "20万 kWh"):
+    for figure in (
+        "并网容量 38万 kW",
+        "发电 6.1亿 kWh",
+        "38.44%",
+        "节约标准煤 20万 t",
+        "减少二氧化碳排放 61万 t",
+        "article-2023",
+        "风电场 5 座 22.99万 kW",
+        "渔光互补项目 2 个",
+        "2.44 m/s（10 m 高度）",
+        "黄茅洲、共华、新华、南大膳",
+        "10 t/h 以下燃煤锅炉 36 台，已替代 36 台",
+        "100 MW 持续 2 h",
+        "20万 kWh",
+    ):
         assert figure in text, figure
-    assert "mee-nbs-2023-national" in text and "标准煤因子未设定" in text  # the official set has no coal factor
+    assert (
+        "mee-nbs-2023-national" in text and "标准煤因子未设定" in text
+    )  # the official set has no coal factor
     # The figures come from telemetry: the 2022 readings are really there.
     stations = list(Station.objects.filter(region__code__startswith="430981"))
     assert Measurement.objects.count() >= 8760 * len(stations)
@@ -30,7 +44,11 @@ def test_demo_brief_reproduces_the_article(db):
     assert summary.centralised.full_load_hours == pytest.approx(1605.26, abs=0.01)
     storage = summary.storage[0]
     assert storage.best_day == date(2022, 7, 24)
-    assert (storage.best_day_mwh, storage.best_day_peak_mw, storage.best_day_hours_at_peak) == (pytest.approx(200), pytest.approx(100), 2)
+    assert (storage.best_day_mwh, storage.best_day_peak_mw, storage.best_day_hours_at_peak) == (
+        pytest.approx(200),
+        pytest.approx(100),
+        2,
+    )
     assert storage.round_trip == pytest.approx(0.88)
     # the storage followed its day-ahead schedule, solved by the dispatch LP
     plan = DayAheadSchedule.objects.get(station=storage.station, day=date(2022, 7, 24))

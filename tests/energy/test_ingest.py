@@ -16,7 +16,10 @@ T0 = datetime(2023, 7, 24, 19, 0, tzinfo=UTC)
 
 
 def test_readings_are_stored_once_and_rolled_up(storage):
-    msgs = [message("xinwan-ess", "meter", T0 + timedelta(seconds=i), {"P_kW": 100000.0, "f_Hz": 50.0}) for i in range(120)]
+    msgs = [
+        message("xinwan-ess", "meter", T0 + timedelta(seconds=i), {"P_kW": 100000.0, "f_Hz": 50.0})
+        for i in range(120)
+    ]
     report = ingest_messages(msgs)
     assert (report.messages, report.readings, report.stored, report.quarantined) == (120, 240, 240, 0)
     again = ingest_messages(msgs)
@@ -36,7 +39,9 @@ def test_readings_are_stored_once_and_rolled_up(storage):
 
 
 def test_out_of_order_and_late_readings_are_accepted(storage):
-    late = [message("xinwan-ess", "meter", T0 + timedelta(seconds=s), {"P_kW": -50000.0}) for s in (30, 10, 20)]
+    late = [
+        message("xinwan-ess", "meter", T0 + timedelta(seconds=s), {"P_kW": -50000.0}) for s in (30, 10, 20)
+    ]
     ingest_messages(late[:1])
     report = ingest_messages(late[1:])
     assert report.stored == 2
@@ -62,15 +67,43 @@ def test_period_decides_energy_and_levels(storage):
 MALFORMED = [
     ("countyworks/430981/xinwan-ess/meter/telemetry", b"{not json", "JSON"),
     ("countyworks/430981/xinwan-ess/meter/telemetry", b"[1, 2]", "JSON 对象"),
-    ("countyworks/430981/nowhere/meter/telemetry", b'{"ts": "2023-07-24T19:00:00+08:00", "points": {"P_kW": 1}}', "未登记"),
-    ("countyworks/431302/xinwan-ess/meter/telemetry", b'{"ts": "2023-07-24T19:00:00+08:00", "points": {"P_kW": 1}}', "不属于"),
+    (
+        "countyworks/430981/nowhere/meter/telemetry",
+        b'{"ts": "2023-07-24T19:00:00+08:00", "points": {"P_kW": 1}}',
+        "未登记",
+    ),
+    (
+        "countyworks/431302/xinwan-ess/meter/telemetry",
+        b'{"ts": "2023-07-24T19:00:00+08:00", "points": {"P_kW": 1}}',
+        "不属于",
+    ),
     ("countyworks/430981/xinwan-ess/meter/status", b"{}", "主题格式"),
     ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"points": {"P_kW": 1}}', "ts"),
-    ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"ts": "2023-07-24 19:00", "points": {"P_kW": 1}}', "时区"),
-    ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"ts": "2999-01-01T00:00:00+08:00", "points": {"P_kW": 1}}', "晚于"),
-    ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"ts": "1970-01-01T00:00:00Z", "points": {"P_kW": 1}}', "早于"),
-    ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"ts": "2023-07-24T19:00:00+08:00", "points": {}}', "points"),
-    ("countyworks/430981/xinwan-ess/meter/telemetry", b'{"ts": "2023-07-24T19:00:00+08:00", "period_s": 0, "points": {"P_kW": 1}}', "period_s"),
+    (
+        "countyworks/430981/xinwan-ess/meter/telemetry",
+        b'{"ts": "2023-07-24 19:00", "points": {"P_kW": 1}}',
+        "时区",
+    ),
+    (
+        "countyworks/430981/xinwan-ess/meter/telemetry",
+        b'{"ts": "2999-01-01T00:00:00+08:00", "points": {"P_kW": 1}}',
+        "晚于",
+    ),
+    (
+        "countyworks/430981/xinwan-ess/meter/telemetry",
+        b'{"ts": "1970-01-01T00:00:00Z", "points": {"P_kW": 1}}',
+        "早于",
+    ),
+    (
+        "countyworks/430981/xinwan-ess/meter/telemetry",
+        b'{"ts": "2023-07-24T19:00:00+08:00", "points": {}}',
+        "points",
+    ),
+    (
+        "countyworks/430981/xinwan-ess/meter/telemetry",
+        b'{"ts": "2023-07-24T19:00:00+08:00", "period_s": 0, "points": {"P_kW": 1}}',
+        "period_s",
+    ),
     ("countyworks/430981/xinwan-ess/meter/telemetry", b"\xff\xfe", "JSON"),
 ]
 
@@ -110,7 +143,9 @@ def test_value_types_of_integer_and_switch_points(storage):
     ts = "2023-07-24T19:00:00+08:00"
     ok = ingest_messages([message("xinwan-ess", "aux", ts, {"fire_alarm": False, "door_open": 1})])
     assert ok.stored == 2
-    bad = ingest_messages([message("xinwan-ess", "pcs01", ts, {"state": 1.5}), message("xinwan-ess", "aux", ts, {"hvac_on": 2})])
+    bad = ingest_messages(
+        [message("xinwan-ess", "pcs01", ts, {"state": 1.5}), message("xinwan-ess", "aux", ts, {"hvac_on": 2})]
+    )
     assert bad.rejected_readings == 2
 
 
@@ -124,7 +159,11 @@ def test_quarantine_keeps_the_consumer_going_for_a_corpus(storage):
 
 def test_far_future_uses_the_clock_of_the_call(storage):
     now = timezone.now()
-    report = ingest_messages([message("xinwan-ess", "meter", now + timedelta(minutes=4), {"P_kW": 1.0})], now=now)
+    report = ingest_messages(
+        [message("xinwan-ess", "meter", now + timedelta(minutes=4), {"P_kW": 1.0})], now=now
+    )
     assert report.stored == 1
-    report = ingest_messages([message("xinwan-ess", "meter", now + timedelta(minutes=6), {"P_kW": 1.0})], now=now)
+    report = ingest_messages(
+        [message("xinwan-ess", "meter", now + timedelta(minutes=6), {"P_kW": 1.0})], now=now
+    )
     assert report.quarantined == 1

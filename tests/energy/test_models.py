@@ -13,8 +13,15 @@ from countyworks.energy.models import AlarmRule, ApprovalStep, Device, Point, St
 
 
 def _station(xinwan, **overrides) -> Station:
-    values = dict(code="s1", name="s1", kind=StationKind.WIND, region=xinwan, capacity_mw=Decimal("10"),
-                  grid_capacity_mw=Decimal("10"), commissioned_on=date(2022, 1, 1))
+    values = dict(
+        code="s1",
+        name="s1",
+        kind=StationKind.WIND,
+        region=xinwan,
+        capacity_mw=Decimal("10"),
+        grid_capacity_mw=Decimal("10"),
+        commissioned_on=date(2022, 1, 1),
+    )
     values.update(overrides)
     return Station(**values)
 
@@ -24,8 +31,15 @@ def test_storage_station_needs_its_rating_and_window(xinwan):
         _station(xinwan, kind=StationKind.STORAGE).full_clean()
     assert {"energy_mwh", "eta_charge", "soc_min"} <= set(exc.value.message_dict)
     with pytest.raises(ValidationError) as exc:
-        _station(xinwan, kind=StationKind.STORAGE, energy_mwh=Decimal(20), eta_charge=Decimal("0.9"), eta_discharge=Decimal("0.9"),
-                 soc_min=Decimal("0.9"), soc_max=Decimal("0.1")).full_clean()
+        _station(
+            xinwan,
+            kind=StationKind.STORAGE,
+            energy_mwh=Decimal(20),
+            eta_charge=Decimal("0.9"),
+            eta_discharge=Decimal("0.9"),
+            soc_min=Decimal("0.9"),
+            soc_max=Decimal("0.1"),
+        ).full_clean()
     assert "soc_max" in exc.value.message_dict
 
 
@@ -65,14 +79,27 @@ def test_station_creation_is_audited(storage):
 
 def test_operator_outside_the_area_cannot_create_a_station(louxing, xinwan):
     with pytest.raises(Exception) as exc:
-        services.station_create(acting_user=louxing, code="x", name="x", kind="wind", region=xinwan,
-                                capacity_mw=Decimal(1), commissioned_on=date(2022, 1, 1))
+        services.station_create(
+            acting_user=louxing,
+            code="x",
+            name="x",
+            kind="wind",
+            region=xinwan,
+            capacity_mw=Decimal(1),
+            commissioned_on=date(2022, 1, 1),
+        )
     assert "无权" in str(exc.value)
 
 
 def test_approval_step_done_needs_a_date(storage):
-    project = services.project_create(acting_user=None, name="黄茅洲风电项目", kind="wind", region=storage.region,
-                                      capacity_mw=Decimal(100), investment_yuan=Decimal(620_000_000))
+    project = services.project_create(
+        acting_user=None,
+        name="黄茅洲风电项目",
+        kind="wind",
+        region=storage.region,
+        capacity_mw=Decimal(100),
+        investment_yuan=Decimal(620_000_000),
+    )
     assert [s.step for s in project.steps.order_by("id")] == list(ApprovalStep.ORDER)
     step = project.steps.get(step="approval")
     with pytest.raises(ValidationError):
@@ -81,6 +108,8 @@ def test_approval_step_done_needs_a_date(storage):
     project.refresh_from_db()
     assert project.status == "approving"
     for name in ("land", "eia", "grid_access", "connection"):
-        services.approval_step_update(acting_user=None, step=project.steps.get(step=name), status="done", done_on=date(2024, 1, 1))
+        services.approval_step_update(
+            acting_user=None, step=project.steps.get(step=name), status="done", done_on=date(2024, 1, 1)
+        )
     project.refresh_from_db()
     assert project.status == "connected"

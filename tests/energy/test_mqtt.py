@@ -16,7 +16,9 @@ from tests.energy.conftest import message
 
 def test_broker_urls():
     assert BrokerAddress.parse("mqtt://127.0.0.1:1883") == BrokerAddress("127.0.0.1", 1883)
-    assert BrokerAddress.parse("mqtts://user:p%40ss@broker.example") == BrokerAddress("broker.example", 8883, True, "user", "p@ss")
+    assert BrokerAddress.parse("mqtts://user:p%40ss@broker.example") == BrokerAddress(
+        "broker.example", 8883, True, "user", "p@ss"
+    )
     with pytest.raises(ValueError, match="mqtt://"):
         BrokerAddress.parse("http://broker")
 
@@ -93,7 +95,9 @@ def test_messages_of_an_earlier_connection_are_not_acknowledged():
 
 
 def test_the_real_ingest_path_behind_the_consumer(storage):
-    consumer = Consumer(ConsumerConfig(client_id="unit-db", linger=0.01, comm_check_every=1e9, stats_every=1e9))
+    consumer = Consumer(
+        ConsumerConfig(client_id="unit-db", linger=0.01, comm_check_every=1e9, stats_every=1e9)
+    )
     acks: list[int] = []
     consumer._client.ack = lambda mid, qos: acks.append(mid)  # type: ignore[method-assign]
     consumer.start = lambda: None  # type: ignore[method-assign]

@@ -94,9 +94,22 @@ class Consumers:
         log = self.data_dir / f"{name}-{len(self.logs)}.log"
         self.logs[name] = log
         process = subprocess.Popen(  # noqa: S603 - our own CLI
-            [sys.executable, "-m", "countyworks.cli", "ingest", "--url", self.url, "--client-id", client_id,
-             *(["--group", self.group] if self.shared else ["--no-share"]), "--linger", "0.05"],
-            stdout=log.open("w"), stderr=subprocess.STDOUT, env=_env(self.data_dir),
+            [
+                sys.executable,
+                "-m",
+                "countyworks.cli",
+                "ingest",
+                "--url",
+                self.url,
+                "--client-id",
+                client_id,
+                *(["--group", self.group] if self.shared else ["--no-share"]),
+                "--linger",
+                "0.05",
+            ],
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            env=_env(self.data_dir),
         )
         self.processes[name] = process
         deadline = time.monotonic() + 60
@@ -128,8 +141,21 @@ class Consumers:
                     process.kill()
         for client_id in self.ids:  # a dead member of the group would keep receiving its share
             subprocess.run(
-                [sys.executable, "-m", "countyworks.cli", "ingest", "--url", self.url, "--client-id", client_id, "--forget-session"],
-                env=_env(self.data_dir), check=False, timeout=60, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "countyworks.cli",
+                    "ingest",
+                    "--url",
+                    self.url,
+                    "--client-id",
+                    client_id,
+                    "--forget-session",
+                ],
+                env=_env(self.data_dir),
+                check=False,
+                timeout=60,
+                capture_output=True,
             )
 
 
@@ -144,7 +170,9 @@ def _publisher(url: str) -> paho.Client:
     from countyworks.energy.mqtt import BrokerAddress
 
     broker = BrokerAddress.parse(url)
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"test-pub-{uuid.uuid4().hex[:8]}", protocol=paho.MQTTv5)
+    client = paho.Client(
+        paho.CallbackAPIVersion.VERSION2, client_id=f"test-pub-{uuid.uuid4().hex[:8]}", protocol=paho.MQTTv5
+    )
     client.max_inflight_messages_set(200)
     client.connect(broker.host, broker.port)
     client.loop_start()
@@ -159,11 +187,19 @@ def _count(data_dir: Path, sql: str = "SELECT count(*) FROM energy_measurement")
 def _telemetry(i: int) -> tuple[str, bytes]:
     ts = (T0 + timedelta(seconds=i)).isoformat()
     points = {"P_kW": 1000.0 + i % 97, "Q_kvar": 10.0, "U_kV": 110.0, "f_Hz": 50.0, "I_A": 100.0}
-    return f"countyworks/430981/{STATION}/meter/telemetry", json.dumps({"ts": ts, "seq": i, "points": points}).encode()
+    return f"countyworks/430981/{STATION}/meter/telemetry", json.dumps(
+        {"ts": ts, "seq": i, "points": points}
+    ).encode()
 
 
-def _publish_windowed(client: paho.Client, data_dir: Path, messages: list[tuple[str, bytes]], per_message: int,
-                      on_progress=None, timeout: float = 300) -> None:
+def _publish_windowed(
+    client: paho.Client,
+    data_dir: Path,
+    messages: list[tuple[str, bytes]],
+    per_message: int,
+    on_progress=None,
+    timeout: float = 300,
+) -> None:
     """Publish at QoS 1, never more than WINDOW messages ahead of what the database holds."""
     deadline = time.monotonic() + timeout
     sent = 0
@@ -258,7 +294,10 @@ def test_malformed_corpus_is_quarantined_and_the_consumer_keeps_running(data_dir
         (base, b'{"ts": "2023-07-24T10:00:01+08:00", "points": {"P_kW": NaN}}'),
         (base, json.dumps({"ts": "2999-01-01T00:00:00+08:00", "points": {"P_kW": 1.0}}).encode()),
         (base, json.dumps({"points": {"P_kW": 1.0}}).encode()),
-        (f"countyworks/430981/{STATION}/ghost/telemetry", json.dumps({"ts": good_ts, "points": {"P_kW": 1.0}}).encode()),
+        (
+            f"countyworks/430981/{STATION}/ghost/telemetry",
+            json.dumps({"ts": good_ts, "points": {"P_kW": 1.0}}).encode(),
+        ),
         ("countyworks/oops/telemetry", b"{}"),
     ] * 10
     process = consumers.start("a")
@@ -275,7 +314,10 @@ def test_malformed_corpus_is_quarantined_and_the_consumer_keeps_running(data_dir
     # The last topic does not match the subscription filter at all, so the broker never delivers it.
     delivered = len(corpus) - 10
     deadline = time.monotonic() + 30
-    while _count(data_dir, "SELECT count(*) FROM energy_quarantinedmessage") < delivered and time.monotonic() < deadline:
+    while (
+        _count(data_dir, "SELECT count(*) FROM energy_quarantinedmessage") < delivered
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.2)
     assert _count(data_dir, "SELECT count(*) FROM energy_quarantinedmessage") == delivered
     assert process.poll() is None  # still consuming
@@ -285,9 +327,27 @@ def test_simulate_command_feeds_the_consumer(data_dir, consumers):
     """``countyworks simulate`` publishes what ``countyworks ingest`` stores, without a single refusal."""
     consumers.start("a")
     run = subprocess.run(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "countyworks.cli", "simulate", "--url", MQTT_URL, "--station", STATION, "--duration", "10",
-         "--start", "2023-07-24T19:00:00+08:00", "--speed", "20", "--meters-only"],
-        env=_env(data_dir), capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "countyworks.cli",
+            "simulate",
+            "--url",
+            MQTT_URL,
+            "--station",
+            STATION,
+            "--duration",
+            "10",
+            "--start",
+            "2023-07-24T19:00:00+08:00",
+            "--speed",
+            "20",
+            "--meters-only",
+        ],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stderr
     expected = 10 * (8 + 5)  # grid meter and EMS points, once a second for 10 s
@@ -301,7 +361,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.skipif(shutil.which("mosquitto") is None, reason="needs the mosquitto binary to run a private broker")
+@pytest.mark.skipif(
+    shutil.which("mosquitto") is None, reason="needs the mosquitto binary to run a private broker"
+)
 @pytest.mark.parametrize("shared", [False, True], ids=["plain", "shared"])
 def test_consumer_reconnects_when_the_broker_restarts(data_dir, shared):
     """The consumer reconnects with back-off and resumes its persistent session.
@@ -317,10 +379,14 @@ def test_consumer_reconnects_when_the_broker_restarts(data_dir, shared):
     store = Path(tempfile.mkdtemp(prefix="countyworks-broker-"))
     store.chmod(0o777)
     conf = store / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\n")
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {store}/\n"
+    )
 
     def broker() -> subprocess.Popen:
-        process = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603,S607
+        process = subprocess.Popen(
+            ["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )  # noqa: S603,S607
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

@@ -47,12 +47,19 @@ def test_every_simulated_reading_is_accepted(kind, storage, wind, louxing_statio
     station = {"storage": storage, "wind": wind, "pv": louxing_station}[kind]
     day = date(2023, 7, 24)
     if kind == "storage":
-        services.day_ahead_schedule_plan(acting_user=None, station=storage, day=day, step_minutes=15, soc_initial=0.0)
-        plans = {(p.station_id, p.day.isoformat()): {**p.steps, "step_minutes": p.step_minutes} for p in DayAheadSchedule.objects.all()}
+        services.day_ahead_schedule_plan(
+            acting_user=None, station=storage, day=day, step_minutes=15, soc_initial=0.0
+        )
+        plans = {
+            (p.station_id, p.day.isoformat()): {**p.steps, "step_minutes": p.step_minutes}
+            for p in DayAheadSchedule.objects.all()
+        }
         lookup = simulate.planned_power(plans)
     else:
         lookup = None
-    sim = simulate.StationSimulator(station, simulate.device_map(station), np.random.default_rng(3), schedule=lookup)
+    sim = simulate.StationSimulator(
+        station, simulate.device_map(station), np.random.default_rng(3), schedule=lookup
+    )
     start = datetime(2023, 7, 24, 11, 0, tzinfo=UTC)  # 19:00 in Asia/Shanghai: the tip hours
     messages = []
     for i in range(30):
@@ -61,11 +68,15 @@ def test_every_simulated_reading_is_accepted(kind, storage, wind, louxing_statio
     report = ingest_messages(messages)
     assert report.quarantined == 0 and report.stored == report.readings > 0
     if kind == "storage":
-        assert sim.readings(start, 2)["meter"]["P_kW"] == pytest.approx(100_000, rel=0.02)  # the plan discharges at 19:00
+        assert sim.readings(start, 2)["meter"]["P_kW"] == pytest.approx(
+            100_000, rel=0.02
+        )  # the plan discharges at 19:00
 
 
 def test_day_ahead_plan_runs_at_full_power_in_one_block(storage):
-    plan = services.day_ahead_schedule_plan(acting_user=None, station=storage, day=date(2023, 7, 24), step_minutes=60, soc_initial=0.0)
+    plan = services.day_ahead_schedule_plan(
+        acting_user=None, station=storage, day=date(2023, 7, 24), step_minutes=60, soc_initial=0.0
+    )
     discharge = plan.steps["discharge_mw"]
     assert sum(discharge) == pytest.approx(200.0)
     assert [i for i, d in enumerate(discharge) if d > 0] == [19, 20]  # 100 MW for 2 h from the tip's start

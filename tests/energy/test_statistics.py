@@ -19,15 +19,28 @@ SH = ZoneInfo("Asia/Shanghai")
 def _hourly(station: str, day: date, powers_mw: list[float], device: str = "meter", point: str = "P_kW"):
     start = datetime(day.year, day.month, day.day, tzinfo=SH)
     return [
-        message(station, device, start + timedelta(hours=h), {point: p * (1000 if point == "P_kW" else 1)}, period_s=3600)
+        message(
+            station,
+            device,
+            start + timedelta(hours=h),
+            {point: p * (1000 if point == "P_kW" else 1)},
+            period_s=3600,
+        )
         for h, p in enumerate(powers_mw)
     ]
 
 
 @pytest.fixture
 def rooftop(xinwan):
-    return services.station_create(acting_user=None, code="dpv", name="分布式光伏", kind="pv_rooftop", region=xinwan,
-                                   capacity_mw=Decimal("20"), commissioned_on=date(2023, 7, 16))
+    return services.station_create(
+        acting_user=None,
+        code="dpv",
+        name="分布式光伏",
+        kind="pv_rooftop",
+        region=xinwan,
+        capacity_mw=Decimal("20"),
+        commissioned_on=date(2023, 7, 16),
+    )
 
 
 def test_generation_capacity_full_load_hours_and_share(wind, rooftop):
@@ -76,10 +89,14 @@ def test_storage_figures_and_best_day(storage):
 def test_generation_series_by_day_and_kind(wind, rooftop):
     ingest_messages(_hourly("yj-wind-1", date(2023, 7, 20), [25.0] * 24))
     ingest_messages(_hourly("dpv", date(2023, 7, 21), [10.0] * 3))
-    labels, series = statistics.generation_series([wind, rooftop], date(2023, 7, 20), date(2023, 7, 23), "day", "kind")
+    labels, series = statistics.generation_series(
+        [wind, rooftop], date(2023, 7, 20), date(2023, 7, 23), "day", "kind"
+    )
     assert labels == ["2023-07-20", "2023-07-21", "2023-07-22"]
     assert series == {"分布式光伏": [0.0, 30.0, 0.0], "风电场": [600.0, 0.0, 0.0]}
-    labels, series = statistics.generation_series([wind, rooftop], date(2023, 1, 1), date(2024, 1, 1), "month", "station")
+    labels, series = statistics.generation_series(
+        [wind, rooftop], date(2023, 1, 1), date(2024, 1, 1), "month", "station"
+    )
     assert len(labels) == 12 and series["沅江风电场一期"][6] == 600.0
 
 

@@ -16,20 +16,31 @@ from countyworks.energy.models import Alarm, ApprovalStep, DispatchScenario
 from tests.conftest import make_user
 from tests.energy.conftest import message
 
-PAGES = ["energy:room", "energy:room-live", "energy:alarms", "energy:statistics", "energy:dispatch", "energy:resource",
-         "energy:projects", "energy:quarantine"]
+PAGES = [
+    "energy:room",
+    "energy:room-live",
+    "energy:alarms",
+    "energy:statistics",
+    "energy:dispatch",
+    "energy:resource",
+    "energy:projects",
+    "energy:quarantine",
+]
 
 
 @pytest.fixture
 def live(storage, wind, louxing_station):
     now = timezone.now()
-    ingest_messages([
-        message("xinwan-ess", "meter", now - timedelta(seconds=1), {"P_kW": 100_000.0, "Q_kvar": 1000.0}),
-        message("xinwan-ess", "ems", now - timedelta(seconds=1), {"SOC_pct": 63.5}),
-        message("xinwan-ess", "cells", now - timedelta(seconds=1), {"T_max_C": 50.0}),
-        message("yj-wind-1", "meter", now - timedelta(seconds=1), {"P_kW": 12_000.0}),
-        message("lx-pv", "meter", now - timedelta(seconds=1), {"P_kW": 5_000.0}, region="431302"),
-    ], now=now)
+    ingest_messages(
+        [
+            message("xinwan-ess", "meter", now - timedelta(seconds=1), {"P_kW": 100_000.0, "Q_kvar": 1000.0}),
+            message("xinwan-ess", "ems", now - timedelta(seconds=1), {"SOC_pct": 63.5}),
+            message("xinwan-ess", "cells", now - timedelta(seconds=1), {"T_max_C": 50.0}),
+            message("yj-wind-1", "meter", now - timedelta(seconds=1), {"P_kW": 12_000.0}),
+            message("lx-pv", "meter", now - timedelta(seconds=1), {"P_kW": 5_000.0}, region="431302"),
+        ],
+        now=now,
+    )
     return now
 
 
@@ -57,9 +68,16 @@ def test_polling_fragments_and_station_page(login, yuanjiang_officer, live):
     fragment = client.get(reverse("energy:station-live", args=["xinwan-ess"])).content.decode()
     assert "放电" in fragment and "单体最高温度" in fragment  # state, and the alarm the reading raised
     for choice in ("6h", "7d", "365d"):
-        assert client.get(reverse("energy:station", args=["xinwan-ess"]), {"range": choice}).status_code == 200
-    assert client.get(reverse("energy:station", args=["xinwan-ess"]),
-                      {"range": "custom", "start": "2023-07-01", "end": "2023-07-02"}).status_code == 200
+        assert (
+            client.get(reverse("energy:station", args=["xinwan-ess"]), {"range": choice}).status_code == 200
+        )
+    assert (
+        client.get(
+            reverse("energy:station", args=["xinwan-ess"]),
+            {"range": "custom", "start": "2023-07-01", "end": "2023-07-02"},
+        ).status_code
+        == 200
+    )
 
 
 def test_other_areas_station_is_a_404(login, louxing, outsider, live):
@@ -99,9 +117,20 @@ def test_organisation_bound_operator_sees_only_its_stations(login, storage, wind
 
 def test_statistics_page_names_the_factor_set_beside_each_figure(login, yuanjiang_officer, wind):
     start = datetime(2022, 7, 1, tzinfo=UTC)
-    ingest_messages([message("yj-wind-1", "meter", start + timedelta(hours=h), {"P_kW": 20_000.0}, period_s=3600) for h in range(48)])
-    page = login(yuanjiang_officer).get(reverse("energy:statistics"), {"period": "2022", "granularity": "month",
-                                                                     "group_by": "station", "factors": "mee-grid-2022"}).content.decode()
+    ingest_messages(
+        [
+            message("yj-wind-1", "meter", start + timedelta(hours=h), {"P_kW": 20_000.0}, period_s=3600)
+            for h in range(48)
+        ]
+    )
+    page = (
+        login(yuanjiang_officer)
+        .get(
+            reverse("energy:statistics"),
+            {"period": "2022", "granularity": "month", "group_by": "station", "factors": "mee-grid-2022"},
+        )
+        .content.decode()
+    )
     assert "article-2023" in page and "mee-grid-2022" in page
     assert "0.3279 kgce/kWh" in page and "0.5703 kgCO2/kWh" in page
     assert "960" in page  # 20 MW × 48 h = 960 MWh
@@ -109,31 +138,67 @@ def test_statistics_page_names_the_factor_set_beside_each_figure(login, yuanjian
 
 def test_dispatch_scenario_runs_and_is_listed(login, yuanjiang_officer, storage):
     client = login(yuanjiang_officer)
-    form = {"station": storage.pk, "name": "一充一放", "mode": "arbitrage", "tariff": "hunan-tou-a", "base_price": "0.5",
-            "start": "2023-07-24", "days": "1", "step_minutes": "60", "eta_charge": "0.88", "eta_discharge": "1",
-            "soc_min": "0", "soc_max": "1", "soc_initial": "0", "degradation": "0", "max_cycles": "1"}
+    form = {
+        "station": storage.pk,
+        "name": "一充一放",
+        "mode": "arbitrage",
+        "tariff": "hunan-tou-a",
+        "base_price": "0.5",
+        "start": "2023-07-24",
+        "days": "1",
+        "step_minutes": "60",
+        "eta_charge": "0.88",
+        "eta_discharge": "1",
+        "soc_min": "0",
+        "soc_max": "1",
+        "soc_initial": "0",
+        "degradation": "0",
+        "max_cycles": "1",
+    }
     response = client.post(reverse("energy:dispatch"), form)
     scenario = DispatchScenario.objects.get()
     assert response.status_code == 302 and response.url == reverse("energy:scenario", args=[scenario.pk])
     assert scenario.figures["revenue_yuan"] == pytest.approx(146545.45, rel=1e-6)
     assert client.get(response.url).status_code == 200
     assert "一充一放" in client.get(reverse("energy:dispatch")).content.decode()
-    bad = client.post(reverse("energy:dispatch"), {**form, "soc_min": "0.9", "soc_max": "0.1", "soc_initial": "0.5"})
+    bad = client.post(
+        reverse("energy:dispatch"), {**form, "soc_min": "0.9", "soc_max": "0.1", "soc_initial": "0.5"}
+    )
     assert bad.status_code == 200 and DispatchScenario.objects.count() == 1
 
 
 def test_resource_page_computes_the_reference_case(login, yuanjiang_officer):
-    params = {"calc": "wind", "mean_speed": "2.44", "ref_height": "10", "hub_height": "129", "alpha": "0.2", "k": "2",
-              "turbine": "E-141/4200", "losses": "0.15", "turbines": "1"}
+    params = {
+        "calc": "wind",
+        "mean_speed": "2.44",
+        "ref_height": "10",
+        "hub_height": "129",
+        "alpha": "0.2",
+        "k": "2",
+        "turbine": "E-141/4200",
+        "losses": "0.15",
+        "turbines": "1",
+    }
     page = login(yuanjiang_officer).get(reverse("energy:resource"), params).content.decode()
     assert "4.07 m/s" in page and "4,57" in page  # v_hub 4.07 m/s, gross ≈ 4,578 MWh
-    page = login(yuanjiang_officer).get(reverse("energy:resource"), {"calc": "pond", "area_mu": "63000", "density": "20"}).content.decode()
+    page = (
+        login(yuanjiang_officer)
+        .get(reverse("energy:resource"), {"calc": "pond", "area_mu": "63000", "density": "20"})
+        .content.decode()
+    )
     assert "3,150" in page
 
 
 def test_project_step_update(login, yuanjiang_officer, louxing, storage):
-    project = services.project_create(acting_user=None, name="共华风电项目", kind="wind", region=storage.region,
-                                      capacity_mw=50, investment_yuan=310_000_000, eco_constraints=["候鸟迁徙通道"])
+    project = services.project_create(
+        acting_user=None,
+        name="共华风电项目",
+        kind="wind",
+        region=storage.region,
+        capacity_mw=50,
+        investment_yuan=310_000_000,
+        eco_constraints=["候鸟迁徙通道"],
+    )
     step = project.steps.get(step=ApprovalStep.Step.APPROVAL)
     url = reverse("energy:step-update", args=[step.pk])
     assert login(louxing).post(url, {"status": "done", "done_on": "2023-05-01"}).status_code == 404
@@ -161,7 +226,10 @@ def test_api_is_scoped(login, yuanjiang_officer, louxing, live):
     codes = [s["code"] for s in client.get("/api/v1/energy/stations").json()["items"]]
     assert sorted(codes) == ["xinwan-ess", "yj-wind-1"]
     live_rows = {r["code"]: r for r in client.get("/api/v1/energy/live").json()}
-    assert live_rows["xinwan-ess"]["power_mw"] == pytest.approx(100.0) and live_rows["xinwan-ess"]["soc_pct"] == 63.5
+    assert (
+        live_rows["xinwan-ess"]["power_mw"] == pytest.approx(100.0)
+        and live_rows["xinwan-ess"]["soc_pct"] == 63.5
+    )
     series = client.get("/api/v1/energy/stations/xinwan-ess/series").json()
     assert series["step_s"] == 900 and series["power_mw"][-1] == pytest.approx(100.0)
     assert client.get("/api/v1/energy/stations/xinwan-ess/series", {"step": 7}).status_code == 422
@@ -184,8 +252,13 @@ def test_alarm_rule_update_is_scoped_and_takes_effect(login, yuanjiang_officer, 
     rule = AlarmRule.objects.get(point__device__station=storage, point__code="T_max_C", kind="high")
     url = reverse("energy:rule-update", args=[rule.pk])
     assert login(louxing).post(url, {"threshold": "40", "deadband": "1", "enabled": "on"}).status_code == 404
-    assert login(yuanjiang_officer).post(url, {"threshold": "40", "deadband": "1", "enabled": "on"}).status_code == 302
+    assert (
+        login(yuanjiang_officer).post(url, {"threshold": "40", "deadband": "1", "enabled": "on"}).status_code
+        == 302
+    )
     rule.refresh_from_db()
     assert (rule.threshold, rule.deadband, rule.enabled) == (40.0, 1.0, True)
-    report = ingest_messages([message("xinwan-ess", "cells", datetime(2023, 7, 24, tzinfo=UTC), {"T_max_C": 42.0})])
+    report = ingest_messages(
+        [message("xinwan-ess", "cells", datetime(2023, 7, 24, tzinfo=UTC), {"T_max_C": 42.0})]
+    )
     assert report.alarms_raised == 1

@@ -22,7 +22,11 @@ def bar_chart(
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0} if len(series) > 1 else {"show": False},
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50, "containLabel": True},
-        "xAxis": {"type": "category", "data": list(categories), "axisLabel": {"interval": 0, "rotate": 30 if len(categories) > 6 else 0}},
+        "xAxis": {
+            "type": "category",
+            "data": list(categories),
+            "axisLabel": {"interval": 0, "rotate": 30 if len(categories) > 6 else 0},
+        },
         "yAxis": {"type": "value"},
         "series": [{"name": name, "type": "bar", "data": list(values)} for name, values in series.items()],
     }
@@ -46,7 +50,13 @@ def line_chart(
         "xAxis": {"type": "category", "data": list(x), "boundaryGap": False},
         "yAxis": {"type": "value"},
         "series": [
-            {"name": name, "type": "line", "showSymbol": False, "data": list(values), **({"areaStyle": {}} if area else {})}
+            {
+                "name": name,
+                "type": "line",
+                "showSymbol": False,
+                "data": list(values),
+                **({"areaStyle": {}} if area else {}),
+            }
             for name, values in series.items()
         ],
     }

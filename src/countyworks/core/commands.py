@@ -26,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = subparsers.add_parser("import", help="atomic import of a csv/xlsx file")
     imp.add_argument("kind", help="what the file holds (see `countyworks import --list x`)")
     imp.add_argument("file")
-    imp.add_argument("--valid-only", action="store_true", help="import the valid rows, write the rejected ones")
+    imp.add_argument(
+        "--valid-only", action="store_true", help="import the valid rows, write the rejected ones"
+    )
     imp.add_argument("--rejected", help="where to write rejected rows (with --valid-only)")
     imp.add_argument("--user", default="admin", help="the account recorded as the importer in the audit log")
     imp.set_defaults(func=cmd_import)
@@ -126,8 +128,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     env = dict(os.environ)
-    command = [sys.executable, "-m", "gunicorn", "countyworks.wsgi:application", "--bind", args.bind,
-               "--workers", str(args.workers), "--access-logfile", "-"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "countyworks.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
     return subprocess.call(command, env=env)  # noqa: S603 - fixed argv
 
 
@@ -135,8 +147,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     setup_django(args.data_dir)
     from countyworks.core.importing import import_cli
 
-    return import_cli(kind=args.kind, path=Path(args.file), valid_only=args.valid_only,
-                      rejected_path=Path(args.rejected) if args.rejected else None, username=args.user)
+    return import_cli(
+        kind=args.kind,
+        path=Path(args.file),
+        valid_only=args.valid_only,
+        rejected_path=Path(args.rejected) if args.rejected else None,
+        username=args.user,
+    )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

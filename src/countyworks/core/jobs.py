@@ -54,7 +54,9 @@ def _job_progress(job_id: int) -> Progress:
 @db_task()
 def run_job(job_id: int, dotted: str, kwargs: dict[str, Any]) -> None:
     """Huey task: run ``dotted(**kwargs)`` for a job, recording status, progress and result."""
-    if not connection.in_atomic_block:  # a consumer thread: drop a stale connection; eager mode: keep the caller's
+    if (
+        not connection.in_atomic_block
+    ):  # a consumer thread: drop a stale connection; eager mode: keep the caller's
         close_old_connections()
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
     try:
@@ -62,7 +64,9 @@ def run_job(job_id: int, dotted: str, kwargs: dict[str, Any]) -> None:
     except Exception as exc:
         logger.exception("job %s (%s) failed", job_id, dotted)
         Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, message=f"{exc}\n\n{traceback.format_exc(limit=3)}", finished_at=timezone.now()
+            status=Job.Status.FAILED,
+            message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
+            finished_at=timezone.now(),
         )
         return
     job = Job.objects.get(pk=job_id)

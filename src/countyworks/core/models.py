@@ -31,7 +31,12 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     history = HistoricalRecords()
 
@@ -63,7 +68,9 @@ class Region(models.Model):
 def validate_credit_code(value: str) -> None:
     """统一社会信用代码 check (GB 32100-2015) via python-stdnum."""
     if value and not uscc.is_valid(value):
-        raise ValidationError(_("统一社会信用代码 %(value)s 无效（GB 32100-2015 校验失败）"), params={"value": value})
+        raise ValidationError(
+            _("统一社会信用代码 %(value)s 无效（GB 32100-2015 校验失败）"), params={"value": value}
+        )
 
 
 class Organisation(models.Model):
@@ -96,7 +103,9 @@ class Organisation(models.Model):
         ordering = ["region_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(credit_code=""), name="organisation_credit_code_unique"
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="organisation_credit_code_unique",
             )
         ]
 
@@ -178,7 +187,9 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
-    region = models.ForeignKey(Region, verbose_name=_("管辖区域"), null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        Region, verbose_name=_("管辖区域"), null=True, blank=True, on_delete=models.PROTECT
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("限定单位"), null=True, blank=True, on_delete=models.CASCADE
     )
@@ -254,4 +265,8 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+        return (
+            int(100 * self.done / self.total)
+            if self.total
+            else (100 if self.status == self.Status.DONE else 0)
+        )

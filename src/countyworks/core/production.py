@@ -16,7 +16,9 @@ def production_problems() -> list[str]:
     if settings.DEBUG:
         problems.append("DEBUG is on: unset DEBUG")
     try:
-        users = get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS], is_active=True)
+        users = get_user_model().objects.filter(
+            username__in=[a.username for a in DEMO_ACCOUNTS], is_active=True
+        )
         weak = [u.username for u in users if u.check_password(DEMO_PASSWORD)]
     except (OperationalError, ProgrammingError):
         weak = []

@@ -22,13 +22,19 @@ def national_region_rows() -> list[Region]:
         rows.append(Region(code=province["code"], name=province["name"], level="province", parent_id=None))
         for child in province.get("children", []):
             if "children" in child or len(child["code"]) == 4:
-                rows.append(Region(code=child["code"], name=child["name"], level="city", parent_id=province["code"]))
+                rows.append(
+                    Region(code=child["code"], name=child["name"], level="city", parent_id=province["code"])
+                )
                 for county in child.get("children", []):
                     rows.append(
-                        Region(code=county["code"], name=county["name"], level="county", parent_id=child["code"])
+                        Region(
+                            code=county["code"], name=county["name"], level="county", parent_id=child["code"]
+                        )
                     )
             else:
-                rows.append(Region(code=child["code"], name=child["name"], level="county", parent_id=province["code"]))
+                rows.append(
+                    Region(code=child["code"], name=child["name"], level="county", parent_id=province["code"])
+                )
     return rows
 
 

@@ -38,7 +38,10 @@ ROLE_PERMISSIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     Role.OFFICER: (_ALL_PROGRAMS, _ALL_PROGRAMS),
     Role.TOWN: (_LOCAL, _LOCAL),
     Role.VILLAGE: (_LOCAL, _LOCAL),
-    Role.ENTERPRISE: (frozenset([Program.INNOVATION, Program.PARKS, SHARED]), frozenset([Program.INNOVATION, SHARED])),
+    Role.ENTERPRISE: (
+        frozenset([Program.INNOVATION, Program.PARKS, SHARED]),
+        frozenset([Program.INNOVATION, SHARED]),
+    ),
     Role.OPERATOR: (frozenset([Program.ENERGY, SHARED]), frozenset([Program.ENERGY, SHARED])),
     Role.AUDITOR: (_ALL_PROGRAMS, frozenset()),
 }

@@ -59,7 +59,12 @@ def role_grant_create(
     if organisation is not None and region is not None and not organisation.region_id.startswith(region.code):
         raise ValidationError(_("限定单位不在授权区域内"))
     grant = RoleGrant(
-        user=user, role=role, region=region, organisation=organisation, program=program, created_by=acting_user
+        user=user,
+        role=role,
+        region=region,
+        organisation=organisation,
+        program=program,
+        created_by=acting_user,
     )
     return audited_save(grant, acting_user=acting_user)
 

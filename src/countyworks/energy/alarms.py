@@ -51,7 +51,12 @@ def previous_values(point_ids: Iterable[int]) -> dict[int, tuple[datetime, float
     ids = list(point_ids)
     if not ids:
         return {}
-    return {pid: (ts, value) for pid, ts, value in PointLatest.objects.filter(point_id__in=ids).values_list("point_id", "ts", "value")}
+    return {
+        pid: (ts, value)
+        for pid, ts, value in PointLatest.objects.filter(point_id__in=ids).values_list(
+            "point_id", "ts", "value"
+        )
+    }
 
 
 def _violates(kind: str, threshold: float, value: float) -> bool:
@@ -177,7 +182,8 @@ def process_batch(
     all_rules = [rule for point_rules in rules.values() for rule in point_rules]
     if all_rules:
         open_alarms = {
-            a.rule_id: a for a in Alarm.objects.filter(rule_id__in=[r.id for r in all_rules], cleared_at__isnull=True)
+            a.rule_id: a
+            for a in Alarm.objects.filter(rule_id__in=[r.id for r in all_rules], cleared_at__isnull=True)
         }
         transitions: list[Transition] = []
         comm_restored: list[int] = []
@@ -188,7 +194,9 @@ def process_batch(
                 continue
             readings = sorted(by_point.get(rule.point_id, ()))
             if readings:
-                transitions.extend(rule_transitions(rule, rule.id in open_alarms, previous.get(rule.point_id), readings))
+                transitions.extend(
+                    rule_transitions(rule, rule.id in open_alarms, previous.get(rule.point_id), readings)
+                )
         if transitions or comm_restored:
             _apply(transitions, comm_restored, open_alarms, now, outcome)
     for message in device_alarms:
@@ -197,7 +205,11 @@ def process_batch(
 
 
 def _apply(
-    transitions: list[Transition], comm_restored: list[int], open_alarms: dict[int, Alarm], now: datetime, outcome: Outcome
+    transitions: list[Transition],
+    comm_restored: list[int],
+    open_alarms: dict[int, Alarm],
+    now: datetime,
+    outcome: Outcome,
 ) -> None:
     ids = {t.rule_id for t in transitions}
     rules = {r.id: r for r in AlarmRule.objects.filter(id__in=ids).select_related("point__device")}
@@ -230,8 +242,13 @@ def _apply_device_alarm(message: DeviceAlarm, outcome: Outcome) -> None:
     if message.active:
         if current is None and _save_new(
             Alarm(
-                station_id=message.station_id, device_id=message.device_id, source=Alarm.Source.DEVICE,
-                code=message.code, level=message.level, message=message.message or message.code, raised_at=message.ts,
+                station_id=message.station_id,
+                device_id=message.device_id,
+                source=Alarm.Source.DEVICE,
+                code=message.code,
+                level=message.level,
+                message=message.message or message.code,
+                raised_at=message.ts,
             )
         ):
             outcome.raised += 1
@@ -249,13 +266,19 @@ def check_communication_loss(now: datetime | None = None) -> Outcome:
     now = now or timezone.now()
     outcome = Outcome()
     rules = AlarmRule.objects.filter(
-        kind=AlarmRule.Kind.COMM_LOSS, enabled=True, point__is_active=True,
+        kind=AlarmRule.Kind.COMM_LOSS,
+        enabled=True,
+        point__is_active=True,
         point__device__station__decommissioned_on__isnull=True,
     ).select_related("point__device")
     rules = list(rules)
     if not rules:
         return outcome
-    latest = dict(PointLatest.objects.filter(point_id__in=[r.point_id for r in rules]).values_list("point_id", "received_at"))
+    latest = dict(
+        PointLatest.objects.filter(point_id__in=[r.point_id for r in rules]).values_list(
+            "point_id", "received_at"
+        )
+    )
     open_ids = set(
         Alarm.objects.filter(rule__in=rules, cleared_at__isnull=True).values_list("rule_id", flat=True)
     )
@@ -271,4 +294,3 @@ def check_communication_loss(now: datetime | None = None) -> Outcome:
     if outcome.raised:
         logger.warning("communication loss: %d alarm(s) raised", outcome.raised)
     return outcome
-

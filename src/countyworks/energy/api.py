@@ -104,31 +104,59 @@ class StatisticsOut(Schema):
 
 def _station_out(s) -> dict:
     return {
-        "code": s.code, "name": s.name, "kind": s.kind, "region_id": s.region_id, "organisation_id": s.organisation_id,
-        "capacity_mw": float(s.capacity_mw), "grid_capacity_mw": float(s.grid_capacity_mw),
-        "commissioned_on": s.commissioned_on, "decommissioned_on": s.decommissioned_on,
+        "code": s.code,
+        "name": s.name,
+        "kind": s.kind,
+        "region_id": s.region_id,
+        "organisation_id": s.organisation_id,
+        "capacity_mw": float(s.capacity_mw),
+        "grid_capacity_mw": float(s.grid_capacity_mw),
+        "commissioned_on": s.commissioned_on,
+        "decommissioned_on": s.decommissioned_on,
         "energy_mwh": float(s.energy_mwh) if s.energy_mwh is not None else None,
     }
 
 
 def _live_out(row) -> dict:
     return {
-        "code": row.station.code, "power_mw": row.power_mw, "reactive_mvar": row.reactive_mvar, "soc_pct": row.soc_pct,
-        "ts": row.ts, "comm_ok": row.comm_ok, "state": row.state, "today_delivered_mwh": row.today_delivered_mwh,
-        "today_drawn_mwh": row.today_drawn_mwh, "active_alarms": row.active_alarms, "unacked_alarms": row.unacked_alarms,
+        "code": row.station.code,
+        "power_mw": row.power_mw,
+        "reactive_mvar": row.reactive_mvar,
+        "soc_pct": row.soc_pct,
+        "ts": row.ts,
+        "comm_ok": row.comm_ok,
+        "state": row.state,
+        "today_delivered_mwh": row.today_delivered_mwh,
+        "today_drawn_mwh": row.today_drawn_mwh,
+        "active_alarms": row.active_alarms,
+        "unacked_alarms": row.unacked_alarms,
     }
 
 
 def _alarm_out(a) -> dict:
     return {
-        "id": a.pk, "station": a.station.code, "level": a.level, "code": a.code, "message": a.message, "value": a.value,
-        "raised_at": a.raised_at, "cleared_at": a.cleared_at, "acknowledged_at": a.acknowledged_at, "ticket_id": a.ticket_id,
+        "id": a.pk,
+        "station": a.station.code,
+        "level": a.level,
+        "code": a.code,
+        "message": a.message,
+        "value": a.value,
+        "raised_at": a.raised_at,
+        "cleared_at": a.cleared_at,
+        "acknowledged_at": a.acknowledged_at,
+        "ticket_id": a.ticket_id,
     }
 
 
 def _group_out(g) -> dict:
-    return {"label": g.label, "stations": g.stations, "capacity_mw": g.capacity_mw, "grid_capacity_mw": g.grid_capacity_mw,
-            "energy_mwh": g.energy_mwh, "full_load_hours": g.full_load_hours}
+    return {
+        "label": g.label,
+        "stations": g.stations,
+        "capacity_mw": g.capacity_mw,
+        "grid_capacity_mw": g.grid_capacity_mw,
+        "energy_mwh": g.energy_mwh,
+        "full_load_hours": g.full_load_hours,
+    }
 
 
 @router.get("/stations", response=list[StationOut])
@@ -151,12 +179,19 @@ def live(request: HttpRequest, within: str | None = None):
 
 @router.get("/stations/{code}/live", response=LiveOut)
 def station_live(request: HttpRequest, code: str):
-    return _live_out(selectors.live_stations([selectors.station_get(user=request.user, code=code)], reactive=True)[0])
+    return _live_out(
+        selectors.live_stations([selectors.station_get(user=request.user, code=code)], reactive=True)[0]
+    )
 
 
 @router.get("/stations/{code}/series", response=SeriesOut)
-def station_series(request: HttpRequest, code: str, start: datetime | None = None, end: datetime | None = None,
-                   step: int | None = None):
+def station_series(
+    request: HttpRequest,
+    code: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    step: int | None = None,
+):
     """Mean output [MW] (and SOC [%]) per rollup bucket; ``step`` is 60, 900, 3600 or 86400 s (default by span)."""
     obj = selectors.station_get(user=request.user, code=code)
     end = end or timezone.now()
@@ -206,10 +241,18 @@ def statistics(request: HttpRequest, period: str, within: str | None = None, fac
         "share_percent": summary.share_percent,
         "by_kind": {kind: _group_out(g) for kind, g in summary.by_kind.items()},
         "storage": [
-            {"code": s.station.code, "charged_mwh": s.charged_mwh, "discharged_mwh": s.discharged_mwh, "cycles": s.cycles,
-             "round_trip": s.round_trip, "soc_start": s.soc_start, "soc_end": s.soc_end}
+            {
+                "code": s.station.code,
+                "charged_mwh": s.charged_mwh,
+                "discharged_mwh": s.discharged_mwh,
+                "cycles": s.cycles,
+                "round_trip": s.round_trip,
+                "soc_start": s.soc_start,
+                "soc_end": s.soc_end,
+            }
             for s in summary.storage
         ],
-        "carbon": [{"factors": c.factors.code, "kwh": c.kwh, "coal_t": c.coal_t, "co2_t": c.co2_t} for c in carbon],
+        "carbon": [
+            {"factors": c.factors.code, "kwh": c.kwh, "coal_t": c.coal_t, "co2_t": c.co2_t} for c in carbon
+        ],
     }
-

@@ -29,7 +29,11 @@ KWH_PER_MWH = 1000.0
 
 def region_stations(region_prefix: str) -> list[Station]:
     """Every station of the region (the brief is the county's own report: no per-user scoping)."""
-    return list(Station.objects.filter(region__code__startswith=region_prefix).select_related("region").order_by("kind", "code"))
+    return list(
+        Station.objects.filter(region__code__startswith=region_prefix)
+        .select_related("region")
+        .order_by("kind", "code")
+    )
 
 
 def _kw(mw: float) -> str:
@@ -47,7 +51,11 @@ STATUS_ZH = {"implied": "由报道数据反推", "official": "官方发布"}
 def _carbon_sentence(figures: CarbonFigures) -> str:
     factors = figures.factors
     coal = "标准煤因子未设定" if figures.coal_t is None else f"节约标准煤 {fmt.wan(figures.coal_t)} t"
-    coal_factor = "标准煤因子未设定" if factors.coal_kgce_per_kwh is None else f"{factors.coal_kgce_per_kwh:.4f} kgce/kWh"
+    coal_factor = (
+        "标准煤因子未设定"
+        if factors.coal_kgce_per_kwh is None
+        else f"{factors.coal_kgce_per_kwh:.4f} kgce/kWh"
+    )
     status = STATUS_ZH.get(factors.status, factors.status)
     return (
         f"按因子集 {factors.code}（{status}，{coal_factor}，{factors.co2_kg_per_kwh:.4f} kgCO2/kWh）计，"
@@ -58,7 +66,9 @@ def _carbon_sentence(figures: CarbonFigures) -> str:
 def _capacity_line(summary: AreaSummary, stations: list[Station]) -> str:
     c = summary.centralised
     wind = summary.by_kind.get(StationKind.WIND)
-    central_pv = [summary.by_kind[k] for k in (StationKind.PV_GROUND, StationKind.PV_FISHERY) if k in summary.by_kind]
+    central_pv = [
+        summary.by_kind[k] for k in (StationKind.PV_GROUND, StationKind.PV_FISHERY) if k in summary.by_kind
+    ]
     parts = []
     if wind:
         parts.append(f"风电场 {wind.stations} 座 {_kw(wind.grid_capacity_mw)}")
@@ -68,7 +78,9 @@ def _capacity_line(summary: AreaSummary, stations: list[Station]) -> str:
     fishery = [s for s in stations if s.kind == StationKind.PV_FISHERY]
     if fishery:
         area = sum(float(s.water_area_mu or 0) for s in fishery)
-        parts.append(f"其中渔光互补项目 {len(fishery)} 个 {_kw(sum(float(s.grid_capacity_mw) for s in fishery))}、水面 {fmt.number(area, 0)} 亩")
+        parts.append(
+            f"其中渔光互补项目 {len(fishery)} 个 {_kw(sum(float(s.grid_capacity_mw) for s in fishery))}、水面 {fmt.number(area, 0)} 亩"
+        )
     others = []
     for kind in (StationKind.BIOMASS, StationKind.PV_ROOFTOP, StationKind.HYDRO):
         if kind in summary.by_kind:
@@ -99,7 +111,11 @@ def brief_text(region_prefix: str, period: Period) -> str:
     lines.append("一、并网容量：" + _capacity_line(summary, stations))
 
     wind = summary.by_kind.get(StationKind.WIND)
-    pv_energy = sum(summary.by_kind[k].energy_mwh for k in (StationKind.PV_GROUND, StationKind.PV_FISHERY) if k in summary.by_kind)
+    pv_energy = sum(
+        summary.by_kind[k].energy_mwh
+        for k in (StationKind.PV_GROUND, StationKind.PV_FISHERY)
+        if k in summary.by_kind
+    )
     detail = []
     if wind:
         detail.append(f"风电 {_kwh(wind.energy_mwh)}")
@@ -112,13 +128,13 @@ def brief_text(region_prefix: str, period: Period) -> str:
         generation += f"，等效利用小时 {fmt.number(c.full_load_hours, 0)} h"
     if c.yoy_percent is not None:
         generation += f"，同比{'增长' if c.yoy_percent >= 0 else '下降'} {abs(c.yoy_percent)}%"
-    generation += f"，占{region.name}新能源发电量 {_kwh(total.energy_mwh)} 的 {fmt.percent(summary.share_percent)}。"
+    generation += (
+        f"，占{region.name}新能源发电量 {_kwh(total.energy_mwh)} 的 {fmt.percent(summary.share_percent)}。"
+    )
     lines.append(generation)
 
     article, official = summary.carbon([ARTICLE_SET, default_factor_set().code])
-    lines.append(
-        "三、节能减排：" + _carbon_sentence(article) + "；" + _carbon_sentence(official) + "。"
-    )
+    lines.append("三、节能减排：" + _carbon_sentence(article) + "；" + _carbon_sentence(official) + "。")
 
     for storage in summary.storage:
         s = storage.station
@@ -147,17 +163,24 @@ def brief_text(region_prefix: str, period: Period) -> str:
 
     projects = Project.objects.filter(region__code__startswith=region_prefix).order_by("id")
     if projects.exists():
-        names = "、".join(p.name.replace("风电项目", "").replace("项目", "") for p in projects.filter(kind=Project.Kind.WIND))
+        names = "、".join(
+            p.name.replace("风电项目", "").replace("项目", "")
+            for p in projects.filter(kind=Project.Kind.WIND)
+        )
         totals = projects.aggregate(mw=Sum("capacity_mw"), yuan=Sum("investment_yuan"))
         eco = sum(1 for p in projects if p.eco_constraints)
         lines.append(
             f"六、项目规划：“十四五”规划项目 {projects.count()} 个（风电：{names}），合计 {_kw(float(totals['mw']))}，"
             f"计划投资 {fmt.yi(float(totals['yuan']))}元，其中 {eco} 个涉及生态约束。"
         )
-    boilers = BoilerReplacement.objects.filter(region__code__startswith=region_prefix, capacity_t_per_h__lt=10)
+    boilers = BoilerReplacement.objects.filter(
+        region__code__startswith=region_prefix, capacity_t_per_h__lt=10
+    )
     if boilers.exists():
         replaced = boilers.exclude(replaced_by="").count()
-        lines.append(f"七、锅炉替代：10 t/h 以下燃煤锅炉 {boilers.count()} 台，已替代 {replaced} 台（{fmt.percent(100 * replaced / boilers.count(), 0)}）。")
+        lines.append(
+            f"七、锅炉替代：10 t/h 以下燃煤锅炉 {boilers.count()} 台，已替代 {replaced} 台（{fmt.percent(100 * replaced / boilers.count(), 0)}）。"
+        )
 
     pv_stations = sum(1 for s in stations if s.kind in PV_KINDS)
     lines.append("")

@@ -27,28 +27,55 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    ingest = subparsers.add_parser("ingest", help="MQTT consumer: store station telemetry (docs/telemetry.md)")
-    ingest.add_argument("--url", help="broker, mqtt://host:port or mqtts://user:pass@host:port (default MQTT_URL)")
-    ingest.add_argument("--client-id", help="stable id of this consumer's persistent session (default countyworks-ingest-<host>)")
+    ingest = subparsers.add_parser(
+        "ingest", help="MQTT consumer: store station telemetry (docs/telemetry.md)"
+    )
+    ingest.add_argument(
+        "--url", help="broker, mqtt://host:port or mqtts://user:pass@host:port (default MQTT_URL)"
+    )
+    ingest.add_argument(
+        "--client-id",
+        help="stable id of this consumer's persistent session (default countyworks-ingest-<host>)",
+    )
     ingest.add_argument("--group", default="countyworks", help="shared-subscription group ($share/<group>/…)")
-    ingest.add_argument("--no-share", action="store_true",
-                        help="plain subscriptions instead of the shared group (one consumer; survives broker restarts)")
+    ingest.add_argument(
+        "--no-share",
+        action="store_true",
+        help="plain subscriptions instead of the shared group (one consumer; survives broker restarts)",
+    )
     ingest.add_argument("--batch-size", type=int, default=2000, help="messages per transaction at most")
     ingest.add_argument("--linger", type=float, default=0.05, help="seconds to wait for a batch to fill")
-    ingest.add_argument("--receive-maximum", type=int, default=5000, help="unacknowledged messages the broker may send")
-    ingest.add_argument("--forget-session", action="store_true",
-                        help="end this client id's persistent session on the broker and exit (retiring a consumer)")
+    ingest.add_argument(
+        "--receive-maximum", type=int, default=5000, help="unacknowledged messages the broker may send"
+    )
+    ingest.add_argument(
+        "--forget-session",
+        action="store_true",
+        help="end this client id's persistent session on the broker and exit (retiring a consumer)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
-    sim = subparsers.add_parser("simulate", help="publish realistic telemetry of registered stations over MQTT")
+    sim = subparsers.add_parser(
+        "simulate", help="publish realistic telemetry of registered stations over MQTT"
+    )
     sim.add_argument("--url", help="broker URL (default MQTT_URL)")
-    sim.add_argument("--station", action="append", default=[], help="station code (repeat; default every station)")
+    sim.add_argument(
+        "--station", action="append", default=[], help="station code (repeat; default every station)"
+    )
     sim.add_argument("--region", help="only stations of this division code")
-    sim.add_argument("--interval", type=int, default=1, help="whole seconds of telemetry between readings (≥ 1)")
-    sim.add_argument("--duration", type=float, help="seconds of telemetry to publish (default: until stopped)")
+    sim.add_argument(
+        "--interval", type=int, default=1, help="whole seconds of telemetry between readings (≥ 1)"
+    )
+    sim.add_argument(
+        "--duration", type=float, help="seconds of telemetry to publish (default: until stopped)"
+    )
     sim.add_argument("--start", help="ISO timestamp to replay from (default: now, in real time)")
-    sim.add_argument("--speed", type=float, default=1.0, help="replay speed: telemetry seconds per wall second")
-    sim.add_argument("--meters-only", action="store_true", help="publish only grid meters and EMS (station-level points)")
+    sim.add_argument(
+        "--speed", type=float, default=1.0, help="replay speed: telemetry seconds per wall second"
+    )
+    sim.add_argument(
+        "--meters-only", action="store_true", help="publish only grid meters and EMS (station-level points)"
+    )
     sim.add_argument("--seed", type=int, default=1)
     sim.set_defaults(func=cmd_simulate)
 
@@ -67,8 +94,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"countyworks ingest: session of {client_id} ended", flush=True)
         return 0
     config = ConsumerConfig(
-        url=_url(args), client_id=args.client_id or default_client_id(), group="" if args.no_share else args.group,
-        batch_size=args.batch_size, linger=args.linger, receive_maximum=args.receive_maximum,
+        url=_url(args),
+        client_id=args.client_id or default_client_id(),
+        group="" if args.no_share else args.group,
+        batch_size=args.batch_size,
+        linger=args.linger,
+        receive_maximum=args.receive_maximum,
     )
     try:
         consumer = Consumer(config)
@@ -81,7 +112,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"countyworks ingest: {config.client_id} consuming {', '.join(consumer.filters)} from {config.url}", flush=True)
+    print(
+        f"countyworks ingest: {config.client_id} consuming {', '.join(consumer.filters)} from {config.url}",
+        flush=True,
+    )
     totals = consumer.run()
     print(
         f"countyworks ingest: stopped; {totals.messages} messages, {totals.stored} readings stored, "
@@ -126,7 +160,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             raise InputError("--start needs a UTC offset, e.g. 2023-07-24T19:00:00+08:00")
     plans = {
         (p.station_id, p.day.isoformat()): {**p.steps, "step_minutes": p.step_minutes}
-        for p in DayAheadSchedule.objects.filter(station__in=stations, day__gte=(start - timedelta(days=1)).date())
+        for p in DayAheadSchedule.objects.filter(
+            station__in=stations, day__gte=(start - timedelta(days=1)).date()
+        )
     }
     rng = np.random.default_rng(args.seed)
     lookup = simulate.planned_power(plans)
@@ -141,7 +177,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     step = timedelta(seconds=args.interval)
     telemetry_time, wall_start, sent, seq = start, time.monotonic(), 0, 0
-    print(f"countyworks simulate: {len(sims)} station(s) from {start.isoformat()} every {args.interval:g} s", flush=True)
+    print(
+        f"countyworks simulate: {len(sims)} station(s) from {start.isoformat()} every {args.interval:g} s",
+        flush=True,
+    )
     while not stop["now"]:
         elapsed = (telemetry_time - start).total_seconds()
         if args.duration is not None and elapsed >= args.duration:
@@ -152,7 +191,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         seq += 1
         for sim in sims:
             readings = sim.readings(telemetry_time, args.interval, all_devices=not args.meters_only)
-            for topic, payload in simulate.to_messages(sim.station, telemetry_time, readings, args.interval, seq):
+            for topic, payload in simulate.to_messages(
+                sim.station, telemetry_time, readings, args.interval, seq
+            ):
                 publisher.publish(topic, payload)
                 sent += 1
         telemetry_time += step

@@ -63,9 +63,16 @@ TARIFF, BASE_PRICE = "hunan-tou-a", Decimal("0.5")
 
 #: Demo town codes under 沅江市 (not the official 统计用区划代码, which were not available offline).
 TOWNS = {
-    "430981100": "新湾镇", "430981101": "草尾镇", "430981102": "阳罗洲镇", "430981103": "四季红镇",
-    "430981104": "泗湖山镇", "430981105": "黄茅洲镇", "430981106": "共华镇", "430981107": "南大膳镇",
-    "430981108": "新华村片区", "430981109": "琼湖街道",
+    "430981100": "新湾镇",
+    "430981101": "草尾镇",
+    "430981102": "阳罗洲镇",
+    "430981103": "四季红镇",
+    "430981104": "泗湖山镇",
+    "430981105": "黄茅洲镇",
+    "430981106": "共华镇",
+    "430981107": "南大膳镇",
+    "430981108": "新华村片区",
+    "430981109": "琼湖街道",
 }
 
 #: 2022 generation targets [MWh]: wind 459,900 (≈2,000 h on 229.9 MW) + centralised PV 150,100
@@ -95,23 +102,61 @@ WIND = (
     DemoStation("yj-wind-luhu", "漉湖风电场", StationKind.WIND, "430981100", "40", 1960, {"wtg": 5}),
 )
 CENTRAL_PV = (
-    DemoStation("yj-pv-qionghu", "琼湖集中式光伏电站", StationKind.PV_GROUND, "430981109", "50.1", 1020, {"inv": 4}),
-    DemoStation("yj-fpv-xinwan", "新湾镇渔光互补光伏电站", StationKind.PV_FISHERY, "430981100", "60", 990, {"inv": 4},
-                {"water_area_mu": Decimal("1500")}),
-    DemoStation("yj-fpv-caowei", "草尾镇渔光互补光伏电站", StationKind.PV_FISHERY, "430981101", "40", 990, {"inv": 3},
-                {"water_area_mu": Decimal("1000")}),
+    DemoStation(
+        "yj-pv-qionghu", "琼湖集中式光伏电站", StationKind.PV_GROUND, "430981109", "50.1", 1020, {"inv": 4}
+    ),
+    DemoStation(
+        "yj-fpv-xinwan",
+        "新湾镇渔光互补光伏电站",
+        StationKind.PV_FISHERY,
+        "430981100",
+        "60",
+        990,
+        {"inv": 4},
+        {"water_area_mu": Decimal("1500")},
+    ),
+    DemoStation(
+        "yj-fpv-caowei",
+        "草尾镇渔光互补光伏电站",
+        StationKind.PV_FISHERY,
+        "430981101",
+        "40",
+        990,
+        {"inv": 3},
+        {"water_area_mu": Decimal("1000")},
+    ),
 )
 OTHERS = (
-    DemoStation("yj-bio-wancai", "万材新能源生物质发电", StationKind.BIOMASS, "430981109", "50", 7200, {"unit": 2}),
-    DemoStation("yj-bio-yicai", "益材新能源生物质发电", StationKind.BIOMASS, "430981102", "45", 7000, {"unit": 2}),
-    DemoStation("yj-dpv-north", "分布式光伏（北部乡镇聚合）", StationKind.PV_ROOFTOP, "430981101", "100", 1010),
+    DemoStation(
+        "yj-bio-wancai", "万材新能源生物质发电", StationKind.BIOMASS, "430981109", "50", 7200, {"unit": 2}
+    ),
+    DemoStation(
+        "yj-bio-yicai", "益材新能源生物质发电", StationKind.BIOMASS, "430981102", "45", 7000, {"unit": 2}
+    ),
+    DemoStation(
+        "yj-dpv-north", "分布式光伏（北部乡镇聚合）", StationKind.PV_ROOFTOP, "430981101", "100", 1010
+    ),
     DemoStation("yj-dpv-central", "分布式光伏（城区聚合）", StationKind.PV_ROOFTOP, "430981109", "110", 1000),
-    DemoStation("yj-dpv-south", "分布式光伏（南部乡镇聚合）", StationKind.PV_ROOFTOP, "430981107", "90", 1005),
+    DemoStation(
+        "yj-dpv-south", "分布式光伏（南部乡镇聚合）", StationKind.PV_ROOFTOP, "430981107", "90", 1005
+    ),
 )
 STORAGE = DemoStation(
-    "xinwan-ess", "新湾镇储能电站", StationKind.STORAGE, "430981100", "100", 0, {"pcs": 4, "bms": 4},
-    {"energy_mwh": Decimal("200"), "eta_charge": Decimal("0.88"), "eta_discharge": Decimal("1"),
-     "soc_min": Decimal("0"), "soc_max": Decimal("1"), "chemistry": "磷酸铁锂 LFP"},
+    "xinwan-ess",
+    "新湾镇储能电站",
+    StationKind.STORAGE,
+    "430981100",
+    "100",
+    0,
+    {"pcs": 4, "bms": 4},
+    {
+        "energy_mwh": Decimal("200"),
+        "eta_charge": Decimal("0.88"),
+        "eta_discharge": Decimal("1"),
+        "soc_min": Decimal("0"),
+        "soc_max": Decimal("1"),
+        "chemistry": "磷酸铁锂 LFP",
+    },
 )
 
 
@@ -152,7 +197,9 @@ def _people() -> dict[str, Person]:
     people = {}
     for key, (name, title) in names.items():
         person, _ = Person.objects.get_or_create(
-            name=name, region=county, defaults={"organisation": bureau if key != "ops" else None, "title": title}
+            name=name,
+            region=county,
+            defaults={"organisation": bureau if key != "ops" else None, "title": title},
         )
         people[key] = person
     return people
@@ -169,16 +216,31 @@ def _create_stations(people: dict[str, Person]) -> dict[str, Station]:
         organisation = None
         if spec.code in biomass_owner:
             organisation, _ = Organisation.objects.get_or_create(
-                name=biomass_owner[spec.code], defaults={"kind": Organisation.Kind.ENTERPRISE, "region": region}
+                name=biomass_owner[spec.code],
+                defaults={"kind": Organisation.Kind.ENTERPRISE, "region": region},
             )
         extra = dict(spec.extra or {})
         if spec.kind == StationKind.WIND:
-            extra.update(hub_height_m=Decimal("140"), mean_wind_speed_ms=Decimal("2.44"), wind_speed_height_m=Decimal("10"))
+            extra.update(
+                hub_height_m=Decimal("140"),
+                mean_wind_speed_ms=Decimal("2.44"),
+                wind_speed_height_m=Decimal("10"),
+            )
         stations[spec.code] = services.station_create(
-            acting_user=None, code=spec.code, name=spec.name, kind=spec.kind, region=region,
-            capacity_mw=Decimal(spec.capacity_mw), commissioned_on=date(2021, 12, 28), organisation=organisation,
-            device_counts=spec.devices, latitude=Decimal("28.84"), longitude=Decimal("112.36"),
-            note=DEMO_NOTE, contact=people["ops"], **extra,
+            acting_user=None,
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind,
+            region=region,
+            capacity_mw=Decimal(spec.capacity_mw),
+            commissioned_on=date(2021, 12, 28),
+            organisation=organisation,
+            device_counts=spec.devices,
+            latitude=Decimal("28.84"),
+            longitude=Decimal("112.36"),
+            note=DEMO_NOTE,
+            contact=people["ops"],
+            **extra,
         )
     return stations
 
@@ -201,7 +263,11 @@ def generation_profiles(seed: int = 20220724) -> dict[str, np.ndarray]:
     poa = simulate.clear_sky_poa(times, 28.84, 112.36)
     temp = simulate.ambient_temperature(times)
     profiles: dict[str, np.ndarray] = {}
-    targets = {**_targets(WIND, 459_900.0), **_targets(CENTRAL_PV, CENTRALISED_MWH - 459_900.0), **_targets(OTHERS, OTHER_MWH)}
+    targets = {
+        **_targets(WIND, 459_900.0),
+        **_targets(CENTRAL_PV, CENTRALISED_MWH - 459_900.0),
+        **_targets(OTHERS, OTHER_MWH),
+    }
     for spec in (*WIND, *CENTRAL_PV, *OTHERS):
         cap = float(spec.capacity_mw)
         if spec.kind == StationKind.WIND:
@@ -229,15 +295,33 @@ def storage_plans(station: Station) -> list[DayAheadSchedule]:
         if depth == 0:
             steps = {"charge_mw": [0.0] * 24, "discharge_mw": [0.0] * 24, "soc": [0.0] * 24, "soc_start": 0.0}
         else:
-            steps, revenue = services.plan_day(station, day, tariff=TARIFF, base_price=BASE_PRICE, step_minutes=60,
-                                               soc_initial=0.0, max_cycles_per_day=depth)
-        plans.append(DayAheadSchedule(station=station, day=day, tariff=TARIFF, base_price=BASE_PRICE, step_minutes=60,
-                                      revenue_yuan=revenue, steps=steps))
+            steps, revenue = services.plan_day(
+                station,
+                day,
+                tariff=TARIFF,
+                base_price=BASE_PRICE,
+                step_minutes=60,
+                soc_initial=0.0,
+                max_cycles_per_day=depth,
+            )
+        plans.append(
+            DayAheadSchedule(
+                station=station,
+                day=day,
+                tariff=TARIFF,
+                base_price=BASE_PRICE,
+                step_minutes=60,
+                revenue_yuan=revenue,
+                steps=steps,
+            )
+        )
         day += timedelta(days=1)
     return plans
 
 
-def _history_messages(stations: dict[str, Station], profiles: dict[str, np.ndarray], plans: list[DayAheadSchedule]):
+def _history_messages(
+    stations: dict[str, Station], profiles: dict[str, np.ndarray], plans: list[DayAheadSchedule]
+):
     """Hourly telemetry messages of 2022 (``period_s`` 3600), station by station."""
     times = _year_times()
     stamps = [t.isoformat() for t in times]
@@ -255,8 +339,18 @@ def _history_messages(stations: dict[str, Station], profiles: dict[str, np.ndarr
         for h in range(24):
             power = float(plan.steps["discharge_mw"][h]) - float(plan.steps["charge_mw"][h])
             stamp = stamps[i]
-            yield meter, json.dumps({"ts": stamp, "seq": i, "period_s": 3600, "points": {"P_kW": power * 1000.0}}).encode()
-            yield ems, json.dumps({"ts": stamp, "seq": i, "period_s": 3600, "points": {"SOC_pct": round(100 * soc, 4)}}).encode()
+            yield (
+                meter,
+                json.dumps(
+                    {"ts": stamp, "seq": i, "period_s": 3600, "points": {"P_kW": power * 1000.0}}
+                ).encode(),
+            )
+            yield (
+                ems,
+                json.dumps(
+                    {"ts": stamp, "seq": i, "period_s": 3600, "points": {"SOC_pct": round(100 * soc, 4)}}
+                ).encode(),
+            )
             soc = float(plan.steps["soc"][h])
             i += 1
     # Two device alarms of the year, through the alarm topic like any gateway's.
@@ -268,7 +362,10 @@ def _history_messages(stations: dict[str, Station], profiles: dict[str, np.ndarr
     ):
         device = "pcs03" if code == "T_IGBT_HIGH" else "aux"
         body = {"ts": when, "code": code, "level": level, "state": state, "message": text}
-        yield f"countyworks/{COUNTY}/{storage.code}/{device}/alarm", json.dumps(body, ensure_ascii=False).encode()
+        yield (
+            f"countyworks/{COUNTY}/{storage.code}/{device}/alarm",
+            json.dumps(body, ensure_ascii=False).encode(),
+        )
 
 
 def load_history(stations: dict[str, Station], chunk: int = 5000) -> None:
@@ -279,7 +376,9 @@ def load_history(stations: dict[str, Station], chunk: int = 5000) -> None:
     plans = storage_plans(storage)
     DayAheadSchedule.objects.bulk_create(plans)
     DayAheadSchedule.history.bulk_history_create(plans, default_change_reason="演示：日前计划")
-    logger.info("demo energy: profiles and %d day-ahead plans in %.1f s", len(plans), time.monotonic() - started)
+    logger.info(
+        "demo energy: profiles and %d day-ahead plans in %.1f s", len(plans), time.monotonic() - started
+    )
     batch: list[tuple[str, bytes]] = []
     total = 0
     for item in _history_messages(stations, profiles, plans):
@@ -289,41 +388,81 @@ def load_history(stations: dict[str, Station], chunk: int = 5000) -> None:
             batch = []
     if batch:
         total += ingest_messages(batch).stored
-    logger.info("demo energy: %d hourly readings of %d ingested in %.1f s", total, YEAR, time.monotonic() - started)
+    logger.info(
+        "demo energy: %d hourly readings of %d ingested in %.1f s", total, YEAR, time.monotonic() - started
+    )
 
 
 PROJECTS = (
     # name, town, MW, 亿元, eco constraints, steps done, blocked step
-    ("黄茅洲风电项目", "430981105", "100", "6.2", ["东洞庭湖国家级自然保护区外围，需避让候鸟迁徙通道", "须开展鸟类影响专题评价"],
-     ("approval", "land"), "eia"),
+    (
+        "黄茅洲风电项目",
+        "430981105",
+        "100",
+        "6.2",
+        ["东洞庭湖国家级自然保护区外围，需避让候鸟迁徙通道", "须开展鸟类影响专题评价"],
+        ("approval", "land"),
+        "eia",
+    ),
     ("共华风电项目", "430981106", "50", "3.1", [], ("approval", "land", "eia"), None),
     ("新华风电项目", "430981108", "50", "3.0", ["涉及洞庭湖湿地生态红线，需调整机位"], ("approval",), "land"),
-    ("南大膳风电项目", "430981107", "100", "6.0", ["南洞庭湖湿地和水禽自然保护区周边，需生态专题论证"], (), None),
+    (
+        "南大膳风电项目",
+        "430981107",
+        "100",
+        "6.0",
+        ["南洞庭湖湿地和水禽自然保护区周边，需生态专题论证"],
+        (),
+        None,
+    ),
 )
 
 
 def _plan(people: dict[str, Person]) -> None:
-    owners = {"approval": people["lead"], "land": people["land"], "eia": people["eia"], "grid_access": people["grid"],
-              "connection": people["grid"]}
+    owners = {
+        "approval": people["lead"],
+        "land": people["land"],
+        "eia": people["eia"],
+        "grid_access": people["grid"],
+        "connection": people["grid"],
+    }
     for name, town, mw, invest, eco, done, blocked in PROJECTS:
         project = services.project_create(
-            acting_user=None, name=name, kind=Project.Kind.WIND, region=Region.objects.get(code=town),
-            capacity_mw=Decimal(mw), investment_yuan=(Decimal(invest) * 100_000_000).quantize(Decimal(1)), eco_constraints=eco,
-            green_channel=True, owner=people["lead"], planned_connection=date(2025, 12, 31),
+            acting_user=None,
+            name=name,
+            kind=Project.Kind.WIND,
+            region=Region.objects.get(code=town),
+            capacity_mw=Decimal(mw),
+            investment_yuan=(Decimal(invest) * 100_000_000).quantize(Decimal(1)),
+            eco_constraints=eco,
+            green_channel=True,
+            owner=people["lead"],
+            planned_connection=date(2025, 12, 31),
             note="“十四五”风电、光伏发电项目开发建设方案（演示数据）",
         )
         for i, step in enumerate(project.steps.order_by("id")):
             step.owner = owners[step.step]
             step.save(update_fields=["owner"])
             if step.step in done:
-                services.approval_step_update(acting_user=None, step=step, status=ApprovalStep.Status.DONE,
-                                              done_on=date(2023, 3 + 2 * i, 15))
+                services.approval_step_update(
+                    acting_user=None,
+                    step=step,
+                    status=ApprovalStep.Status.DONE,
+                    done_on=date(2023, 3 + 2 * i, 15),
+                )
             elif step.step == blocked:
-                services.approval_step_update(acting_user=None, step=step, status=ApprovalStep.Status.BLOCKED,
-                                              note="生态约束待论证")
+                services.approval_step_update(
+                    acting_user=None, step=step, status=ApprovalStep.Status.BLOCKED, note="生态约束待论证"
+                )
     fishery = services.project_create(
-        acting_user=None, name="渔光互补二期（规划）", kind=Project.Kind.PV_FISHERY, region=Region.objects.get(code="430981100"),
-        capacity_mw=Decimal("100"), investment_yuan=Decimal("400000000"), green_channel=True, owner=people["lead"],
+        acting_user=None,
+        name="渔光互补二期（规划）",
+        kind=Project.Kind.PV_FISHERY,
+        region=Region.objects.get(code="430981100"),
+        capacity_mw=Decimal("100"),
+        investment_yuan=Decimal("400000000"),
+        green_channel=True,
+        owner=people["lead"],
         note="可利用渔场面积 6.3 万亩（初步规划），按 20 亩/MW 上限约 3,150 MW（演示数据）",
     )
     step = fishery.steps.get(step=ApprovalStep.Step.APPROVAL)
@@ -384,8 +523,15 @@ def _today_plans(now: datetime) -> dict[tuple[int, str], dict]:
         for day in (today, today + timedelta(days=1)):
             schedule = DayAheadSchedule.objects.filter(station=station, day=day).first()
             if schedule is None:
-                schedule = services.day_ahead_schedule_plan(acting_user=None, station=station, day=day, tariff=TARIFF,
-                                                            base_price=BASE_PRICE, step_minutes=15, soc_initial=0.0)
+                schedule = services.day_ahead_schedule_plan(
+                    acting_user=None,
+                    station=station,
+                    day=day,
+                    tariff=TARIFF,
+                    base_price=BASE_PRICE,
+                    step_minutes=15,
+                    soc_initial=0.0,
+                )
             plans[(station.pk, day.isoformat())] = {**schedule.steps, "step_minutes": schedule.step_minutes}
     return plans
 
@@ -408,7 +554,9 @@ class LiveSimulator:
             sim = simulate.StationSimulator(station, simulate.device_map(station), self.rng, schedule=lookup)
             self.sims[station.pk] = sim
 
-    def _messages(self, when: datetime, dt_s: float, *, all_devices: bool, only: tuple[str, ...] = ()) -> list[tuple[str, bytes]]:
+    def _messages(
+        self, when: datetime, dt_s: float, *, all_devices: bool, only: tuple[str, ...] = ()
+    ) -> list[tuple[str, bytes]]:
         out: list[tuple[str, bytes]] = []
         self.seq += 1
         for sim in self.sims.values():
@@ -444,10 +592,22 @@ class LiveSimulator:
             topic = f"countyworks/{sim.station.region_id[:6]}/{sim.station.code}/aux/alarm"
             if self.door_open_since is None and self.rng.random() < LIVE_STEP_S / DOOR_EVERY_S:
                 self.door_open_since = now
-                body = {"ts": now.isoformat(), "code": "DOOR_OPEN", "level": "变位", "state": "raise", "message": "储能舱门禁打开"}
+                body = {
+                    "ts": now.isoformat(),
+                    "code": "DOOR_OPEN",
+                    "level": "变位",
+                    "state": "raise",
+                    "message": "储能舱门禁打开",
+                }
             elif self.door_open_since is not None and (now - self.door_open_since).total_seconds() >= 60:
                 self.door_open_since = None
-                body = {"ts": now.isoformat(), "code": "DOOR_OPEN", "level": "变位", "state": "clear", "message": "储能舱门禁关闭"}
+                body = {
+                    "ts": now.isoformat(),
+                    "code": "DOOR_OPEN",
+                    "level": "变位",
+                    "state": "clear",
+                    "message": "储能舱门禁关闭",
+                }
             else:
                 continue
             out.append((topic, json.dumps(body, ensure_ascii=False).encode()))
@@ -468,7 +628,9 @@ class LiveSimulator:
                 all_devices = time.monotonic() - last_devices >= DEVICES_EVERY_S
                 if all_devices:
                     last_devices = time.monotonic()
-                ingest_messages(self._messages(now, LIVE_STEP_S, all_devices=all_devices) + self._door_event(now), now=now)
+                ingest_messages(
+                    self._messages(now, LIVE_STEP_S, all_devices=all_devices) + self._door_event(now), now=now
+                )
                 if time.monotonic() - last_comm >= 30:
                     last_comm = time.monotonic()
                     check_communication_loss(now)
@@ -487,4 +649,3 @@ def start_live_simulator() -> LiveSimulator | None:
     simulator = LiveSimulator()
     threading.Thread(target=simulator.run, name="energy-simulator", daemon=True).start()
     return simulator
-

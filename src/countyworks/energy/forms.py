@@ -16,18 +16,31 @@ from countyworks.energy.resource import load_clear_sky_indices, load_power_curve
 from countyworks.energy.tariffs import load_tariffs
 
 RANGES = (
-    ("6h", _("近 6 小时")), ("24h", _("近 24 小时")), ("7d", _("近 7 天")), ("30d", _("近 30 天")),
-    ("365d", _("近一年")), ("custom", _("自定义")),
+    ("6h", _("近 6 小时")),
+    ("24h", _("近 24 小时")),
+    ("7d", _("近 7 天")),
+    ("30d", _("近 30 天")),
+    ("365d", _("近一年")),
+    ("custom", _("自定义")),
 )
-RANGE_SPANS = {"6h": timedelta(hours=6), "24h": timedelta(hours=24), "7d": timedelta(days=7),
-               "30d": timedelta(days=30), "365d": timedelta(days=365)}
+RANGE_SPANS = {
+    "6h": timedelta(hours=6),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "365d": timedelta(days=365),
+}
 MAX_DISPATCH_DAYS = 366
 
 
 class HistoryForm(forms.Form):
     range = forms.ChoiceField(label=_("时段"), choices=RANGES, initial="24h", required=False)
-    start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("止（含）"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("止（含）"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -40,12 +53,20 @@ class HistoryForm(forms.Form):
 
 
 class StatisticsForm(forms.Form):
-    period = forms.CharField(label=_("统计期"), initial="2022", max_length=8, help_text=_("2022、2022-07 或 2022Q3"))
+    period = forms.CharField(
+        label=_("统计期"), initial="2022", max_length=8, help_text=_("2022、2022-07 或 2022Q3")
+    )
     granularity = forms.ChoiceField(
-        label=_("粒度"), choices=(("day", _("日")), ("month", _("月")), ("year", _("年"))), initial="month", required=False
+        label=_("粒度"),
+        choices=(("day", _("日")), ("month", _("月")), ("year", _("年"))),
+        initial="month",
+        required=False,
     )
     group_by = forms.ChoiceField(
-        label=_("分组"), choices=(("kind", _("类型")), ("station", _("电站")), ("region", _("乡镇"))), initial="kind", required=False
+        label=_("分组"),
+        choices=(("kind", _("类型")), ("station", _("电站")), ("region", _("乡镇"))),
+        initial="kind",
+        required=False,
     )
     factors = forms.ChoiceField(label=_("对照因子集"), required=False)
 
@@ -54,7 +75,9 @@ class StatisticsForm(forms.Form):
         sets = load_factor_sets()
         default = next((code for code, s in sets.items() if s.is_default), "")
         self.fields["factors"].choices = [("", _("默认（%(code)s）") % {"code": default})] + [
-            (code, f"{code}（{s.co2_kg_per_kwh} kgCO2/kWh）") for code, s in sets.items() if code != "article-2023"
+            (code, f"{code}（{s.co2_kg_per_kwh} kgCO2/kWh）")
+            for code, s in sets.items()
+            if code != "article-2023"
         ]
 
     def clean_period(self) -> Period:
@@ -69,11 +92,17 @@ class DispatchForm(forms.Form):
 
     station = forms.ModelChoiceField(label=_("储能电站"), queryset=Station.objects.none())
     name = forms.CharField(label=_("方案名称"), max_length=80)
-    mode = forms.ChoiceField(label=_("模式"), choices=(("arbitrage", _("峰谷套利")), ("peak-shaving", _("削峰（负荷封顶）"))))
+    mode = forms.ChoiceField(
+        label=_("模式"), choices=(("arbitrage", _("峰谷套利")), ("peak-shaving", _("削峰（负荷封顶）")))
+    )
     tariff = forms.ChoiceField(label=_("分时电价"), required=False)
-    base_price = forms.DecimalField(label=_("平段电价(元/kWh)"), initial=0.5, min_value=0, max_digits=6, decimal_places=4)
+    base_price = forms.DecimalField(
+        label=_("平段电价(元/kWh)"), initial=0.5, min_value=0, max_digits=6, decimal_places=4
+    )
     prices_file = forms.FileField(label=_("或上传电价 csv (timestamp,price)"), required=False)
-    start = forms.DateField(label=_("起始日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("起始日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     days = forms.IntegerField(label=_("天数"), min_value=1, max_value=MAX_DISPATCH_DAYS, initial=1)
     step_minutes = forms.TypedChoiceField(
         label=_("步长"), coerce=int, choices=((60, _("1 小时")), (15, _("15 分钟"))), initial=60
@@ -91,7 +120,9 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, stations=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations if stations is not None else Station.objects.none()
-        self.fields["tariff"].choices = [(code, f"{code}（{t.status}）") for code, t in load_tariffs().items()]
+        self.fields["tariff"].choices = [
+            (code, f"{code}（{t.status}）") for code, t in load_tariffs().items()
+        ]
         self.fields["start"].initial = timezone.localdate() + timedelta(days=1)
 
     def clean_soc_initial(self) -> float | str:
@@ -123,8 +154,13 @@ class WindForm(forms.Form):
     mean_speed = forms.FloatField(label=_("平均风速(m/s)"), min_value=0.1, max_value=25, initial=2.44)
     ref_height = forms.FloatField(label=_("测风高度(m)"), min_value=1, max_value=300, initial=10)
     hub_height = forms.FloatField(label=_("轮毂高度(m)"), min_value=10, max_value=300, initial=129)
-    alpha = forms.FloatField(label=_("风切变指数 α"), min_value=0, max_value=0.6, initial=0.20,
-                             help_text=_("0.14 开阔，0.20 默认，0.25 丘陵"))
+    alpha = forms.FloatField(
+        label=_("风切变指数 α"),
+        min_value=0,
+        max_value=0.6,
+        initial=0.20,
+        help_text=_("0.14 开阔，0.20 默认，0.25 丘陵"),
+    )
     k = forms.FloatField(label=_("Weibull 形状参数 k"), min_value=1, max_value=4, initial=2.0)
     turbine = forms.ChoiceField(label=_("机型功率曲线"))
     losses = forms.FloatField(label=_("综合折减"), min_value=0, max_value=0.6, initial=0.15)
@@ -133,7 +169,9 @@ class WindForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         curves = load_power_curves()
-        self.fields["turbine"].choices = [(name, f"{name}（{c.nominal_power_kw:g} kW）") for name, c in curves.items()]
+        self.fields["turbine"].choices = [
+            (name, f"{name}（{c.nominal_power_kw:g} kW）") for name, c in curves.items()
+        ]
         self.fields["turbine"].initial = "E-141/4200" if "E-141/4200" in curves else next(iter(curves))
 
 
@@ -153,12 +191,16 @@ class PVForm(forms.Form):
 
 class PondForm(forms.Form):
     area_mu = forms.FloatField(label=_("可利用水面(亩)"), min_value=0, initial=63000)
-    density = forms.FloatField(label=_("用地指标(亩/MW)"), min_value=0.1, initial=20, help_text=_("默认 20 亩/MW（未核实，可修改）"))
+    density = forms.FloatField(
+        label=_("用地指标(亩/MW)"), min_value=0.1, initial=20, help_text=_("默认 20 亩/MW（未核实，可修改）")
+    )
 
 
 class StepForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=ApprovalStep.Status.choices)
-    done_on = forms.DateField(label=_("完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    done_on = forms.DateField(
+        label=_("完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明"), max_length=255, required=False)
 
 

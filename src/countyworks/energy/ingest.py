@@ -91,18 +91,48 @@ class Registry:
     def _load(self) -> None:
         devices: dict[tuple[str, str], DeviceInfo] = {}
         rows = Point.objects.filter(is_active=True).values_list(
-            "id", "code", "value_type", "valid_min", "valid_max", "sample_seconds",
-            "device_id", "device__code", "device__station_id", "device__station__code", "device__station__region_id",
+            "id",
+            "code",
+            "value_type",
+            "valid_min",
+            "valid_max",
+            "sample_seconds",
+            "device_id",
+            "device__code",
+            "device__station_id",
+            "device__station__code",
+            "device__station__region_id",
         )
         points_by_device: dict[tuple[str, str], tuple[int, int, str, dict[str, PointInfo]]] = {}
-        for pid, code, vtype, vmin, vmax, sample, device_id, device_code, station_id, station_code, region in rows:
-            entry = points_by_device.setdefault((station_code, device_code), (station_id, device_id, region, {}))
+        for (
+            pid,
+            code,
+            vtype,
+            vmin,
+            vmax,
+            sample,
+            device_id,
+            device_code,
+            station_id,
+            station_code,
+            region,
+        ) in rows:
+            entry = points_by_device.setdefault(
+                (station_code, device_code), (station_id, device_id, region, {})
+            )
             entry[3][code] = PointInfo(pid, vtype, vmin, vmax, sample)
         for key, (station_id, device_id, region, points) in points_by_device.items():
             devices[key] = DeviceInfo(station_id, region, device_id, points)
         rules: dict[int, list[RuleInfo]] = {}
         for rule in AlarmRule.objects.filter(enabled=True, point__is_active=True).values_list(
-            "id", "point_id", "point__device__station_id", "point__device_id", "kind", "threshold", "deadband", "level"
+            "id",
+            "point_id",
+            "point__device__station_id",
+            "point__device_id",
+            "kind",
+            "threshold",
+            "deadband",
+            "level",
         ):
             info = RuleInfo(*rule)
             rules.setdefault(info.point_id, []).append(info)
@@ -220,7 +250,9 @@ def _parse_ts(raw: object, now: datetime) -> datetime:
         raise _Refused(f"ts {raw!r} 缺少时区偏移（如 +08:00 或 Z）")
     moment = moment.astimezone(UTC)
     if moment > now + MAX_CLOCK_SKEW:
-        raise _Refused(f"ts {raw} 晚于当前时间 {int(MAX_CLOCK_SKEW.total_seconds())} 秒以上（网关时钟错误？）")
+        raise _Refused(
+            f"ts {raw} 晚于当前时间 {int(MAX_CLOCK_SKEW.total_seconds())} 秒以上（网关时钟错误？）"
+        )
     if moment < EARLIEST:
         raise _Refused(f"ts {raw} 早于 {EARLIEST:%Y-%m-%d}，不可信")
     return moment
@@ -272,7 +304,9 @@ def _parse_one(topic: str, payload: bytes, now: datetime, out: _Parsed) -> None:
         raise
 
 
-def _parse_payload(topic: str, payload: bytes, kind: str, device: DeviceInfo, region: str, now: datetime, out: _Parsed) -> None:
+def _parse_payload(
+    topic: str, payload: bytes, kind: str, device: DeviceInfo, region: str, now: datetime, out: _Parsed
+) -> None:
     try:
         body = json.loads(payload, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -288,7 +322,9 @@ def _parse_payload(topic: str, payload: bytes, kind: str, device: DeviceInfo, re
         raise _Refused("seq 应为非负整数")
     period = body.get("period_s")
     if period is not None and (
-        isinstance(period, bool) or not isinstance(period, int | float) or not 0 < period <= MAX_PERIOD_S
+        isinstance(period, bool)
+        or not isinstance(period, int | float)
+        or not 0 < period <= MAX_PERIOD_S
         or not float(period).is_integer()
     ):
         raise _Refused(f"period_s 应为 1–{MAX_PERIOD_S} 的整数秒")
@@ -306,12 +342,21 @@ def _parse_payload(topic: str, payload: bytes, kind: str, device: DeviceInfo, re
         if value is None:
             reasons.append(reason)
             continue
-        out.readings.append(Reading(info.id, ts, value, int(period) if period is not None else info.sample_seconds))
+        out.readings.append(
+            Reading(info.id, ts, value, int(period) if period is not None else info.sample_seconds)
+        )
         accepted += 1
     if reasons:
         out.rejected_readings += len(reasons)
         out.quarantine.append(
-            _Quarantine(topic, payload, reasons, partial=accepted > 0, station_id=device.station_id, region_code=region)
+            _Quarantine(
+                topic,
+                payload,
+                reasons,
+                partial=accepted > 0,
+                station_id=device.station_id,
+                region_code=region,
+            )
         )
 
 
@@ -326,7 +371,9 @@ def _parse_alarm(body: dict, ts: datetime, device: DeviceInfo) -> alarms.DeviceA
     message = body.get("message", "")
     if not isinstance(message, str):
         raise _Refused("告警 message 应为字符串")
-    return alarms.DeviceAlarm(device.station_id, device.device_id, code, level, state == "raise", message[:255], ts)
+    return alarms.DeviceAlarm(
+        device.station_id, device.device_id, code, level, state == "raise", message[:255], ts
+    )
 
 
 def parse_messages(messages: Sequence[tuple[str, bytes]], now: datetime) -> _Parsed:
@@ -338,11 +385,15 @@ def parse_messages(messages: Sequence[tuple[str, bytes]], now: datetime) -> _Par
             _parse_one(topic, payload, now, out)
         except _Refused as exc:
             out.quarantine.append(
-                _Quarantine(topic, payload, [str(exc)], station_id=exc.station_id, region_code=_region_of(topic))
+                _Quarantine(
+                    topic, payload, [str(exc)], station_id=exc.station_id, region_code=_region_of(topic)
+                )
             )
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the stream
             logger.exception("unexpected error validating a message on %s", topic)
-            out.quarantine.append(_Quarantine(topic, payload, [f"内部错误：{exc!r}"], region_code=_region_of(topic)))
+            out.quarantine.append(
+                _Quarantine(topic, payload, [f"内部错误：{exc!r}"], region_code=_region_of(topic))
+            )
     return out
 
 
@@ -384,8 +435,13 @@ def ingest_messages(messages: Sequence[tuple[str, bytes]], *, now: datetime | No
             QuarantinedMessage.objects.bulk_create(
                 [
                     QuarantinedMessage(
-                        topic=q.topic[:255], payload=q.payload, reason="\n".join(q.reasons), partial=q.partial,
-                        station_id=q.station_id, region_code=q.region_code, received_at=received_at,
+                        topic=q.topic[:255],
+                        payload=q.payload,
+                        reason="\n".join(q.reasons),
+                        partial=q.partial,
+                        station_id=q.station_id,
+                        region_code=q.region_code,
+                        received_at=received_at,
                     )
                     for q in parsed.quarantine
                 ]

@@ -49,14 +49,18 @@ PV_KINDS: tuple[str, ...] = (StationKind.PV_GROUND, StationKind.PV_FISHERY, Stat
 class Station(models.Model):
     """A power station monitored by the county platform (the platform never sends commands)."""
 
-    code = models.SlugField(_("电站编码"), max_length=40, unique=True, help_text=_("MQTT 主题中的电站段，如 xinwan-ess"))
+    code = models.SlugField(
+        _("电站编码"), max_length=40, unique=True, help_text=_("MQTT 主题中的电站段，如 xinwan-ess")
+    )
     name = models.CharField(_("名称"), max_length=80)
     kind = models.CharField(_("类型"), max_length=16, choices=StationKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("业主/运维单位"), null=True, blank=True, on_delete=models.PROTECT
     )
-    capacity_mw = models.DecimalField(_("装机容量(MW)"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)])
+    capacity_mw = models.DecimalField(
+        _("装机容量(MW)"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
+    )
     grid_capacity_mw = models.DecimalField(
         _("并网容量(MW)"), max_digits=10, decimal_places=3, validators=[MinValueValidator(0)]
     )
@@ -65,36 +69,65 @@ class Station(models.Model):
     latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=8, decimal_places=5, null=True, blank=True)
     # Wind
-    hub_height_m = models.DecimalField(_("轮毂高度(m)"), max_digits=6, decimal_places=1, null=True, blank=True)
+    hub_height_m = models.DecimalField(
+        _("轮毂高度(m)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
     mean_wind_speed_ms = models.DecimalField(
         _("多年平均风速(m/s)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     wind_speed_height_m = models.DecimalField(
-        _("风速测量高度(m)"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("风速测量高度(m)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("平均风速对应的离地高度；气象站风速通常为 10 m"),
     )
     # 渔光互补
-    water_area_mu = models.DecimalField(_("水面面积(亩)"), max_digits=10, decimal_places=1, null=True, blank=True)
+    water_area_mu = models.DecimalField(
+        _("水面面积(亩)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
     # Storage
-    energy_mwh = models.DecimalField(_("额定能量(MWh)"), max_digits=10, decimal_places=3, null=True, blank=True)
+    energy_mwh = models.DecimalField(
+        _("额定能量(MWh)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
     eta_charge = models.DecimalField(
         _("充电效率"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION
     )
     eta_discharge = models.DecimalField(
         _("放电效率"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION
     )
-    soc_min = models.DecimalField(_("SOC 下限"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION)
-    soc_max = models.DecimalField(_("SOC 上限"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION)
+    soc_min = models.DecimalField(
+        _("SOC 下限"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION
+    )
+    soc_max = models.DecimalField(
+        _("SOC 上限"), max_digits=5, decimal_places=4, null=True, blank=True, validators=_FRACTION
+    )
     chemistry = models.CharField(_("电池类型"), max_length=32, blank=True)
     # Telemetry roles: the grid-connection active power, and the station SOC of a storage station.
     output_point = models.ForeignKey(
-        "Point", verbose_name=_("并网有功功率测点"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Point",
+        verbose_name=_("并网有功功率测点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     soc_point = models.ForeignKey(
-        "Point", verbose_name=_("SOC 测点"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Point",
+        verbose_name=_("SOC 测点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     contact = models.ForeignKey(
-        Person, verbose_name=_("运维负责人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person,
+        verbose_name=_("运维负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("告警转工单时的默认责任人"),
     )
     note = models.TextField(_("备注"), blank=True)
@@ -117,7 +150,11 @@ class Station(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.grid_capacity_mw is not None and self.capacity_mw is not None and self.grid_capacity_mw > self.capacity_mw:
+        if (
+            self.grid_capacity_mw is not None
+            and self.capacity_mw is not None
+            and self.grid_capacity_mw > self.capacity_mw
+        ):
             errors["grid_capacity_mw"] = _("并网容量不能大于装机容量")
         if self.decommissioned_on and self.commissioned_on and self.decommissioned_on <= self.commissioned_on:
             errors["decommissioned_on"] = _("退役日期应晚于投运日期")
@@ -154,7 +191,9 @@ class DeviceKind(models.TextChoices):
 class Device(models.Model):
     """A device of a station whose gateway publishes measurements (the MQTT topic's device segment)."""
 
-    station = models.ForeignKey(Station, verbose_name=_("电站"), on_delete=models.CASCADE, related_name="devices")
+    station = models.ForeignKey(
+        Station, verbose_name=_("电站"), on_delete=models.CASCADE, related_name="devices"
+    )
     code = models.SlugField(_("设备编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=80)
     kind = models.CharField(_("类型"), max_length=16, choices=DeviceKind.choices)
@@ -209,16 +248,24 @@ class ValueType(models.TextChoices):
 class Point(models.Model):
     """A measurement point of a device (the key of a reading in the payload's ``points`` object)."""
 
-    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.CASCADE, related_name="points")
+    device = models.ForeignKey(
+        Device, verbose_name=_("设备"), on_delete=models.CASCADE, related_name="points"
+    )
     code = models.CharField(_("测点编码"), max_length=40, help_text=_("载荷中的键，如 P_kW、SOC_pct"))
     name = models.CharField(_("名称"), max_length=80)
     quantity = models.CharField(_("物理量"), max_length=20, choices=Quantity.choices)
     unit = models.CharField(_("单位"), max_length=16, blank=True)
-    value_type = models.CharField(_("数据类型"), max_length=8, choices=ValueType.choices, default=ValueType.FLOAT)
-    valid_min = models.FloatField(_("有效下限"), null=True, blank=True, help_text=_("超出物理有效范围的读数进入隔离区"))
+    value_type = models.CharField(
+        _("数据类型"), max_length=8, choices=ValueType.choices, default=ValueType.FLOAT
+    )
+    valid_min = models.FloatField(
+        _("有效下限"), null=True, blank=True, help_text=_("超出物理有效范围的读数进入隔离区")
+    )
     valid_max = models.FloatField(_("有效上限"), null=True, blank=True)
     sample_seconds = models.PositiveIntegerField(
-        _("采样周期(s)"), default=1, validators=[MinValueValidator(1)],
+        _("采样周期(s)"),
+        default=1,
+        validators=[MinValueValidator(1)],
         help_text=_("一个读数代表的时长；电量 = 功率 × 采样周期"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
@@ -362,13 +409,17 @@ class AlarmRule(models.Model):
         RATE = "rate", _("变化率")
         COMM_LOSS = "comm_loss", _("通信中断")
 
-    point = models.ForeignKey(Point, verbose_name=_("测点"), on_delete=models.CASCADE, related_name="alarm_rules")
+    point = models.ForeignKey(
+        Point, verbose_name=_("测点"), on_delete=models.CASCADE, related_name="alarm_rules"
+    )
     kind = models.CharField(_("规则类型"), max_length=12, choices=Kind.choices)
     threshold = models.FloatField(
         _("阈值"), help_text=_("上/下限：测点单位；变化率：测点单位/分钟；通信中断：秒")
     )
     deadband = models.FloatField(_("回差"), default=0, validators=[MinValueValidator(0)])
-    level = models.CharField(_("告警级别"), max_length=4, choices=AlarmLevel.choices, default=AlarmLevel.LIMIT)
+    level = models.CharField(
+        _("告警级别"), max_length=4, choices=AlarmLevel.choices, default=AlarmLevel.LIMIT
+    )
     enabled = models.BooleanField(_("启用"), default=True)
     history = HistoricalRecords()
 
@@ -392,10 +443,16 @@ class Alarm(models.Model):
         RULE = "rule", _("平台规则")
         DEVICE = "device", _("设备上送")
 
-    station = models.ForeignKey(Station, verbose_name=_("电站"), on_delete=models.CASCADE, related_name="alarms")
-    device = models.ForeignKey(Device, verbose_name=_("设备"), null=True, blank=True, on_delete=models.SET_NULL)
+    station = models.ForeignKey(
+        Station, verbose_name=_("电站"), on_delete=models.CASCADE, related_name="alarms"
+    )
+    device = models.ForeignKey(
+        Device, verbose_name=_("设备"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     point = models.ForeignKey(Point, verbose_name=_("测点"), null=True, blank=True, on_delete=models.SET_NULL)
-    rule = models.ForeignKey(AlarmRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.SET_NULL)
+    rule = models.ForeignKey(
+        AlarmRule, verbose_name=_("规则"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
     code = models.CharField(_("告警代码"), max_length=40)
     level = models.CharField(_("级别"), max_length=4, choices=AlarmLevel.choices)
@@ -421,7 +478,9 @@ class Alarm(models.Model):
         constraints = [
             # One open alarm per rule, and per (device, code) for device alarms: two consumers racing
             # on the same condition cannot raise it twice.
-            models.UniqueConstraint(fields=["rule"], condition=Q(cleared_at__isnull=True), name="energy_alarm_open_rule"),
+            models.UniqueConstraint(
+                fields=["rule"], condition=Q(cleared_at__isnull=True), name="energy_alarm_open_rule"
+            ),
             models.UniqueConstraint(
                 fields=["device", "code"],
                 condition=Q(cleared_at__isnull=True, source="device"),
@@ -444,7 +503,9 @@ class Alarm(models.Model):
 class DayAheadSchedule(models.Model):
     """A storage station's day-ahead schedule (from the dispatch LP), which its telemetry follows."""
 
-    station = models.ForeignKey(Station, verbose_name=_("储能电站"), on_delete=models.CASCADE, related_name="schedules")
+    station = models.ForeignKey(
+        Station, verbose_name=_("储能电站"), on_delete=models.CASCADE, related_name="schedules"
+    )
     day = models.DateField(_("日期"))
     tariff = models.CharField(_("电价"), max_length=40)
     base_price = models.DecimalField(_("平段电价(元/kWh)"), max_digits=8, decimal_places=4)
@@ -477,7 +538,9 @@ class DispatchScenario(models.Model):
     """A saved run of the dispatch LP (inputs and figures), for comparing scenarios."""
 
     name = models.CharField(_("方案名称"), max_length=80)
-    station = models.ForeignKey(Station, verbose_name=_("储能电站"), on_delete=models.CASCADE, related_name="scenarios")
+    station = models.ForeignKey(
+        Station, verbose_name=_("储能电站"), on_delete=models.CASCADE, related_name="scenarios"
+    )
     inputs = models.JSONField(_("输入"))
     figures = models.JSONField(_("结果"))
     #: Down-sampled schedule for the chart: {"x": [...], "charge_mw": [...], "discharge_mw": [...], "soc": [...]}.
@@ -524,12 +587,16 @@ class Project(models.Model):
     capacity_mw = models.DecimalField(_("规划容量(MW)"), max_digits=10, decimal_places=3)
     investment_yuan = models.DecimalField(_("计划投资(元)"), max_digits=16, decimal_places=0)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
-    owner = models.ForeignKey(Person, verbose_name=_("专班责任人"), null=True, blank=True, on_delete=models.SET_NULL)
+    owner = models.ForeignKey(
+        Person, verbose_name=_("专班责任人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     green_channel = models.BooleanField(_("审批绿色通道"), default=False)
     #: Ecological constraints, e.g. ["洞庭湖湿地保护区缓冲区", "候鸟迁徙通道"]; empty = none found.
     eco_constraints = models.JSONField(_("生态约束"), default=list, blank=True)
     planned_connection = models.DateField(_("计划并网"), null=True, blank=True)
-    station = models.ForeignKey(Station, verbose_name=_("建成电站"), null=True, blank=True, on_delete=models.SET_NULL)
+    station = models.ForeignKey(
+        Station, verbose_name=_("建成电站"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     note = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
@@ -563,10 +630,14 @@ class ApprovalStep(models.Model):
 
     ORDER = (Step.APPROVAL, Step.LAND, Step.EIA, Step.GRID_ACCESS, Step.CONNECTION)
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="steps")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="steps"
+    )
     step = models.CharField(_("环节"), max_length=12, choices=Step.choices)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    owner = models.ForeignKey(Person, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.SET_NULL)
+    owner = models.ForeignKey(
+        Person, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     due_on = models.DateField(_("计划完成"), null=True, blank=True)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=255, blank=True)
@@ -579,7 +650,9 @@ class ApprovalStep(models.Model):
     class Meta:
         verbose_name = _("审批环节")
         verbose_name_plural = _("审批环节")
-        constraints = [models.UniqueConstraint(fields=["project", "step"], name="energy_approval_step_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "step"], name="energy_approval_step_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_step_display()}"

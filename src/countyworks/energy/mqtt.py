@@ -145,7 +145,10 @@ class Consumer:
         """The shared-subscription filters of the group, or the plain filters without a group."""
         if not self.config.group:
             return [TELEMETRY_FILTER, ALARM_FILTER]
-        return [f"$share/{self.config.group}/{TELEMETRY_FILTER}", f"$share/{self.config.group}/{ALARM_FILTER}"]
+        return [
+            f"$share/{self.config.group}/{TELEMETRY_FILTER}",
+            f"$share/{self.config.group}/{ALARM_FILTER}",
+        ]
 
     # paho callbacks run on its network thread ----------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -155,7 +158,10 @@ class Consumer:
         self._generation += 1
         logger.info(
             "connected to %s:%s as %s (session present: %s)",
-            self.broker.host, self.broker.port, self.config.client_id, flags.session_present,
+            self.broker.host,
+            self.broker.port,
+            self.config.client_id,
+            flags.session_present,
         )
         client.subscribe([(f, paho.SubscribeOptions(qos=1)) for f in self.filters])
         self.connected.set()
@@ -185,7 +191,10 @@ class Consumer:
     def start(self) -> None:
         """Connect (asynchronously, retrying until the broker answers) and start the network thread."""
         self._client.connect_async(
-            self.broker.host, self.broker.port, keepalive=self.config.keepalive, clean_start=False,
+            self.broker.host,
+            self.broker.port,
+            keepalive=self.config.keepalive,
+            clean_start=False,
             properties=self._connect_properties(),
         )
         self._client.loop_start()
@@ -200,7 +209,9 @@ class Consumer:
         while len(batch) < self.config.batch_size:
             remaining = deadline - time.monotonic()
             try:
-                batch.append(self._inbox.get(timeout=remaining) if remaining > 0 else self._inbox.get_nowait())
+                batch.append(
+                    self._inbox.get(timeout=remaining) if remaining > 0 else self._inbox.get_nowait()
+                )
             except queue.Empty:
                 break
         return batch
@@ -211,7 +222,9 @@ class Consumer:
             try:
                 return self.ingest([(d.topic, d.payload) for d in batch])
             except DatabaseError:
-                logger.exception("database error while storing %d messages; retrying in %.0f s", len(batch), delay)
+                logger.exception(
+                    "database error while storing %d messages; retrying in %.0f s", len(batch), delay
+                )
                 connection.close()  # reconnect on the next attempt
             if self.stop.wait(delay):
                 return None
@@ -256,7 +269,11 @@ class Consumer:
                     if window.messages:
                         logger.info(
                             "ingested %d messages in %.0f s: %d readings stored, %d duplicates, %d quarantined (%.0f readings/s)",
-                            window.messages, now - last_stats, window.stored, window.duplicates, window.quarantined,
+                            window.messages,
+                            now - last_stats,
+                            window.stored,
+                            window.duplicates,
+                            window.quarantined,
                             window.stored / (now - last_stats),
                         )
                     window = IngestReport()
@@ -293,7 +310,9 @@ def forget_session(url: str, client_id: str, timeout: float = 10.0) -> None:
 class Publisher:
     """A QoS 1 publisher (gateway simulator, tests, benchmarks) that waits for the broker's PUBACKs."""
 
-    def __init__(self, url: str = DEFAULT_URL, client_id: str | None = None, max_inflight: int = 1000) -> None:
+    def __init__(
+        self, url: str = DEFAULT_URL, client_id: str | None = None, max_inflight: int = 1000
+    ) -> None:
         broker = BrokerAddress.parse(url)
         self.client = new_client(client_id or f"countyworks-sim-{os.getpid()}", broker)
         self.client.max_inflight_messages_set(max_inflight)

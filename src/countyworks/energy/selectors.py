@@ -65,7 +65,9 @@ def station_list(*, user, within: str | None = None, kinds: Sequence[str] | None
 
 
 def station_get(*, user, code: str, action: str = "read") -> Station:
-    return get_scoped_or_404(Station.objects.select_related("region", "organisation", "contact"), user, PROGRAM, action, code=code)
+    return get_scoped_or_404(
+        Station.objects.select_related("region", "organisation", "contact"), user, PROGRAM, action, code=code
+    )
 
 
 @dataclass
@@ -96,7 +98,9 @@ class LiveStation:
         if self.power_mw is None:
             return "unknown"
         if self.station.is_storage:
-            return "discharging" if self.power_mw > 0.5 else ("charging" if self.power_mw < -0.5 else "standby")
+            return (
+                "discharging" if self.power_mw > 0.5 else ("charging" if self.power_mw < -0.5 else "standby")
+            )
         return "generating" if self.power_mw > 0.05 else "idle"
 
     @property
@@ -105,8 +109,12 @@ class LiveStation:
 
 
 STATE_LABELS = {
-    "offline": gettext_lazy("通信中断"), "unknown": gettext_lazy("无数据"), "discharging": gettext_lazy("放电"),
-    "charging": gettext_lazy("充电"), "standby": gettext_lazy("待机"), "generating": gettext_lazy("发电"),
+    "offline": gettext_lazy("通信中断"),
+    "unknown": gettext_lazy("无数据"),
+    "discharging": gettext_lazy("放电"),
+    "charging": gettext_lazy("充电"),
+    "standby": gettext_lazy("待机"),
+    "generating": gettext_lazy("发电"),
     "idle": gettext_lazy("停机"),
 }
 
@@ -132,7 +140,9 @@ def live_stations(
             rows[soc[point_id]].soc_pct = value
     if reactive:
         for station_id, value in PointLatest.objects.filter(
-            point__device__station__in=list(rows), point__device__kind=DeviceKind.GRID_METER, point__code="Q_kvar"
+            point__device__station__in=list(rows),
+            point__device__kind=DeviceKind.GRID_METER,
+            point__code="Q_kvar",
         ).values_list("point__device__station_id", "value"):
             rows[station_id].reactive_mvar = value / 1000.0
     timeouts = {
@@ -145,19 +155,25 @@ def live_stations(
         timeout = timeouts.get(live.station.pk, DEFAULT_COMM_TIMEOUT_S)
         live.comm_ok = live.received_at is not None and (now - live.received_at).total_seconds() <= timeout
     midnight = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
-    for point_id, pos, neg in Rollup.objects.filter(point_id__in=list(output), step=DAY, bucket=midnight).values_list(
-        "point_id", "integral_pos", "integral_neg"
-    ):
+    for point_id, pos, neg in Rollup.objects.filter(
+        point_id__in=list(output), step=DAY, bucket=midnight
+    ).values_list("point_id", "integral_pos", "integral_neg"):
         live = rows[output[point_id]]
         live.today_delivered_mwh, live.today_drawn_mwh = pos / 1000.0, neg / 1000.0
     counts = (
         Alarm.objects.filter(station__in=list(rows))
         .filter(Q(cleared_at__isnull=True) | Q(acknowledged_at__isnull=True))
         .values("station_id")
-        .annotate(active=Count("id", filter=Q(cleared_at__isnull=True)), unacked=Count("id", filter=Q(acknowledged_at__isnull=True)))
+        .annotate(
+            active=Count("id", filter=Q(cleared_at__isnull=True)),
+            unacked=Count("id", filter=Q(acknowledged_at__isnull=True)),
+        )
     )
     for row in counts:
-        rows[row["station_id"]].active_alarms, rows[row["station_id"]].unacked_alarms = row["active"], row["unacked"]
+        rows[row["station_id"]].active_alarms, rows[row["station_id"]].unacked_alarms = (
+            row["active"],
+            row["unacked"],
+        )
     return [rows[s.pk] for s in stations]
 
 
@@ -180,8 +196,9 @@ def room_totals(live: Sequence[LiveStation]) -> RoomTotals:
     kinds = {value: str(label) for value, label in StationKind.choices}
     for row in live:
         kind = row.station.kind
-        entry = totals.by_kind.setdefault(kind, {"label": kinds[kind], "stations": 0, "capacity_mw": 0.0, "power_mw": 0.0,
-                                                 "today_mwh": 0.0})
+        entry = totals.by_kind.setdefault(
+            kind, {"label": kinds[kind], "stations": 0, "capacity_mw": 0.0, "power_mw": 0.0, "today_mwh": 0.0}
+        )
         entry["stations"] += 1
         entry["capacity_mw"] += float(row.station.capacity_mw)
         entry["power_mw"] += row.power_mw or 0.0
@@ -207,23 +224,27 @@ def room_rows(live: Sequence[LiveStation]) -> list[dict[str, object]]:
     for row in live:
         station = row.station
         load = row.load_percent
-        rows.append({
-            "url": f"{station_url}{station.code}/",
-            "name": station.name,
-            "kind": kinds[station.kind],
-            "region": station.region.name,
-            "capacity": fmt.number(float(station.capacity_mw), 1),
-            "power": fmt.number(row.power_mw, 2),
-            "negative": row.power_mw is not None and row.power_mw < 0,
-            "load": None if load is None else min(100, round(load)),
-            "soc": "" if row.soc_pct is None else f"{fmt.number(row.soc_pct, 1)}%",
-            "energy": fmt.number(row.today_delivered_mwh, 1)
-            + (f" / {fmt.number(row.today_drawn_mwh, 1)}" if station.is_storage else ""),
-            "state": row.state,
-            "state_label": row.state_label,
-            "alarms": f"{row.active_alarms}/{row.unacked_alarms}" if row.active_alarms or row.unacked_alarms else "",
-            "ts": timezone.localtime(row.ts).strftime("%m-%d %H:%M:%S") if row.ts else "—",
-        })
+        rows.append(
+            {
+                "url": f"{station_url}{station.code}/",
+                "name": station.name,
+                "kind": kinds[station.kind],
+                "region": station.region.name,
+                "capacity": fmt.number(float(station.capacity_mw), 1),
+                "power": fmt.number(row.power_mw, 2),
+                "negative": row.power_mw is not None and row.power_mw < 0,
+                "load": None if load is None else min(100, round(load)),
+                "soc": "" if row.soc_pct is None else f"{fmt.number(row.soc_pct, 1)}%",
+                "energy": fmt.number(row.today_delivered_mwh, 1)
+                + (f" / {fmt.number(row.today_drawn_mwh, 1)}" if station.is_storage else ""),
+                "state": row.state,
+                "state_label": row.state_label,
+                "alarms": f"{row.active_alarms}/{row.unacked_alarms}"
+                if row.active_alarms or row.unacked_alarms
+                else "",
+                "ts": timezone.localtime(row.ts).strftime("%m-%d %H:%M:%S") if row.ts else "—",
+            }
+        )
     return rows
 
 
@@ -238,7 +259,9 @@ def device_points(station: Station) -> list[dict[str, object]]:
     for point in points:
         entry = devices.setdefault(point.device_id, {"device": point.device, "points": []})
         latest = getattr(point, "latest", None)
-        entry["points"].append({"point": point, "value": latest.value if latest else None, "ts": latest.ts if latest else None})
+        entry["points"].append(
+            {"point": point, "value": latest.value if latest else None, "ts": latest.ts if latest else None}
+        )
     return list(devices.values())
 
 
@@ -292,7 +315,9 @@ def history_values(
     return chosen, buckets, power, soc
 
 
-def history(station: Station, start: datetime, end: datetime, step: int | None = None) -> tuple[int, dict[str, object]]:
+def history(
+    station: Station, start: datetime, end: datetime, step: int | None = None
+) -> tuple[int, dict[str, object]]:
     """:func:`history_values` as an ECharts line option with zoom."""
     chosen, buckets, power, soc = history_values(station, start, end, step)
     series: dict[str, list[float | None]] = {str(_("有功功率 (MW)")): power}
@@ -310,12 +335,17 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
     rows = dict(
         (bucket, total / count / 1000.0)
         for bucket, total, count in Rollup.objects.filter(
-            point_id=station.output_point_id, step=900, bucket__gte=midnight, bucket__lt=midnight + timedelta(days=1)
+            point_id=station.output_point_id,
+            step=900,
+            bucket__gte=midnight,
+            bucket__lt=midnight + timedelta(days=1),
         ).values_list("bucket", "total", "count")
         if count
     )
     labels = [f"{(midnight + timedelta(minutes=15 * i)):%H:%M}" for i in range(96)]
-    actual = [round(rows[b], 2) if (b := midnight + timedelta(minutes=15 * i)) in rows else None for i in range(96)]
+    actual = [
+        round(rows[b], 2) if (b := midnight + timedelta(minutes=15 * i)) in rows else None for i in range(96)
+    ]
     series: dict[str, list[float | None]] = {str(_("实际 (MW)")): actual}
     if station.is_storage:
         plan = DayAheadSchedule.objects.filter(station=station, day=midnight.date()).first()
@@ -331,7 +361,9 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
 
 def alarm_list(*, user, within: str | None = None, state: str = "open") -> QuerySet[Alarm]:
     """Alarms the user may see: ``open`` (active or unacknowledged), ``active``, ``unacked`` or ``all``."""
-    alarms = scope(Alarm.objects.select_related("station", "device", "acknowledged_by"), user, PROGRAM, within=within)
+    alarms = scope(
+        Alarm.objects.select_related("station", "device", "acknowledged_by"), user, PROGRAM, within=within
+    )
     if state == "active":
         alarms = alarms.filter(cleared_at__isnull=True)
     elif state == "unacked":
@@ -343,26 +375,39 @@ def alarm_list(*, user, within: str | None = None, state: str = "open") -> Query
 
 def alarm_list_for_station(station: Station) -> QuerySet[Alarm]:
     """A station's open alarms, newest first (the station was fetched through scope)."""
-    return Alarm.objects.filter(station=station).filter(
-        Q(cleared_at__isnull=True) | Q(acknowledged_at__isnull=True)
-    ).select_related("device").order_by("-raised_at")
+    return (
+        Alarm.objects.filter(station=station)
+        .filter(Q(cleared_at__isnull=True) | Q(acknowledged_at__isnull=True))
+        .select_related("device")
+        .order_by("-raised_at")
+    )
 
 
 def alarm_get(*, user, pk: int, action: str = "read") -> Alarm:
-    return get_scoped_or_404(Alarm.objects.select_related("station", "station__region"), user, PROGRAM, action, pk=pk)
+    return get_scoped_or_404(
+        Alarm.objects.select_related("station", "station__region"), user, PROGRAM, action, pk=pk
+    )
 
 
 def alarm_rules(station: Station) -> QuerySet[AlarmRule]:
-    return AlarmRule.objects.filter(point__device__station=station).select_related("point__device").order_by("point__device__code", "point__code")
+    return (
+        AlarmRule.objects.filter(point__device__station=station)
+        .select_related("point__device")
+        .order_by("point__device__code", "point__code")
+    )
 
 
 def alarm_rule_get(*, user, pk: int) -> AlarmRule:
     """A rule the user may change (write reach over its station), else 404."""
-    return get_scoped_or_404(AlarmRule.objects.select_related("point__device__station"), user, PROGRAM, "write", pk=pk)
+    return get_scoped_or_404(
+        AlarmRule.objects.select_related("point__device__station"), user, PROGRAM, "write", pk=pk
+    )
 
 
 def quarantine_list(*, user, within: str | None = None) -> QuerySet[QuarantinedMessage]:
-    return scope(QuarantinedMessage.objects.select_related("station"), user, PROGRAM, within=within).order_by("-received_at")
+    return scope(QuarantinedMessage.objects.select_related("station"), user, PROGRAM, within=within).order_by(
+        "-received_at"
+    )
 
 
 def summary(*, user, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
@@ -370,7 +415,9 @@ def summary(*, user, within: str | None, period: Period) -> tuple[list[Station],
     return stations, area_summary(stations, period)
 
 
-def statistics_charts(stations: Sequence[Station], period: Period, granularity: str, group_by: str) -> dict[str, dict]:
+def statistics_charts(
+    stations: Sequence[Station], period: Period, granularity: str, group_by: str
+) -> dict[str, dict]:
     labels, series = generation_series(stations, period.start, period.end, granularity, group_by)
     mwh_series = {name: values for name, values in series.items()}
     charts = {"generation": bar_chart(str(_("发电量 (MWh)")), labels, mwh_series, unit="MWh")}
@@ -381,7 +428,9 @@ def statistics_charts(stations: Sequence[Station], period: Period, granularity: 
 
 
 def scenario_list(*, user, within: str | None = None) -> QuerySet[DispatchScenario]:
-    return scope(DispatchScenario.objects.select_related("station", "created_by"), user, PROGRAM, within=within)
+    return scope(
+        DispatchScenario.objects.select_related("station", "created_by"), user, PROGRAM, within=within
+    )
 
 
 def scenario_get(*, user, pk: int) -> DispatchScenario:
@@ -393,7 +442,10 @@ def scenario_chart(scenario: DispatchScenario) -> dict[str, object]:
     discharge = chart["discharge_mw"]
     net = [round(d - c, 3) for d, c in zip(discharge, chart["charge_mw"], strict=True)]
     option = line_chart(
-        scenario.name, chart["x"], {str(_("净放电功率 (MW)")): net, str(_("SOC (%)")): chart["soc"]}, zoom=True
+        scenario.name,
+        chart["x"],
+        {str(_("净放电功率 (MW)")): net, str(_("SOC (%)")): chart["soc"]},
+        zoom=True,
     )
     return option
 
@@ -401,7 +453,9 @@ def scenario_chart(scenario: DispatchScenario) -> dict[str, object]:
 def project_list(*, user, within: str | None = None) -> list[dict[str, object]]:
     """Projects with their steps in the fixed order (立项 → 并网) for the plan page."""
     projects = list(
-        scope(Project.objects.select_related("region", "owner", "developer"), user, PROGRAM, within=within).order_by("region_id", "id")
+        scope(
+            Project.objects.select_related("region", "owner", "developer"), user, PROGRAM, within=within
+        ).order_by("region_id", "id")
     )
     steps: dict[int, dict[str, ApprovalStep]] = defaultdict(dict)
     for step in ApprovalStep.objects.filter(project__in=projects).select_related("owner"):
@@ -414,7 +468,9 @@ def approval_step_get(*, user, pk: int) -> ApprovalStep:
 
 
 def boiler_list(*, user, within: str | None = None) -> QuerySet[BoilerReplacement]:
-    return scope(BoilerReplacement.objects.select_related("region", "fuel_supplier"), user, PROGRAM, within=within)
+    return scope(
+        BoilerReplacement.objects.select_related("region", "fuel_supplier"), user, PROGRAM, within=within
+    )
 
 
 def home_tiles(*, user, within: str | None) -> list[dict[str, object]]:
@@ -425,17 +481,41 @@ def home_tiles(*, user, within: str | None) -> list[dict[str, object]]:
     if not stations:
         return []
     today = timezone.localdate()
-    generating = [s for s in stations if s.kind in GENERATION_KINDS and s.commissioned_on <= today and not s.decommissioned_on]
+    generating = [
+        s
+        for s in stations
+        if s.kind in GENERATION_KINDS and s.commissioned_on <= today and not s.decommissioned_on
+    ]
     capacity_kw = sum(float(s.grid_capacity_mw) for s in generating) * 1000
     live = live_stations(generating)
     today_kwh = sum(row.today_delivered_mwh for row in live) * 1000
     open_alarms = alarm_list(user=user, within=within, state="unacked").count()
     url = reverse("energy:room")
     return [
-        {"label": _("新能源并网容量"), "value": fmt.wan(capacity_kw).removesuffix("万"), "unit": _("万 kW"),
-         "note": _("%(n)d 座电站") % {"n": len(generating)}, "url": url, "chart": None},
-        {"label": _("今日新能源发电"), "value": fmt.number(today_kwh / 1e4, 2), "unit": _("万 kWh"), "note": "", "url": url, "chart": None},
-        {"label": _("未确认电站告警"), "value": open_alarms, "unit": _("条"), "note": "", "url": reverse("energy:alarms"), "chart": None},
+        {
+            "label": _("新能源并网容量"),
+            "value": fmt.wan(capacity_kw).removesuffix("万"),
+            "unit": _("万 kW"),
+            "note": _("%(n)d 座电站") % {"n": len(generating)},
+            "url": url,
+            "chart": None,
+        },
+        {
+            "label": _("今日新能源发电"),
+            "value": fmt.number(today_kwh / 1e4, 2),
+            "unit": _("万 kWh"),
+            "note": "",
+            "url": url,
+            "chart": None,
+        },
+        {
+            "label": _("未确认电站告警"),
+            "value": open_alarms,
+            "unit": _("条"),
+            "note": "",
+            "url": reverse("energy:alarms"),
+            "chart": None,
+        },
     ]
 
 
@@ -454,15 +534,23 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
     curve = result.get("wind_curve")
     if curve is not None:
         speeds = [f"{v:g}" for v in curve.wind_speed_ms]
-        charts["curve"] = line_chart(str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}), speeds,
-                                     {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]}, unit="kW")
+        charts["curve"] = line_chart(
+            str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}),
+            speeds,
+            {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]},
+            unit="kW",
+        )
     pv = result.get("pv")
     if pv is not None:
         # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
         month_format = _("n月")
         months = [date_format(date(2001, m, 1), month_format) for m in range(1, 13)]
-        charts["pv"] = bar_chart(str(_("逐月发电量 (kWh/kWp)")), months,
-                                 {str(_("发电量")): [round(float(v), 1) for v in pv.monthly_ac_kwh_per_kwp]}, unit="kWh/kWp")
+        charts["pv"] = bar_chart(
+            str(_("逐月发电量 (kWh/kWp)")),
+            months,
+            {str(_("发电量")): [round(float(v), 1) for v in pv.monthly_ac_kwh_per_kwp]},
+            unit="kWh/kWp",
+        )
     return charts
 
 

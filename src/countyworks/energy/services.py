@@ -96,9 +96,15 @@ def station_create(
     """
     _require_region(acting_user, region.code)
     station = Station(
-        code=code, name=name, kind=kind, region=region, organisation=organisation, capacity_mw=capacity_mw,
+        code=code,
+        name=name,
+        kind=kind,
+        region=region,
+        organisation=organisation,
+        capacity_mw=capacity_mw,
         grid_capacity_mw=capacity_mw if grid_capacity_mw is None else grid_capacity_mw,
-        commissioned_on=commissioned_on, **attributes,
+        commissioned_on=commissioned_on,
+        **attributes,
     )
     audited_save(station, acting_user=acting_user, reason=_("新建电站"))
     rated_station_kw = float(capacity_mw) * 1000.0
@@ -112,15 +118,24 @@ def station_create(
             rated_kw = rated_station_kw if single or n == 0 else rated_station_kw / n
             if template.kind in (DeviceKind.CELLS, DeviceKind.AUXILIARY, DeviceKind.MET_MAST):
                 rated_kw = 0.0
-            device = Device(station=station, code=device_code, name=device_name, kind=template.kind,
-                            rated_kw=Decimal(str(round(rated_kw, 3))) if rated_kw else None)
+            device = Device(
+                station=station,
+                code=device_code,
+                name=device_name,
+                kind=template.kind,
+                rated_kw=Decimal(str(round(rated_kw, 3))) if rated_kw else None,
+            )
             audited_save(device, acting_user=acting_user)
             devices.append((device, template))
             for pt in catalogue.POINTS[template.kind]:
                 scale = rated_kw if pt.per_rated_kw else 1.0
                 points.append(
                     Point(
-                        device=device, code=pt.code, name=pt.name, quantity=pt.quantity, unit=pt.unit,
+                        device=device,
+                        code=pt.code,
+                        name=pt.name,
+                        quantity=pt.quantity,
+                        unit=pt.unit,
                         value_type=pt.value_type,
                         valid_min=None if pt.valid_min is None else pt.valid_min * scale,
                         valid_max=None if pt.valid_max is None else pt.valid_max * scale,
@@ -132,24 +147,36 @@ def station_create(
     Point.objects.bulk_create(points)
     # bulk_create skips simple-history: record the creation explicitly.
     Point.history.bulk_history_create(points, default_user=acting_user, default_change_reason=_("新建电站"))
-    by_key = {(p.device.kind, p.device.code, p.code): p for p in Point.objects.filter(device__station=station).select_related("device")}
+    by_key = {
+        (p.device.kind, p.device.code, p.code): p
+        for p in Point.objects.filter(device__station=station).select_related("device")
+    }
     meter = next(p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.GRID_METER and pc == "P_kW")
     station.output_point = meter
     if kind == StationKind.STORAGE:
-        station.soc_point = next(p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.EMS and pc == "SOC_pct")
+        station.soc_point = next(
+            p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.EMS and pc == "SOC_pct"
+        )
     audited_save(station, acting_user=acting_user, reason=_("设置并网点测点"))
     for device_kind, point_code, rule_kind, threshold, deadband, level in DEFAULT_RULES:
         for (dk, _dc, pc), point in by_key.items():
             if dk == device_kind and pc == point_code:
                 audited_save(
-                    AlarmRule(point=point, kind=rule_kind, threshold=threshold, deadband=deadband, level=level),
+                    AlarmRule(
+                        point=point, kind=rule_kind, threshold=threshold, deadband=deadband, level=level
+                    ),
                     acting_user=acting_user,
                 )
     if station.soc_point is not None and station.soc_min and station.soc_min > 0:
         # Below the SOC window: the BMS should never let it happen.
         audited_save(
-            AlarmRule(point=station.soc_point, kind=AlarmRule.Kind.LOW, threshold=float(station.soc_min) * 100 - 1,
-                      deadband=1, level=AlarmLevel.ABNORMAL),
+            AlarmRule(
+                point=station.soc_point,
+                kind=AlarmRule.Kind.LOW,
+                threshold=float(station.soc_min) * 100 - 1,
+                deadband=1,
+                level=AlarmLevel.ABNORMAL,
+            ),
             acting_user=acting_user,
         )
     _registry_changed()
@@ -158,18 +185,27 @@ def station_create(
 
 @transaction.atomic
 def alarm_rule_create(
-    *, acting_user, point: Point, kind: str, threshold: float, deadband: float = 0.0, level: str = AlarmLevel.LIMIT
+    *,
+    acting_user,
+    point: Point,
+    kind: str,
+    threshold: float,
+    deadband: float = 0.0,
+    level: str = AlarmLevel.LIMIT,
 ) -> AlarmRule:
     _require_object(acting_user, point)
     rule = audited_save(
-        AlarmRule(point=point, kind=kind, threshold=threshold, deadband=deadband, level=level), acting_user=acting_user
+        AlarmRule(point=point, kind=kind, threshold=threshold, deadband=deadband, level=level),
+        acting_user=acting_user,
     )
     _registry_changed()
     return rule
 
 
 @transaction.atomic
-def alarm_rule_update(*, acting_user, rule: AlarmRule, threshold: float, deadband: float, enabled: bool) -> AlarmRule:
+def alarm_rule_update(
+    *, acting_user, rule: AlarmRule, threshold: float, deadband: float, enabled: bool
+) -> AlarmRule:
     _require_object(acting_user, rule)
     rule.threshold, rule.deadband, rule.enabled = threshold, deadband, enabled
     audited_save(rule, acting_user=acting_user, reason=_("修改告警规则"))
@@ -206,7 +242,8 @@ def alarm_open_ticket(*, acting_user, alarm: Alarm):
         region=station.region,
         policy_code=ALARM_TICKET_POLICY,
         acting_user=acting_user,
-        description=_("%(level)s告警，发生于 %(at)s。") % {"level": alarm.level, "at": f"{timezone.localtime(alarm.raised_at):%Y-%m-%d %H:%M:%S}"},
+        description=_("%(level)s告警，发生于 %(at)s。")
+        % {"level": alarm.level, "at": f"{timezone.localtime(alarm.raised_at):%Y-%m-%d %H:%M:%S}"},
         priority="high" if alarm.level == AlarmLevel.ACCIDENT else "normal",
         owner_person=station.contact,
         organisation=station.organisation,
@@ -255,7 +292,12 @@ def _front_loaded(values: np.ndarray, prices: np.ndarray, power: float) -> np.nd
 
 
 def contiguous_schedule(
-    charge: np.ndarray, discharge: np.ndarray, prices: np.ndarray, params: StorageParams, soc_start: float, step_h: float
+    charge: np.ndarray,
+    discharge: np.ndarray,
+    prices: np.ndarray,
+    params: StorageParams,
+    soc_start: float,
+    step_h: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """An equally optimal schedule that runs at full power from the start of each equal-price run.
 
@@ -272,7 +314,10 @@ def contiguous_schedule(
     if np.any((new_c > 1e-9) & (new_d > 1e-9)):
         return None
     energy = params.energy_mwh
-    soc = soc_start + np.cumsum(params.eta_charge * new_c * step_h - new_d * step_h / params.eta_discharge) / energy
+    soc = (
+        soc_start
+        + np.cumsum(params.eta_charge * new_c * step_h - new_d * step_h / params.eta_discharge) / energy
+    )
     if soc.min() < params.soc_min - 1e-7 or soc.max() > params.soc_max + 1e-7:
         return None
     return new_c, new_d, np.clip(soc, params.soc_min, params.soc_max)
@@ -293,7 +338,9 @@ def plan_day(
     ``steps`` holds ``charge_mw``, ``discharge_mw``, ``soc`` (end of each step, fraction of E) and
     ``soc_start``, one entry per step from local midnight (see :func:`contiguous_schedule`).
     """
-    prices = tariff_prices(tariff, float(base_price), day, day + timedelta(days=1), timedelta(minutes=step_minutes))
+    prices = tariff_prices(
+        tariff, float(base_price), day, day + timedelta(days=1), timedelta(minutes=step_minutes)
+    )
     params = storage_params(station, soc_initial=soc_initial, max_cycles_per_day=max_cycles_per_day)
     result = solve_dispatch(prices, params)
     charge, discharge, soc = result.schedule.charge_mw, result.schedule.discharge_mw, result.schedule.soc
@@ -330,11 +377,17 @@ def day_ahead_schedule_plan(
     if not station.is_storage:
         raise ValidationError(_("只有储能电站有日前计划"))
     steps, revenue = plan_day(
-        station, day, tariff=tariff, base_price=base_price, step_minutes=step_minutes,
+        station,
+        day,
+        tariff=tariff,
+        base_price=base_price,
+        step_minutes=step_minutes,
         soc_initial=float(station.soc_min) if soc_initial is None else soc_initial,
         max_cycles_per_day=max_cycles_per_day,
     )
-    schedule = DayAheadSchedule.objects.filter(station=station, day=day).first() or DayAheadSchedule(station=station, day=day)
+    schedule = DayAheadSchedule.objects.filter(station=station, day=day).first() or DayAheadSchedule(
+        station=station, day=day
+    )
     schedule.tariff, schedule.base_price, schedule.step_minutes = tariff, base_price, step_minutes
     schedule.revenue_yuan = revenue
     schedule.steps = steps
@@ -382,8 +435,12 @@ def dispatch_scenario_run(
     figures["steps"] = len(prices)
     figures["step_minutes"] = round(prices.step_h * 60)
     scenario = DispatchScenario(
-        name=name[:80], station=station, inputs={**inputs, "params": asdict(params)}, figures=figures,
-        chart=_chart_of(result, prices), created_by=acting_user,
+        name=name[:80],
+        station=station,
+        inputs={**inputs, "params": asdict(params)},
+        figures=figures,
+        chart=_chart_of(result, prices),
+        created_by=acting_user,
     )
     return audited_save(scenario, acting_user=acting_user, reason=_("调度测算"))
 
@@ -435,9 +492,17 @@ def project_create(
     _require_region(acting_user, region.code)
     project = audited_save(
         Project(
-            name=name, kind=kind, region=region, capacity_mw=capacity_mw, investment_yuan=investment_yuan,
-            eco_constraints=eco_constraints or [], green_channel=green_channel, owner=owner, developer=developer,
-            planned_connection=planned_connection, note=note,
+            name=name,
+            kind=kind,
+            region=region,
+            capacity_mw=capacity_mw,
+            investment_yuan=investment_yuan,
+            eco_constraints=eco_constraints or [],
+            green_channel=green_channel,
+            owner=owner,
+            developer=developer,
+            planned_connection=planned_connection,
+            note=note,
         ),
         acting_user=acting_user,
     )

@@ -62,7 +62,9 @@ def latent_to_speed(z: np.ndarray, mean: float, k: float = WIND_K) -> np.ndarray
     return weibull_scale(mean, k) * (-np.log1p(-u)) ** (1.0 / k)
 
 
-def ou_path(n: int, dt_h: float, tau_h: float, rng: np.random.Generator, z0: float | None = None) -> np.ndarray:
+def ou_path(
+    n: int, dt_h: float, tau_h: float, rng: np.random.Generator, z0: float | None = None
+) -> np.ndarray:
     """An Ornstein–Uhlenbeck path of unit variance sampled every ``dt_h`` hours."""
     phi = math.exp(-dt_h / tau_h)
     noise = rng.standard_normal(n) * math.sqrt(1 - phi * phi)
@@ -86,7 +88,9 @@ def _diurnal_wind(local_hour: np.ndarray) -> np.ndarray:
     return 1.0 + 0.08 * np.cos(2 * np.pi * (local_hour - 15.0) / 24.0)
 
 
-def wind_hourly(times: pd.DatetimeIndex, mean_hub: float, capacity_mw: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def wind_hourly(
+    times: pd.DatetimeIndex, mean_hub: float, capacity_mw: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Hourly hub speed [m/s] and farm output [MW] over ``times`` (aware)."""
     z = ou_path(len(times), 1.0, WIND_TAU_H, rng)
     local_hour = np.asarray(times.tz_convert("Asia/Shanghai").hour, dtype=float)
@@ -100,8 +104,15 @@ def clear_sky_poa(times: pd.DatetimeIndex, latitude: float, longitude: float) ->
     sky = site.get_clearsky(times, model="ineichen")
     sun = site.get_solarposition(times)
     poa = pvlib.irradiance.get_total_irradiance(
-        PV_TILT, PV_AZIMUTH, sun["apparent_zenith"], sun["azimuth"], sky["dni"], sky["ghi"], sky["dhi"],
-        dni_extra=pvlib.irradiance.get_extra_radiation(times), model="haydavies",
+        PV_TILT,
+        PV_AZIMUTH,
+        sun["apparent_zenith"],
+        sun["azimuth"],
+        sky["dni"],
+        sky["ghi"],
+        sky["dhi"],
+        dni_extra=pvlib.irradiance.get_extra_radiation(times),
+        model="haydavies",
     )
     return np.nan_to_num(poa["poa_global"].to_numpy(), nan=0.0).clip(min=0.0)
 
@@ -113,7 +124,9 @@ def _poa_minute(latitude: float, longitude: float, minute: int) -> float:
     return float(clear_sky_poa(times, latitude, longitude)[0])
 
 
-def pv_mw(poa: np.ndarray, clearness: np.ndarray, capacity_mw: float, temp_air: np.ndarray | float = 20.0) -> np.ndarray:
+def pv_mw(
+    poa: np.ndarray, clearness: np.ndarray, capacity_mw: float, temp_air: np.ndarray | float = 20.0
+) -> np.ndarray:
     """AC output [MW] from clear-sky POA [W/m²] and a clearness factor (DC/AC 1.1, clipped at AC rating)."""
     irradiance = poa * clearness
     cell_temp = np.asarray(temp_air) + irradiance * 0.03
@@ -138,10 +151,14 @@ def ambient_temperature(times: pd.DatetimeIndex) -> np.ndarray:
     local = times.tz_convert("Asia/Shanghai")
     doy = np.asarray(local.day_of_year, dtype=float)
     hour = np.asarray(local.hour, dtype=float) + np.asarray(local.minute, dtype=float) / 60.0
-    return 17.5 - 12.0 * np.cos(2 * np.pi * (doy - 15) / 365.0) + 4.0 * np.cos(2 * np.pi * (hour - 15.0) / 24.0)
+    return (
+        17.5 - 12.0 * np.cos(2 * np.pi * (doy - 15) / 365.0) + 4.0 * np.cos(2 * np.pi * (hour - 15.0) / 24.0)
+    )
 
 
-def biomass_hourly(times: pd.DatetimeIndex, capacity_mw: float, rng: np.random.Generator, outages: list[tuple[int, int]]) -> np.ndarray:
+def biomass_hourly(
+    times: pd.DatetimeIndex, capacity_mw: float, rng: np.random.Generator, outages: list[tuple[int, int]]
+) -> np.ndarray:
     """Near-rated output [MW] with slow fuel-quality swings; zero during the outage day ranges (day-of-year)."""
     z = ou_path(len(times), 1.0, 12.0, rng)
     out = capacity_mw * np.clip(0.88 + 0.04 * z, 0.6, 1.0)
@@ -151,7 +168,13 @@ def biomass_hourly(times: pd.DatetimeIndex, capacity_mw: float, rng: np.random.G
     return out
 
 
-def calibrate(shape: Callable[[float], np.ndarray], target_mwh: float, step_h: float = 1.0, low: float = 0.05, high: float = 8.0) -> np.ndarray:
+def calibrate(
+    shape: Callable[[float], np.ndarray],
+    target_mwh: float,
+    step_h: float = 1.0,
+    low: float = 0.05,
+    high: float = 8.0,
+) -> np.ndarray:
     """Find the scale s with Σ shape(s)·Δt = target (bisection; shape must grow with s), then settle exactly.
 
     The bisection keeps the physics (a wind-speed scale, a clearness scale); the last factor,
@@ -263,7 +286,9 @@ class StationSimulator:
         extra["soc"] = new_soc
         return power, extra
 
-    def readings(self, when: datetime, dt_s: float, *, all_devices: bool = True) -> dict[str, dict[str, float]]:
+    def readings(
+        self, when: datetime, dt_s: float, *, all_devices: bool = True
+    ) -> dict[str, dict[str, float]]:
         """{device code: {point code: value}} at ``when``; ``all_devices`` False gives the meters only."""
         power, extra = self.output_mw(when, dt_s)
         rng = self.rng
@@ -291,15 +316,22 @@ class StationSimulator:
         if self.station.is_storage:
             soc_pct = round(100.0 * extra["soc"], 2)
             for code in self.devices.get("ems", []):
-                out[code] = {"SOC_pct": soc_pct, "SOH_pct": 97.8, "P_set_kW": round(kw, 1),
-                             "P_chg_max_kW": self.capacity * 1000.0, "P_dis_max_kW": self.capacity * 1000.0}
+                out[code] = {
+                    "SOC_pct": soc_pct,
+                    "SOH_pct": 97.8,
+                    "P_set_kW": round(kw, 1),
+                    "P_chg_max_kW": self.capacity * 1000.0,
+                    "P_dis_max_kW": self.capacity * 1000.0,
+                }
         if not all_devices:
             return out
         temp = float(ambient_temperature(pd.DatetimeIndex([when]))[0])
         self._device_readings(out, kw, extra, temp)
         return out
 
-    def _device_readings(self, out: dict[str, dict[str, float]], kw: float, extra: dict[str, float], temp: float) -> None:
+    def _device_readings(
+        self, out: dict[str, dict[str, float]], kw: float, extra: dict[str, float], temp: float
+    ) -> None:
         rng = self.rng
         kind = self.station.kind
         if self.station.is_storage:
@@ -310,45 +342,87 @@ class StationSimulator:
             self.state.cell_temp += 0.05 * ((25.0 + 9.0 * load) - self.state.cell_temp)
             for code in pcs:
                 share = kw / len(pcs) * (1 + 0.01 * float(rng.standard_normal()))
-                out[code] = {"P_kW": round(share, 1), "Q_kvar": round(0.02 * share, 1), "U_dc_V": round(1200 + 20 * load, 1),
-                             "I_dc_A": round(share * 1000 / 1200 / 1000, 2), "T_igbt_C": round(35 + 30 * load, 1),
-                             "T_cab_C": round(28 + 6 * load, 1), "state": 2 if kw > 1 else (1 if kw < -1 else 0), "alarm_bits": 0}
+                out[code] = {
+                    "P_kW": round(share, 1),
+                    "Q_kvar": round(0.02 * share, 1),
+                    "U_dc_V": round(1200 + 20 * load, 1),
+                    "I_dc_A": round(share * 1000 / 1200 / 1000, 2),
+                    "T_igbt_C": round(35 + 30 * load, 1),
+                    "T_cab_C": round(28 + 6 * load, 1),
+                    "state": 2 if kw > 1 else (1 if kw < -1 else 0),
+                    "alarm_bits": 0,
+                }
             for code in bms:
                 soc = 100 * extra["soc"] + 0.3 * float(rng.standard_normal())
-                out[code] = {"U_V": round(1180 + 1.5 * soc, 1), "I_A": round(kw / max(len(bms), 1) / 1.2 / 1000, 1),
-                             "SOC_pct": round(min(max(soc, 0.0), 100.0), 2), "SOH_pct": 97.8,
-                             "P_chg_max_kW": round(self.capacity * 1000 / max(len(bms), 1), 1),
-                             "P_dis_max_kW": round(self.capacity * 1000 / max(len(bms), 1), 1), "R_iso_kohm": 5200.0, "alarm_bits": 0}
+                out[code] = {
+                    "U_V": round(1180 + 1.5 * soc, 1),
+                    "I_A": round(kw / max(len(bms), 1) / 1.2 / 1000, 1),
+                    "SOC_pct": round(min(max(soc, 0.0), 100.0), 2),
+                    "SOH_pct": 97.8,
+                    "P_chg_max_kW": round(self.capacity * 1000 / max(len(bms), 1), 1),
+                    "P_dis_max_kW": round(self.capacity * 1000 / max(len(bms), 1), 1),
+                    "R_iso_kohm": 5200.0,
+                    "alarm_bits": 0,
+                }
             for code in self.devices.get("cells", []):
-                out[code] = {"V_max_V": round(3.30 + 0.12 * extra["soc"], 3), "V_min_V": round(3.25 + 0.11 * extra["soc"], 3),
-                             "T_max_C": round(self.state.cell_temp + 2.5, 1), "T_min_C": round(self.state.cell_temp - 1.5, 1),
-                             "V_max_pos": int(rng.integers(1, 4800)), "T_max_pos": int(rng.integers(1, 4800))}
+                out[code] = {
+                    "V_max_V": round(3.30 + 0.12 * extra["soc"], 3),
+                    "V_min_V": round(3.25 + 0.11 * extra["soc"], 3),
+                    "T_max_C": round(self.state.cell_temp + 2.5, 1),
+                    "T_min_C": round(self.state.cell_temp - 1.5, 1),
+                    "V_max_pos": int(rng.integers(1, 4800)),
+                    "T_max_pos": int(rng.integers(1, 4800)),
+                }
             for code in self.devices.get("auxiliary", []):
-                out[code] = {"hvac_on": True, "fire_alarm": False, "door_open": False, "T_room_C": round(24 + 0.1 * (temp - 20), 1)}
+                out[code] = {
+                    "hvac_on": True,
+                    "fire_alarm": False,
+                    "door_open": False,
+                    "T_room_C": round(24 + 0.1 * (temp - 20), 1),
+                }
         elif kind == StationKind.WIND:
             turbines = self.devices.get("turbine", [])
             for code in turbines:
                 speed = max(extra["wind_ms"] * (1 + TURBULENCE * float(rng.standard_normal())), 0.0)
-                p = float(wind_farm_mw(np.array([speed]), self.capacity / len(turbines), self.curve)[0]) * 1000
-                out[code] = {"P_kW": round(p, 1), "wind_ms": round(speed, 2), "rotor_rpm": round(min(speed * 1.6, 11.5), 2),
-                             "state": 1 if p > 0 else 0, "alarm_bits": 0}
+                p = (
+                    float(wind_farm_mw(np.array([speed]), self.capacity / len(turbines), self.curve)[0])
+                    * 1000
+                )
+                out[code] = {
+                    "P_kW": round(p, 1),
+                    "wind_ms": round(speed, 2),
+                    "rotor_rpm": round(min(speed * 1.6, 11.5), 2),
+                    "state": 1 if p > 0 else 0,
+                    "alarm_bits": 0,
+                }
             for code in self.devices.get("met_mast", []):
-                out[code] = {"wind_ms": round(extra["wind_ms"], 2), "wind_dir_deg": round(float(rng.uniform(0, 360)), 1),
-                             "T_air_C": round(temp, 1)}
+                out[code] = {
+                    "wind_ms": round(extra["wind_ms"], 2),
+                    "wind_dir_deg": round(float(rng.uniform(0, 360)), 1),
+                    "T_air_C": round(temp, 1),
+                }
         elif kind in (StationKind.PV_GROUND, StationKind.PV_FISHERY):
             inverters = self.devices.get("inverter", [])
             for code in inverters:
                 share = kw / len(inverters) * (1 + 0.01 * float(rng.standard_normal()))
-                out[code] = {"P_kW": round(max(share, 0.0), 1), "P_dc_kW": round(max(share, 0.0) / 0.96, 1),
-                             "irr_Wm2": round(extra["irr_Wm2"], 1), "T_mod_C": round(extra["T_mod_C"], 1),
-                             "state": 1 if share > 0 else 0, "alarm_bits": 0}
+                out[code] = {
+                    "P_kW": round(max(share, 0.0), 1),
+                    "P_dc_kW": round(max(share, 0.0) / 0.96, 1),
+                    "irr_Wm2": round(extra["irr_Wm2"], 1),
+                    "T_mod_C": round(extra["T_mod_C"], 1),
+                    "state": 1 if share > 0 else 0,
+                    "alarm_bits": 0,
+                }
         else:
             units = self.devices.get("generator", [])
             for code in units:
                 share = kw / len(units) * (1 + 0.005 * float(rng.standard_normal()))
-                out[code] = {"P_kW": round(share, 1), "Q_kvar": round(0.05 * share, 1),
-                             "fuel_t_h": round(share / 1000.0 * 1.25 if kind == StationKind.BIOMASS else 0.0, 2),
-                             "state": 1 if share > 0 else 0}
+                out[code] = {
+                    "P_kW": round(share, 1),
+                    "Q_kvar": round(0.05 * share, 1),
+                    "fuel_t_h": round(share / 1000.0 * 1.25 if kind == StationKind.BIOMASS else 0.0, 2),
+                    "state": 1 if share > 0 else 0,
+                }
 
 
 def device_map(station: Station) -> dict[str, list[str]]:
@@ -360,7 +434,11 @@ def device_map(station: Station) -> dict[str, list[str]]:
 
 
 def to_messages(
-    station: Station, when: datetime, readings: dict[str, dict[str, float]], period_s: int | dict[str, int], seq: int
+    station: Station,
+    when: datetime,
+    readings: dict[str, dict[str, float]],
+    period_s: int | dict[str, int],
+    seq: int,
 ) -> list[tuple[str, bytes]]:
     """MQTT messages (topic, payload) of one instant, one per device (docs/telemetry.md).
 
@@ -372,7 +450,10 @@ def to_messages(
     return [
         (
             f"countyworks/{region}/{station.code}/{device}/telemetry",
-            json.dumps({"ts": stamp, "seq": seq, "period_s": periods[device], "points": points}, separators=(",", ":")).encode(),
+            json.dumps(
+                {"ts": stamp, "seq": seq, "period_s": periods[device], "points": points},
+                separators=(",", ":"),
+            ).encode(),
         )
         for device, points in readings.items()
     ]

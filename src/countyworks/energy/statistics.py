@@ -40,7 +40,9 @@ def local_midnight(day: date) -> datetime:
 
 def in_service(station: Station, day: date) -> bool:
     """Whether the station is in service on ``day``."""
-    return station.commissioned_on <= day and (station.decommissioned_on is None or day < station.decommissioned_on)
+    return station.commissioned_on <= day and (
+        station.decommissioned_on is None or day < station.decommissioned_on
+    )
 
 
 def service_days(station: Station, start: date, end: date) -> int:
@@ -57,7 +59,10 @@ def energy_by_station(stations: Iterable[Station], start: date, end: date) -> di
         return {}
     rows = (
         Rollup.objects.filter(
-            point_id__in=list(by_point), step=DAY, bucket__gte=local_midnight(start), bucket__lt=local_midnight(end)
+            point_id__in=list(by_point),
+            step=DAY,
+            bucket__gte=local_midnight(start),
+            bucket__lt=local_midnight(end),
         )
         .values("point_id")
         .annotate(pos=Sum("integral_pos"), neg=Sum("integral_neg"))
@@ -68,12 +73,17 @@ def energy_by_station(stations: Iterable[Station], start: date, end: date) -> di
     return out
 
 
-def daily_energy(stations: Iterable[Station], start: date, end: date) -> dict[int, dict[date, tuple[float, float]]]:
+def daily_energy(
+    stations: Iterable[Station], start: date, end: date
+) -> dict[int, dict[date, tuple[float, float]]]:
     """{station id: {local day: (delivered MWh, drawn MWh)}} over [start, end)."""
     by_point = {s.output_point_id: s.pk for s in stations if s.output_point_id}
     out: dict[int, dict[date, tuple[float, float]]] = {pk: {} for pk in by_point.values()}
     rows = Rollup.objects.filter(
-        point_id__in=list(by_point), step=DAY, bucket__gte=local_midnight(start), bucket__lt=local_midnight(end)
+        point_id__in=list(by_point),
+        step=DAY,
+        bucket__gte=local_midnight(start),
+        bucket__lt=local_midnight(end),
     ).values_list("point_id", "bucket", "integral_pos", "integral_neg")
     tz = local_tz()
     for point_id, bucket, pos, neg in rows:
@@ -144,7 +154,11 @@ class StorageFigures:
     @property
     def soc_balanced(self) -> bool:
         """Start and end SOC within 2 points of each other (the efficiency is then meaningful)."""
-        return self.soc_start is not None and self.soc_end is not None and abs(self.soc_start - self.soc_end) <= 2.0
+        return (
+            self.soc_start is not None
+            and self.soc_end is not None
+            and abs(self.soc_start - self.soc_end) <= 2.0
+        )
 
 
 @dataclass
@@ -170,7 +184,14 @@ class AreaSummary:
         return [carbon_figures(self.centralised.energy_mwh * KWH_PER_MWH, code) for code in factor_sets]
 
 
-def _add(group: GroupFigures, station: Station, energy: float, capacity_days: float, at_end: bool, previous: float | None) -> None:
+def _add(
+    group: GroupFigures,
+    station: Station,
+    energy: float,
+    capacity_days: float,
+    at_end: bool,
+    previous: float | None,
+) -> None:
     group.energy_mwh += energy
     group.capacity_days_mw += capacity_days
     if previous is not None:
@@ -200,14 +221,18 @@ def area_summary(stations: Sequence[Station], period: Period, *, with_previous: 
         prev = previous.get(station.pk, (0.0, 0.0))[0] if with_previous and previous else None
         if station.kind not in GENERATION_KINDS:
             continue
-        kind = summary.by_kind.setdefault(station.kind, GroupFigures(str(StationKind(station.kind).label), period_days=days))
+        kind = summary.by_kind.setdefault(
+            station.kind, GroupFigures(str(StationKind(station.kind).label), period_days=days)
+        )
         own = summary.by_station.setdefault(station.pk, GroupFigures(station.name, period_days=days))
         for group in (kind, own, summary.generation):
             _add(group, station, delivered, cap_days, at_end, prev)
         if station.kind in CENTRALISED_KINDS:
             _add(summary.centralised, station, delivered, cap_days, at_end, prev)
     summary.storage = [
-        storage_figures(s, start, end, energy.get(s.pk, (0.0, 0.0))) for s in stations if s.kind == StationKind.STORAGE
+        storage_figures(s, start, end, energy.get(s.pk, (0.0, 0.0)))
+        for s in stations
+        if s.kind == StationKind.STORAGE
     ]
     return summary
 
@@ -216,18 +241,27 @@ def _soc_at_edges(station: Station, start: date, end: date) -> tuple[float | Non
     if not station.soc_point_id:
         return None, None
     rows = Rollup.objects.filter(
-        point_id=station.soc_point_id, step=3600, bucket__gte=local_midnight(start), bucket__lt=local_midnight(end)
+        point_id=station.soc_point_id,
+        step=3600,
+        bucket__gte=local_midnight(start),
+        bucket__lt=local_midnight(end),
     )
     first = rows.order_by("bucket").values_list("total", "count").first()
     last = rows.order_by("-bucket").values_list("total", "count").first()
     return (first[0] / first[1] if first else None), (last[0] / last[1] if last else None)
 
 
-def storage_figures(station: Station, start: date, end: date, energy: tuple[float, float] | None = None) -> StorageFigures:
+def storage_figures(
+    station: Station, start: date, end: date, energy: tuple[float, float] | None = None
+) -> StorageFigures:
     """Charged, discharged, cycles, round trip and the day it delivered most (with its peak and duration)."""
-    delivered, drawn = energy if energy is not None else energy_by_station([station], start, end).get(station.pk, (0.0, 0.0))
+    delivered, drawn = (
+        energy if energy is not None else energy_by_station([station], start, end).get(station.pk, (0.0, 0.0))
+    )
     soc_start, soc_end = _soc_at_edges(station, start, end)
-    figures = StorageFigures(station, charged_mwh=drawn, discharged_mwh=delivered, soc_start=soc_start, soc_end=soc_end)
+    figures = StorageFigures(
+        station, charged_mwh=drawn, discharged_mwh=delivered, soc_start=soc_start, soc_end=soc_end
+    )
     days = daily_energy([station], start, end).get(station.pk, {})
     if days:
         best = max(value[0] for value in days.values())
@@ -246,8 +280,9 @@ def peak_and_duration(station: Station, day: date, tolerance: float = 0.02) -> t
     start, end = local_midnight(day), local_midnight(day + timedelta(days=1))
     for step in (900, 3600):
         rows = list(
-            Rollup.objects.filter(point_id=station.output_point_id, step=step, bucket__gte=start, bucket__lt=end)
-            .values_list("total", "count")
+            Rollup.objects.filter(
+                point_id=station.output_point_id, step=step, bucket__gte=start, bucket__lt=end
+            ).values_list("total", "count")
         )
         if rows:
             means = [total / count / KWH_PER_MWH for total, count in rows if count]

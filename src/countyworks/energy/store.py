@@ -263,12 +263,16 @@ def months_of(readings: Iterable[Reading]) -> set[date]:
     return {month_start(ts) for ts in {r.ts for r in readings}}
 
 
-def _write_postgresql(readings: Sequence[Reading], received_at: datetime, watched: frozenset[int]) -> StoredBatch:
+def _write_postgresql(
+    readings: Sequence[Reading], received_at: datetime, watched: frozenset[int]
+) -> StoredBatch:
     ensure_partitions(months_of(readings))
     with connection.cursor() as cursor:
         cursor.execute(_PG_BUFFER)
         raw = cursor.cursor
-        with raw.copy("COPY energy_ingest_buffer (point_id, ts, value, period_s) FROM STDIN (FORMAT BINARY)") as copy:
+        with raw.copy(
+            "COPY energy_ingest_buffer (point_id, ts, value, period_s) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
             copy.set_types(["int8", "timestamptz", "float8", "int4"])
             for r in readings:
                 copy.write_row((r.point_id, r.ts, r.value, r.period_s))
@@ -284,7 +288,9 @@ def _sqlite_text(moment: datetime) -> str:
     return str(moment.astimezone(UTC).replace(tzinfo=None))
 
 
-def _write_generic(readings: Sequence[Reading], received_at: datetime, watched: frozenset[int]) -> StoredBatch:
+def _write_generic(
+    readings: Sequence[Reading], received_at: datetime, watched: frozenset[int]
+) -> StoredBatch:
     adapt = connection.ops.adapt_datetimefield_value
     by_key: dict[tuple[int, str], Reading] = {}
     for r in readings:
@@ -403,7 +409,8 @@ def apply_retention(now: datetime, raw_days: int, rollup_days: dict[int, int]) -
             deleted: dict[int, int] = {}
             for step, days in sorted(rollup_days.items()):
                 cursor.execute(
-                    "DELETE FROM energy_rollup WHERE step = %s AND bucket < %s", [step, now - timedelta(days=days)]
+                    "DELETE FROM energy_rollup WHERE step = %s AND bucket < %s",
+                    [step, now - timedelta(days=days)],
                 )
                 deleted[step] = cursor.rowcount
     if dropped:

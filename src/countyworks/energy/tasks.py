@@ -47,6 +47,8 @@ def energy_retention() -> dict[str, object]:
     report = store.apply_retention(timezone.now(), raw_days, rollup_days)
     logger.info(
         "energy retention: %d raw readings deleted, partitions dropped %s, rollups deleted %s",
-        report.raw_deleted, report.partitions_dropped, report.rollups_deleted,
+        report.raw_deleted,
+        report.partitions_dropped,
+        report.rollups_deleted,
     )
     return {"raw_deleted": report.raw_deleted, "partitions_dropped": report.partitions_dropped}

@@ -55,7 +55,9 @@ def _require_energy(request: HttpRequest) -> None:
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
-    texts = exc.messages if isinstance(exc, ValidationError | EnergyInputError) else [str(exc) or _("无权操作")]
+    texts = (
+        exc.messages if isinstance(exc, ValidationError | EnergyInputError) else [str(exc) or _("无权操作")]
+    )
     for text in texts:
         messages.error(request, text)
 
@@ -137,7 +139,10 @@ def station_plan(request: HttpRequest, code: str) -> HttpResponse:
     except (ValidationError, PermissionDenied, EnergyInputError) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("已生成 %(day)s 日前计划，计划收益 %(yuan).0f 元") % {"day": day, "yuan": plan.revenue_yuan})
+        messages.success(
+            request,
+            _("已生成 %(day)s 日前计划，计划收益 %(yuan).0f 元") % {"day": day, "yuan": plan.revenue_yuan},
+        )
     return redirect("energy:station", code=obj.code)
 
 
@@ -161,7 +166,9 @@ def alarms(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in ("open", "active", "unacked", "all"):
         state = "open"
-    page = Paginator(selectors.alarm_list(user=request.user, within=_within(request), state=state), 50).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.alarm_list(user=request.user, within=_within(request), state=state), 50
+    ).get_page(request.GET.get("page"))
     return render(request, "energy/alarms.html", {"page": page, "state": state})
 
 
@@ -192,7 +199,9 @@ def alarm_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def quarantine(request: HttpRequest) -> HttpResponse:
     _require_energy(request)
-    page = Paginator(selectors.quarantine_list(user=request.user, within=_within(request)), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.quarantine_list(user=request.user, within=_within(request)), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "energy/quarantine.html", {"page": page})
 
 
@@ -212,7 +221,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
         form = StatisticsForm(initial={"period": str(period)})
     stations, summary = selectors.summary(user=request.user, within=_within(request), period=period)
     sets = load_factor_sets()
-    codes = [ARTICLE_SET] + [c for c in [compare or next((k for k, s in sets.items() if s.is_default), "")] if c and c != ARTICLE_SET]
+    codes = [ARTICLE_SET] + [
+        c
+        for c in [compare or next((k for k, s in sets.items() if s.is_default), "")]
+        if c and c != ARTICLE_SET
+    ]
     kwh = summary.centralised.energy_mwh * 1000
     context = {
         "form": form,
@@ -231,7 +244,13 @@ def _prices(form: DispatchForm, workdir: Path):
         path = workdir / "prices.csv"
         path.write_bytes(data["prices_file"].read())
         return read_prices(path)
-    return tariff_prices(data["tariff"], float(data["base_price"]), data["start"], form.end, timedelta(minutes=data["step_minutes"]))
+    return tariff_prices(
+        data["tariff"],
+        float(data["base_price"]),
+        data["start"],
+        form.end,
+        timedelta(minutes=data["step_minutes"]),
+    )
 
 
 @login_required
@@ -241,11 +260,22 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     writable = selectors.station_list(user=request.user, within=_within(request), kinds=[StationKind.STORAGE])
     writable = writable.filter(pk__in=[s.pk for s in writable if selectors.can_write(request.user, s)])
     first = writable.first()
-    initial = {"name": _("方案 %(n)s") % {"n": f"{timezone.localtime():%m%d-%H%M}"}, "mode": "arbitrage", "tariff": "hunan-tou-a"}
+    initial = {
+        "name": _("方案 %(n)s") % {"n": f"{timezone.localtime():%m%d-%H%M}"},
+        "mode": "arbitrage",
+        "tariff": "hunan-tou-a",
+    }
     if first is not None:
         params = services.storage_params(first)
-        initial.update(station=first, eta_charge=params.eta_charge, eta_discharge=params.eta_discharge, soc_min=params.soc_min,
-                       soc_max=params.soc_max, soc_initial=str(params.soc_min), max_cycles=1)
+        initial.update(
+            station=first,
+            eta_charge=params.eta_charge,
+            eta_discharge=params.eta_discharge,
+            soc_min=params.soc_min,
+            soc_max=params.soc_max,
+            soc_initial=str(params.soc_min),
+            max_cycles=1,
+        )
     if request.method == "POST":
         form = DispatchForm(request.POST, request.FILES, stations=writable)
         if form.is_valid():
@@ -259,17 +289,33 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                         load_path.write_bytes(data["load_file"].read())
                         peak = PeakShaving(read_load(load_path), data["cap_mw"])
                 params = services.storage_params(
-                    data["station"], eta_charge=data["eta_charge"], eta_discharge=data["eta_discharge"], soc_min=data["soc_min"],
-                    soc_max=data["soc_max"], soc_initial=data["soc_initial"], degradation_yuan_per_mwh=data["degradation"],
+                    data["station"],
+                    eta_charge=data["eta_charge"],
+                    eta_discharge=data["eta_discharge"],
+                    soc_min=data["soc_min"],
+                    soc_max=data["soc_max"],
+                    soc_initial=data["soc_initial"],
+                    degradation_yuan_per_mwh=data["degradation"],
                     max_cycles_per_day=data["max_cycles"],
                 )
-                inputs = {"mode": data["mode"], "tariff": "" if data.get("prices_file") else data["tariff"],
-                          "base_price": float(data["base_price"]), "start": data["start"].isoformat(), "days": data["days"],
-                          "step_minutes": round(prices.step_h * 60), "cap_mw": data.get("cap_mw"),
-                          "prices_file": data["prices_file"].name if data.get("prices_file") else ""}
+                inputs = {
+                    "mode": data["mode"],
+                    "tariff": "" if data.get("prices_file") else data["tariff"],
+                    "base_price": float(data["base_price"]),
+                    "start": data["start"].isoformat(),
+                    "days": data["days"],
+                    "step_minutes": round(prices.step_h * 60),
+                    "cap_mw": data.get("cap_mw"),
+                    "prices_file": data["prices_file"].name if data.get("prices_file") else "",
+                }
                 scenario = services.dispatch_scenario_run(
-                    acting_user=request.user, station=data["station"], name=data["name"], prices=prices, params=params,
-                    inputs=inputs, peak_shaving=peak,
+                    acting_user=request.user,
+                    station=data["station"],
+                    name=data["name"],
+                    prices=prices,
+                    params=params,
+                    inputs=inputs,
+                    peak_shaving=peak,
                 )
             except (EnergyInputError, ValidationError, PermissionDenied) as exc:
                 _errors(request, exc)
@@ -302,14 +348,27 @@ def resource_page(request: HttpRequest) -> HttpResponse:
         if which == "wind" and wind.is_valid():
             d = wind.cleaned_data
             curve = resource.load_power_curves()[d["turbine"]]
-            result["wind"] = resource.wind_aep(curve, d["mean_speed"], d["ref_height"], d["hub_height"], alpha=d["alpha"], k=d["k"],
-                                               loss_factor=d["losses"])
+            result["wind"] = resource.wind_aep(
+                curve,
+                d["mean_speed"],
+                d["ref_height"],
+                d["hub_height"],
+                alpha=d["alpha"],
+                k=d["k"],
+                loss_factor=d["losses"],
+            )
             result["wind_turbines"] = d["turbines"]
             result["wind_curve"] = curve
         elif which == "pv" and pv.is_valid():
             d = pv.cleaned_data
-            result["pv"] = resource.pv_yield(d["latitude"], d["longitude"], d["year"], tilt_deg=d["tilt"], azimuth_deg=d["azimuth"],
-                                             clear_sky_index=d["index"])
+            result["pv"] = resource.pv_yield(
+                d["latitude"],
+                d["longitude"],
+                d["year"],
+                tilt_deg=d["tilt"],
+                azimuth_deg=d["azimuth"],
+                clear_sky_index=d["index"],
+            )
             result["pv_capacity"] = d["capacity_mw"]
         elif which == "pond" and pond.is_valid():
             d = pond.cleaned_data
@@ -317,8 +376,18 @@ def resource_page(request: HttpRequest) -> HttpResponse:
     except EnergyInputError as exc:
         _errors(request, exc)
     charts = selectors.resource_charts(result)
-    return render(request, "energy/resource.html", {"wind_form": wind, "pv_form": pv, "pond_form": pond, "result": result,
-                                                    "charts": charts, "which": which})
+    return render(
+        request,
+        "energy/resource.html",
+        {
+            "wind_form": wind,
+            "pv_form": pv,
+            "pond_form": pond,
+            "result": result,
+            "charts": charts,
+            "which": which,
+        },
+    )
 
 
 @login_required
@@ -328,10 +397,17 @@ def projects(request: HttpRequest) -> HttpResponse:
     within = _within(request)
     rows = selectors.project_list(user=request.user, within=within)
     boilers = selectors.boiler_list(user=request.user, within=within)
-    return render(request, "energy/projects.html", {
-        "rows": rows, "boilers": boilers, "boiler_totals": selectors.boiler_totals(boilers), "step_form": StepForm(),
-        "project_totals": selectors.project_totals([r["project"] for r in rows]),
-    })
+    return render(
+        request,
+        "energy/projects.html",
+        {
+            "rows": rows,
+            "boilers": boilers,
+            "boiler_totals": selectors.boiler_totals(boilers),
+            "step_form": StepForm(),
+            "project_totals": selectors.project_totals([r["project"] for r in rows]),
+        },
+    )
 
 
 @login_required
@@ -341,8 +417,13 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = StepForm(request.POST)
     if form.is_valid():
         try:
-            services.approval_step_update(acting_user=request.user, step=step, status=form.cleaned_data["status"],
-                                          done_on=form.cleaned_data["done_on"], note=form.cleaned_data["note"])
+            services.approval_step_update(
+                acting_user=request.user,
+                step=step,
+                status=form.cleaned_data["status"],
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:

@@ -393,7 +393,10 @@ class EnterprisePlan(models.Model):
         ordering = ["-year", "organisation_id"]
 
     def __str__(self) -> str:
-        return _("%(organisation)s · %(year)d年一企一策") % {"organisation": self.organisation, "year": self.year}
+        return _("%(organisation)s · %(year)d年一企一策") % {
+            "organisation": self.organisation,
+            "year": self.year,
+        }
 
     def clean(self) -> None:
         if not (self.tech_needs.strip() or self.bottlenecks.strip()):

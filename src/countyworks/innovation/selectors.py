@@ -530,7 +530,8 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
         challenge__region__code__startswith=region_prefix, **window
     ).select_related("challenge"):
         yield Milestone(
-            title=gettext("揭榜挂帅：%(challenge)s · %(title)s") % {"challenge": item.challenge.title, "title": item.title},
+            title=gettext("揭榜挂帅：%(challenge)s · %(title)s")
+            % {"challenge": item.challenge.title, "title": item.title},
             due_at=at(item.due_on),
             region_code=item.challenge.region_id,
             source=gettext("揭榜挂帅"),
