@@ -41,6 +41,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language (a test that switches to English must not
+    leak it into the next one)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def make_user(username: str, role: str | None = None, region: str | None = None, **grant):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     if role is not None:

@@ -45,3 +45,12 @@ def test_set_status_stamps_the_sla_times():
     ticket.set_status(Status.PENDING, at(2023, 9, 20, 17, 0))
     ticket.set_status(Status.RESOLVED, at(2023, 9, 21, 9, 0))
     assert ticket.resolved_at == at(2023, 9, 20, 17, 0) and ticket.closed_at == at(2023, 9, 21, 9, 0)
+
+
+def test_policy_description_never_uses_exponent_notation():
+    from decimal import Decimal
+
+    from countyworks.workflow.models import _plain
+
+    assert _plain(Decimal("10.00")) == "10"
+    assert _plain(Decimal("1.50")) == "1.5"

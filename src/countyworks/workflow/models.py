@@ -167,13 +167,18 @@ class SlaPolicy(models.Model):
                     "label": SlaKind(kind).label,
                     "cutoff": f"{self.cutoff:%H:%M}",
                 }
-            return f"{amount.normalize() if amount is not None else ''} {SlaKind(kind).label}"
+            return f"{_plain(amount) if amount is not None else ''} {SlaKind(kind).label}"
 
         parts = []
         if self.response_kind:
             parts.append(_("响应 %(target)s") % {"target": part(self.response_kind, self.response_amount)})
         parts.append(_("办结 %(target)s") % {"target": part(self.resolution_kind, self.resolution_amount)})
         return _("；").join(parts)
+
+
+def _plain(amount: Decimal) -> str:
+    """``10`` for Decimal("10.00"), ``1.5`` for Decimal("1.50"): never exponent notation (1E+1)."""
+    return f"{amount.normalize():f}"
 
 
 class Post(models.Model):
