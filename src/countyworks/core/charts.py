@@ -12,6 +12,11 @@ def _titled(title: str, unit: str) -> str:
     return f"{title}（{unit}）" if unit else title
 
 
+def _crowded(categories: Sequence[str]) -> bool:
+    """Whether the category labels need slanting to stay legible (about 24 characters fit level)."""
+    return len(categories) > 6 or sum(len(c) for c in categories) > 24
+
+
 def bar_chart(
     title: str, categories: Sequence[str], series: dict[str, Sequence[float | int | None]], unit: str = ""
 ) -> dict[str, object]:
@@ -25,7 +30,7 @@ def bar_chart(
         "xAxis": {
             "type": "category",
             "data": list(categories),
-            "axisLabel": {"interval": 0, "rotate": 30 if len(categories) > 6 else 0},
+            "axisLabel": {"interval": 0, "rotate": 30 if _crowded(categories) else 0},
         },
         "yAxis": {"type": "value"},
         "series": [{"name": name, "type": "bar", "data": list(values)} for name, values in series.items()],
