@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.set_defaults(func=cmd_serve)
 
     imp = subparsers.add_parser("import", help="atomic import of a csv/xlsx file")
-    imp.add_argument("kind", help="what the file holds (see `countyworks import --list x`)")
+    imp.add_argument("kind", help="what the file holds: regions, organisations, persons, households, …")
     imp.add_argument("file")
     imp.add_argument(
         "--valid-only", action="store_true", help="import the valid rows, write the rejected ones"
