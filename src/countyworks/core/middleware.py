@@ -22,3 +22,8 @@ class ActiveRegionMiddleware:
         prefixes = [g.prefix for g in grants_of(request.user)]
         request.active_region = chosen if chosen and any(chosen.startswith(p) for p in prefixes) else None  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+def active_region(request: HttpRequest) -> str | None:
+    """The sub-area the user switched to (None: all of their grants); what every list page narrows by."""
+    return getattr(request, "active_region", None)

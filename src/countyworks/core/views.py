@@ -21,7 +21,7 @@ from countyworks.core.audit import audit_trail
 from countyworks.core.charts import bar_chart
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS
 from countyworks.core.home import collect_tiles
-from countyworks.core.middleware import SESSION_KEY
+from countyworks.core.middleware import SESSION_KEY, active_region
 from countyworks.core.models import ApiToken
 from countyworks.core.scoping import visible_prefixes
 
@@ -34,7 +34,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    within = request.active_region  # type: ignore[attr-defined]
+    within = active_region(request)
     counties = selectors.organisations_by_county(user=request.user, within=within)
     chart = bar_chart(
         _("各县（市、区）登记组织数"),

@@ -44,6 +44,7 @@ from countyworks.core.importing import (
     sniff_format,
 )
 from countyworks.core.jobs import job_create, job_enqueue
+from countyworks.core.middleware import active_region
 
 SESSION_KEY = "data_imports"
 #: Errors listed on the page; the marked xlsx report holds all of them.
@@ -241,7 +242,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise Http404
-    within = request.GET.get("within") or request.active_region  # type: ignore[attr-defined]
+    within = request.GET.get("within") or active_region(request)
     content = export_xlsx(kind, importer.queryset(request.user, within=within))
     filename = f"{importer.label}-{timezone.localdate():%Y%m%d}.xlsx"
     return _attachment(content, filename, XLSX_CONTENT_TYPE)

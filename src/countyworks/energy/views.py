@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.scoping import reaches
 from countyworks.energy import resource, selectors, services
@@ -45,10 +46,6 @@ from countyworks.energy.timeseries import EnergyInputError, read_load, read_pric
 ARTICLE_SET = "article-2023"
 
 
-def _within(request: HttpRequest) -> str | None:
-    return getattr(request, "active_region", None)
-
-
 def _require_energy(request: HttpRequest) -> None:
     if not reaches(request.user, selectors.PROGRAM):
         raise PermissionDenied
@@ -63,7 +60,7 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 
 
 def _room_context(request: HttpRequest) -> dict[str, object]:
-    stations = list(selectors.station_list(user=request.user, within=_within(request)))
+    stations = list(selectors.station_list(user=request.user, within=active_region(request)))
     live = selectors.live_stations(stations)
     return {"rows": selectors.room_rows(live), "totals": selectors.room_totals(live), "now": timezone.now()}
 
@@ -167,7 +164,7 @@ def alarms(request: HttpRequest) -> HttpResponse:
     if state not in ("open", "active", "unacked", "all"):
         state = "open"
     page = Paginator(
-        selectors.alarm_list(user=request.user, within=_within(request), state=state), 50
+        selectors.alarm_list(user=request.user, within=active_region(request), state=state), 50
     ).get_page(request.GET.get("page"))
     return render(request, "energy/alarms.html", {"page": page, "state": state})
 
@@ -199,9 +196,9 @@ def alarm_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def quarantine(request: HttpRequest) -> HttpResponse:
     _require_energy(request)
-    page = Paginator(selectors.quarantine_list(user=request.user, within=_within(request)), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.quarantine_list(user=request.user, within=active_region(request)), 50
+    ).get_page(request.GET.get("page"))
     return render(request, "energy/quarantine.html", {"page": page})
 
 
@@ -219,7 +216,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         compare = form.cleaned_data["factors"]
     elif not form.is_bound:
         form = StatisticsForm(initial={"period": str(period)})
-    stations, summary = selectors.summary(user=request.user, within=_within(request), period=period)
+    stations, summary = selectors.summary(user=request.user, within=active_region(request), period=period)
     sets = load_factor_sets()
     codes = [ARTICLE_SET] + [
         c
@@ -257,7 +254,9 @@ def _prices(form: DispatchForm, workdir: Path):
 def dispatch(request: HttpRequest) -> HttpResponse:
     """Run a dispatch scenario (HiGHS LP) for a storage station and compare it with the saved ones."""
     _require_energy(request)
-    writable = selectors.station_list(user=request.user, within=_within(request), kinds=[StationKind.STORAGE])
+    writable = selectors.station_list(
+        user=request.user, within=active_region(request), kinds=[StationKind.STORAGE]
+    )
     writable = writable.filter(pk__in=[s.pk for s in writable if selectors.can_write(request.user, s)])
     first = writable.first()
     initial = {
@@ -324,7 +323,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                 return redirect("energy:scenario", pk=scenario.pk)
     else:
         form = DispatchForm(initial=initial, stations=writable)
-    scenarios = list(selectors.scenario_list(user=request.user, within=_within(request))[:20])
+    scenarios = list(selectors.scenario_list(user=request.user, within=active_region(request))[:20])
     compare = selectors.scenario_compare_chart(scenarios[:8])
     return render(request, "energy/dispatch.html", {"form": form, "scenarios": scenarios, "compare": compare})
 
@@ -394,7 +393,7 @@ def resource_page(request: HttpRequest) -> HttpResponse:
 def projects(request: HttpRequest) -> HttpResponse:
     """The 十四五 wind and PV project plan with its approval steps, and the boiler replacements."""
     _require_energy(request)
-    within = _within(request)
+    within = active_region(request)
     rows = selectors.project_list(user=request.user, within=within)
     boilers = selectors.boiler_list(user=request.user, within=within)
     return render(

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.charts import bar_chart
+from countyworks.core.middleware import active_region
 from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
 from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
@@ -44,10 +45,6 @@ from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _within(request: HttpRequest) -> str | None:
-    return request.active_region  # type: ignore[attr-defined]
 
 
 def program_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -92,7 +89,7 @@ def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespon
 
 @program_member
 def home(request: HttpRequest) -> HttpResponse:
-    within = _within(request)
+    within = active_region(request)
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     ladder = selectors.ladder(user=request.user, within=within, year=year)
     chart = bar_chart(
@@ -136,7 +133,7 @@ def _year(request: HttpRequest) -> int | None:
 
 @program_member
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    within = _within(request)
+    within = active_region(request)
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     tier = request.GET.get("tier", "")
     tier = tier if tier in TIERS else ""
@@ -431,7 +428,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 _errors_to_messages(request, exc)
             else:
                 return redirect("innovation:campaign-detail", campaign.pk)
-    campaigns = selectors.campaign_list(user=request.user, within=_within(request))
+    campaigns = selectors.campaign_list(user=request.user, within=active_region(request))
     page = Paginator(campaigns, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "innovation/campaign_list.html", {"page": page, "form": form, "can_create": regions.exists()}
@@ -654,7 +651,7 @@ def _assessment_indicators(ruleset: RuleSet, assessment) -> list[dict[str, Any]]
 
 @program_member
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    within = _within(request)
+    within = active_region(request)
     regions = _writable_regions(request.user)
     issuers = scope(
         Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), request.user, PROGRAM, within=within
@@ -820,7 +817,7 @@ def _valid(form) -> dict[str, Any]:
 
 @program_member
 def platform_list(request: HttpRequest) -> HttpResponse:
-    within = _within(request)
+    within = active_region(request)
     regions = _writable_regions(request.user)
     hosts = scope(Organisation.objects.all(), request.user, PROGRAM, "write", within=within)
     platforms = selectors.platform_list(user=request.user, within=within)
@@ -884,7 +881,7 @@ def brief(request: HttpRequest) -> HttpResponse:
     from countyworks.innovation.brief import brief_text
     from countyworks.reports.briefs import BriefUnavailable
 
-    within = _within(request)
+    within = active_region(request)
     prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]
     region = within or (min(prefixes, key=len) if prefixes else None)
     if region is None or not can_reach_region(request.user, PROGRAM, region or ""):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from countyworks.core.middleware import active_region
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.scoping import SHARED, can_reach_region
 from countyworks.workflow import selectors, services
@@ -26,10 +27,6 @@ from countyworks.workflow.forms import (
     TransitionForm,
 )
 from countyworks.workflow.models import AgendaItem, Attachment, Status
-
-
-def _within(request: HttpRequest) -> str | None:
-    return getattr(request, "active_region", None)
 
 
 class _Counted:
@@ -73,7 +70,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     tickets = selectors.ticket_list(
         user=request.user,
         view=view,
-        within=_within(request),
+        within=active_region(request),
         status=status,
         open_only=not status and view != "all",
         search=search,
@@ -101,7 +98,7 @@ def _view_tabs() -> list[tuple[str, str]]:
 
 @login_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = TicketForm(request.POST or None, user=request.user, within=_within(request))
+    form = TicketForm(request.POST or None, user=request.user, within=active_region(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -255,7 +252,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    within = _within(request)
+    within = active_region(request)
     owner = request.GET.get("owner", "")
     unit = request.GET.get("unit", "")
     tickets = selectors.ticket_overdue(user=request.user, within=within, now=now, owner=owner, unit=unit)
@@ -273,8 +270,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "meetings": selectors.meeting_list(user=request.user, within=_within(request))[:100],
-        "series": selectors.series_list(user=request.user, within=_within(request)),
+        "meetings": selectors.meeting_list(user=request.user, within=active_region(request))[:100],
+        "series": selectors.series_list(user=request.user, within=active_region(request)),
     }
     return render(request, "workflow/meeting_list.html", context)
 
@@ -379,7 +376,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     except InvalidPeriod:
         messages.error(request, _("统计期格式应为 2023、2023Q2 或 2023-06"))
         period = Period(timezone.localdate().year, "year")
-    report = selectors.ticket_stats(user=request.user, period=period, within=_within(request))
+    report = selectors.ticket_stats(user=request.user, period=period, within=active_region(request))
     return render(request, "workflow/stats.html", {"report": report, "period_text": str(period)})
 
 
