@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from countyworks.core.feedback import flash_errors
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.scoping import reaches
@@ -49,14 +50,6 @@ ARTICLE_SET = "article-2023"
 def _require_energy(request: HttpRequest) -> None:
     if not reaches(request.user, selectors.PROGRAM):
         raise PermissionDenied
-
-
-def _errors(request: HttpRequest, exc: Exception) -> None:
-    texts = (
-        exc.messages if isinstance(exc, ValidationError | EnergyInputError) else [str(exc) or _("无权操作")]
-    )
-    for text in texts:
-        messages.error(request, text)
 
 
 def _room_context(request: HttpRequest) -> dict[str, object]:
@@ -134,7 +127,7 @@ def station_plan(request: HttpRequest, code: str) -> HttpResponse:
     try:
         plan = services.day_ahead_schedule_plan(acting_user=request.user, station=obj, day=day)
     except (ValidationError, PermissionDenied, EnergyInputError) as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(
             request,
@@ -153,7 +146,7 @@ def rule_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.alarm_rule_update(acting_user=request.user, rule=rule, **form.cleaned_data)
         messages.success(request, _("告警规则已更新"))
     else:
-        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("energy:station", code=rule.point.device.station.code)
 
 
@@ -187,7 +180,7 @@ def alarm_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ticket = services.alarm_open_ticket(acting_user=request.user, alarm=alarm)
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
         return redirect("energy:alarms")
     messages.success(request, _("已转为工单 #%(id)s") % {"id": ticket.pk})
     return redirect("workflow:ticket", pk=ticket.pk)
@@ -317,7 +310,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                     peak_shaving=peak,
                 )
             except (EnergyInputError, ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                flash_errors(request, exc)
             else:
                 messages.success(request, _("方案已计算"))
                 return redirect("energy:scenario", pk=scenario.pk)
@@ -373,7 +366,7 @@ def resource_page(request: HttpRequest) -> HttpResponse:
             d = pond.cleaned_data
             result["pond"] = resource.fishery_pv_capacity_mw(d["area_mu"], d["density"])
     except EnergyInputError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     charts = selectors.resource_charts(result)
     return render(
         request,
@@ -424,9 +417,9 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("%(step)s 已更新") % {"step": step})
     else:
-        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("energy:projects")

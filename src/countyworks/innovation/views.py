@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.charts import bar_chart
+from countyworks.core.feedback import flash_errors
 from countyworks.core.middleware import active_region
 from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
@@ -58,11 +59,6 @@ def program_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _writable_regions(user):
@@ -341,7 +337,7 @@ def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
             acting_user=request.user,
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("已建立一企一策"))
     return redirect(target)
@@ -384,7 +380,7 @@ def plan_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
             milestone=milestone, done_on=timezone.localdate(), acting_user=request.user
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     return redirect("innovation:enterprise-detail", milestone.plan.organisation_id)
 
 
@@ -399,7 +395,7 @@ def plan_problem(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ticket = services.plan_problem_raise(plan=plan, acting_user=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     else:
         due = timezone.localtime(ticket.resolution_due).strftime("%Y-%m-%d %H:%M")
         messages.success(request, _("已转为工单 #%(id)s，办理时限 %(due)s") % {"id": ticket.pk, "due": due})
@@ -425,7 +421,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ValidationError as exc:
-                _errors_to_messages(request, exc)
+                flash_errors(request, exc)
             else:
                 return redirect("innovation:campaign-detail", campaign.pk)
     campaigns = selectors.campaign_list(user=request.user, within=active_region(request))
@@ -529,7 +525,7 @@ def campaign_upload(request: HttpRequest, pk: int) -> HttpResponse:
             campaign=campaign, upload=form.cleaned_data["file"], acting_user=request.user
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
         return redirect("innovation:campaign-detail", pk)
     if errors:
         request.session[f"campaign-{pk}-errors"] = [services.row_error_zh(e) for e in errors[:500]] + (
@@ -552,7 +548,7 @@ def campaign_run(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = services.campaign_run(campaign=campaign, acting_user=request.user)
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
         return redirect("innovation:campaign-detail", pk)
     return redirect("job-detail", job.pk)
 
@@ -570,7 +566,7 @@ def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             campaign=campaign, entered_on=form.cleaned_data["entered_on"], acting_user=request.user
         )
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     else:
         # Translators: the separator between the pools listed in the confirmation message.
         summary = _("，").join(
@@ -662,7 +658,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         try:
             challenge = services.challenge_create(acting_user=request.user, **data)
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            flash_errors(request, exc)
         else:
             return redirect("innovation:challenge-detail", challenge.pk)
     kind = request.GET.get("kind", "")
@@ -793,7 +789,7 @@ def challenge_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     try:
         handlers[action]()
     except ValidationError as exc:
-        _errors_to_messages(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("已保存"))
     return HttpResponseRedirect(reverse("innovation:challenge-detail", args=[pk]))
@@ -834,7 +830,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
                 )
                 services.achievement_create(acting_user=request.user, **_valid(achievement_form))
         except ValidationError as exc:
-            _errors_to_messages(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("已登记"))
             return redirect("innovation:platforms")

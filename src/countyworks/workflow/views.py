@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from countyworks.core.feedback import flash_errors
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.scoping import SHARED, can_reach_region
@@ -50,12 +51,6 @@ def _page(request: HttpRequest, queryset, now=None, total: int | None = None):
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_sla(page.object_list, now)
     return page
-
-
-def _errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    texts = exc.messages if isinstance(exc, ValidationError) else [str(exc) or _("无权操作")]
-    for text in texts:
-        messages.error(request, text)
 
 
 @login_required
@@ -114,7 +109,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -164,7 +159,7 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("状态已更新"))
     return redirect("workflow:ticket", pk=pk)
@@ -181,7 +176,7 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 ticket=ticket, body=form.cleaned_data["body"], acting_user=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("workflow:ticket", pk=pk)
 
 
@@ -198,7 +193,7 @@ def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 ticket=ticket, upload=form.cleaned_data["file"], acting_user=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("附件已上传"))
     return redirect("workflow:ticket", pk=pk)
@@ -218,7 +213,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("已转办"))
     return redirect("workflow:ticket", pk=pk)
@@ -326,7 +321,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                _errors(request, exc)
+                flash_errors(request, exc)
             else:
                 messages.success(request, _("纪要已记录，生成交办工单 %(n)d 件") % {"n": len(created)})
                 return redirect("workflow:meeting", pk=pk)
@@ -349,7 +344,7 @@ def meeting_generate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         items = services.meeting_generate_agenda(meeting=meeting, acting_user=request.user)
     except PermissionDenied as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("议程已生成，共 %(n)d 项") % {"n": len(items)})
     return redirect("workflow:meeting", pk=pk)
