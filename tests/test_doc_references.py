@@ -32,8 +32,8 @@ MD_LINK = re.compile(r"\]\((?P<path>(?!https?:|mailto:|#)[^)#\s]+)(?:#(?P<anchor
 
 #: Names of material outside the repo, which a clone does not contain.
 OUTSIDE = re.compile(
-    r"\.\./shared|/work/shared|DESIGN\.md|STYLE\.md|(?<![\w/])spec/[\w\-]+\.md"
-    r"|\bspec(?:'s)?\s*(?:§|\")|\b[Tt]he spec\b"
+    r"\.\./shared|/work/shared|DESIGN\.md|STYLE\.md|(?<![\w/])[Ss]pec/[\w\-]+\.md"
+    r"|\bspec(?:'s)?\s+(?:§|\")|\b[Tt]he spec\b"
 )
 
 
@@ -146,6 +146,7 @@ def test_checker_finds_broken_paths(line, broken):
     [
         ("(see DESIGN.md, CLI contract)", True),
         ("spec/energy.md §3", True),
+        ("Spec/enterprise_rules.md §2 transcribes", True),
         ("../shared/spec/x.md", True),
         ("STYLE.md §8", True),
         ("the spec's worked example", True),
