@@ -1,4 +1,4 @@
-"""The ``countyworks`` command line (see DESIGN.md, "CLI contract").
+"""The ``countyworks`` command line (see docs/design.md#cli-contract).
 
 Each sub-command lives in the module of the app that owns it and exposes
 ``register(subparsers)``; this module only assembles them, handles the global

@@ -1,7 +1,7 @@
 """Area scoping: the one function every selector and API endpoint filters through.
 
 A user's access is the union of their :class:`~countyworks.core.models.RoleGrant` rows. A grant
-reaches every region whose code starts with the grant's prefix (DESIGN.md "Core model"), limited
+reaches every region whose code starts with the grant's prefix (docs/design.md#core-model), limited
 to the programs its role may touch (:data:`ROLE_PERMISSIONS`) and, for organisation-bound
 grants (enterprise users, station operators of one company), to that organisation's records.
 Models declare where their region and organisation live with ``SCOPE_REGION`` (default

@@ -243,7 +243,7 @@ def _enterprise(
     return ent
 
 
-# tech-sme-2022 rows (spec §1): each archetype fixes the bands the row falls in.
+# tech-sme-2022 rows (docs/rules/tech-sme-2022.md): each archetype fixes the bands the row falls in.
 
 
 def _ts_common(ent: Enterprise, year: int, **flags: bool) -> dict[str, str]:
@@ -324,7 +324,7 @@ def ts_staff_zero(ent: Enterprise, year: int) -> dict[str, str]:
     return row
 
 
-# high-tech-2016 rows (spec §2), built on the tech-sme row of the same year.
+# high-tech-2016 rows (docs/rules/high-tech-2016.md), built on the tech-sme row of the same year.
 
 
 def _ht_row(
@@ -574,7 +574,7 @@ def zhangjiajie_population(names: _Names, rng: random.Random) -> list[Enterprise
     return people
 
 
-# 娄星区 park portfolio (spec §2–§5), 2022.
+# 娄星区 park portfolio (rule sets high-tech-2016 to little-giant-2022, docs/rules/README.md), 2022.
 
 
 def _lx_specialized(
@@ -585,7 +585,7 @@ def _lx_specialized(
     sme: bool = True,
     weak: bool = False,
 ) -> dict[str, str]:
-    """专精特新中小企业 row: the spec's worked example (76 points), scaled to the enterprise."""
+    """专精特新中小企业 row: the worked example of docs/rules/specialized-sme-2022.md §6 (76 points), scaled to the enterprise."""
     rng = ent.rng
     revenue = ent.revenue[2022]
     main3 = _down(revenue * _pct(rng, 0.82, 0.9))
@@ -688,7 +688,7 @@ def _lx_innovative(
     award_low: bool = False,
     high_value: bool = False,
 ) -> dict[str, str]:
-    """创新型中小企业 row: the spec's worked example (80 points), scaled."""
+    """创新型中小企业 row: the worked example of docs/rules/innovative-sme-2022.md §7 (80 points), scaled."""
     revenue = ent.revenue[2022]
     main = _down(revenue * Decimal("0.9"))
     low = award_low

@@ -7,7 +7,7 @@ official rule set (``countyworks.rules``) into :class:`EvaluationResult` rows, a
 puts enterprises into the pools of the ladder (:class:`PoolMembership`). Pool counts are always
 counted from memberships, which always point at the evaluation that created them.
 
-The ladder (spec/enterprise_rules.md, "Tiers used by the enterprise ladder"):
+The ladder (docs/rules/enterprise-ladder.md §2):
 储备 → 科技型中小企业 → 高企培育库 → 高新技术企业 → 壮大 (创新型中小企业, 专精特新中小企业,
 专精特新"小巨人", 上市后备).
 """
@@ -86,8 +86,8 @@ class TierSpec:
         return anniversary - timedelta(days=1)
 
 
-#: The ladder as data, lowest rung first. Validity periods as spec/enterprise_rules.md "Tiers used
-#: by the enterprise ladder" gives them: 高企 3 years (国科发火〔2016〕32号), 科技型中小企业 one
+#: The ladder as data, lowest rung first. Validity periods as docs/rules/enterprise-ladder.md §3
+#: gives them: 高企 3 years (国科发火〔2016〕32号), 科技型中小企业 one
 #: evaluation year (国科发区〔2022〕67号: the 入库登记编号 is for the year), 创新型中小企业, 专精特新
 #: and 小巨人 3 years (工信部企业〔2022〕63号). 储备 and 高企培育库 are local pools renewed with each
 #: year's evaluation; 上市后备 is entered by decision and lasts until exited.
@@ -197,7 +197,7 @@ class EvaluationCampaign(models.Model):
         CONFIRMED = "confirmed", _("已入库")
         FAILED = "failed", _("评价失败")
 
-    #: status → statuses it may move to (STYLE.md §8: workflows as data, tested directly).
+    #: status → statuses it may move to (docs/design.md#workflows-as-data: tested directly).
     PIPELINE: dict[str, tuple[str, ...]] = {
         Status.DRAFT: (Status.UPLOADED,),
         Status.UPLOADED: (Status.UPLOADED, Status.RUNNING),
@@ -514,7 +514,7 @@ class Challenge(models.Model):
 class ChallengeStatusChange(models.Model):
     """One transition of a challenge (who, when, from, to, why): the page's timeline.
 
-    It is itself an append-only audit row (STYLE.md §8), so it keeps no history of its own.
+    It is itself an append-only audit row (docs/design.md#workflows-as-data), so it keeps no history of its own.
     """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="status_changes")

@@ -73,7 +73,7 @@ ENTERPRISE_COLUMNS: dict[str, tuple[str, ...]] = {
 #: Rows per batch of bulk writes and per chunk of evaluation (progress granularity).
 BATCH = 5_000
 #: 高企培育库: tech-sme qualified and the high-tech gap "within reach" — at most this many
-#: failed conditions of high-tech-2016 (spec/enterprise_rules.md, "Tiers used by the ladder").
+#: failed conditions of high-tech-2016 (docs/rules/enterprise-ladder.md §2).
 CULTIVATION_MAX_FAILED = 2
 #: 储备 (微成长): a tech-sme evaluation that failed only on its score conditions — a compliant
 #: enterprise of the right size that more R&D, staff or IP would carry into the pool.

@@ -1,6 +1,6 @@
 """The rules engine: declared fields, vectorised evaluation, validation, reasons and gaps.
 
-A rule set (one module per policy document, see DESIGN.md "Rules engine") subclasses
+A rule set (one module per policy document, see docs/design.md#rules-engine) subclasses
 :class:`RuleSet` and declares its input :class:`Field` s, its :class:`Indicator` s and its
 :class:`Condition` s; it implements :meth:`RuleSet.compute` with polars expressions and,
 optionally, :meth:`RuleSet.extra_checks` and :meth:`RuleSet.gap_plan`.  Everything else —
@@ -251,7 +251,7 @@ def _pct(threshold: int | Fraction) -> tuple[int, int]:
 
 
 def ratio_at_least(num: pl.Expr, den: pl.Expr, threshold: int | Fraction) -> pl.Expr:
-    """num/den ≥ threshold % exactly, false for a zero denominator (spec "Zero denominators")."""
+    """num/den ≥ threshold % exactly, false for a zero denominator (docs/rules/enterprise-conventions.md §3)."""
     p, q = _pct(threshold)
     return (den > 0) & (num * q >= den * p)
 
@@ -272,7 +272,7 @@ def banded(tests: Iterable[tuple[pl.Expr, int]], otherwise: int = 0) -> pl.Expr:
 
 
 def _positive_den(den: pl.Expr, bands: pl.Expr) -> pl.Expr:
-    """``bands`` where the denominator is positive, else 0 points (spec "Zero denominators")."""
+    """``bands`` where the denominator is positive, else 0 points (docs/rules/enterprise-conventions.md §3)."""
     return pl.when(den > 0).then(bands).otherwise(pl.lit(0, pl.Int64))
 
 
@@ -474,7 +474,7 @@ class RuleSet:
     # -- validation ----------------------------------------------------------------------
 
     def validate(self, frame: pl.DataFrame, *, first_row: int = FIRST_DATA_ROW) -> list[RowError]:
-        """Every row error of the spec's "Validation" convention, sorted by row then column.
+        """Every row error of the validation convention (docs/rules/enterprise-conventions.md §5), sorted by row then column.
 
         Checks: missing column, blank required field, not a number/boolean/date/choice,
         negative amount or count (unless ``signed``), non-integer count, below minimum

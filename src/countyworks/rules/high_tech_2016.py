@@ -1,6 +1,6 @@
 """高新技术企业认定 (high-tech-2016), 国科发火〔2016〕32号 and its 工作指引 国科发火〔2016〕195号.
 
-Spec/enterprise_rules.md §2 transcribes 第十一条 of the 管理办法 (conditions (一)–(八)) and
+docs/rules/high-tech-2016.md §3–§4 explains 第十一条 of the 管理办法 (conditions (一)–(八)) and
 the 企业成长性 part of the 工作指引's 企业创新能力评价.
 
 References
@@ -158,7 +158,7 @@ class HighTech2016(RuleSet):
         )
 
     def extra_checks(self) -> list[Check]:
-        """The year rules of 第十一条（五） as the spec reads them, and expert growth values
+        """The year rules of 第十一条（五） as docs/rules/high-tech-2016.md §5 reads them, and expert growth values
         inside their band's range (工作指引 企业成长性)."""
         checks = []
         for y in YEARS:

@@ -1,6 +1,6 @@
 """创新型中小企业评价标准 (innovative-sme-2022), 工信部企业〔2022〕63号 附件1.
 
-Spec/enterprise_rules.md §3 transcribes annex 1 of the 优质中小企业梯度培育管理暂行办法:
+docs/rules/innovative-sme-2022.md §3–§5 explains annex 1 of the 优质中小企业梯度培育管理暂行办法:
 the basic conditions, the six indicators in three groups and the four direct conditions.
 
 References

@@ -1,7 +1,7 @@
 """Reading and writing evaluation tables: csv, xlsx and parquet, chosen by file extension.
 
 Input headers may be the English field names or the Chinese labels and aliases a rule set
-declares (DESIGN.md "CLI contract").  csv and xlsx cells are read as text, so that the rule
+declares (docs/design.md#cli-contract).  csv and xlsx cells are read as text, so that the rule
 set's validation sees exactly what the file holds ("12,5" is reported, not silently lost);
 parquet keeps its types.  Writing is atomic: a temporary file in the target directory is
 renamed over the target only when complete, so a failed run leaves nothing half-written.

@@ -1,6 +1,6 @@
 """专精特新"小巨人"企业认定标准 (little-giant-2022), 工信部企业〔2022〕63号 附件3.
 
-Spec/enterprise_rules.md §5 transcribes annex 3: conditions only (no score), in six groups
+docs/rules/little-giant-2022.md §3 explains annex 3: conditions only (no score), in six groups
 专、精、特、新、链、品, all required, with an innovation-direct path for 新.
 
 References
@@ -47,7 +47,7 @@ SMALL_EQUITY, SMALL_RD_TOTAL, SMALL_RD_STAFF = 8000, 3000, 50
 #: 新 general 3: Ⅰ类 rights applied to the main product.
 MIN_IP_APPLIED = 2
 
-#: The §4 fields this rule set reads (the others of §4 are accepted and ignored).
+#: The specialized-sme-2022 fields this rule set reads (the others are accepted and ignored).
 _USED = {
     "id", "is_sme", "abnormal_listed", "prohibited_industry", "major_incident", "niche_years", "revenue",
     "main_revenue_y1", "main_revenue_y2", "main_revenue_y3", "equity_financing_2y", "total_assets",
@@ -62,7 +62,7 @@ def _flag(name: str, label: str, *, required: bool = True) -> Field:
 class LittleGiant2022(RuleSet):
     """专精特新"小巨人"企业认定 (little-giant-2022).
 
-    Reads only the §4 fields its conditions use; the two innovation-direct flags and equity
+    Reads only the specialized-sme-2022 fields its conditions use; the two innovation-direct flags and equity
     financing are optional.  ``c_rd``, ``c_rd_institution`` and ``c_ip`` are listed only when
     ``c_innovation`` fails; ``direct`` is true when the row qualifies without all three
     general innovation conditions.

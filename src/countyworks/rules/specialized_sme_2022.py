@@ -1,6 +1,6 @@
 """专精特新中小企业认定标准 (specialized-sme-2022), 工信部企业〔2022〕63号 附件2.
 
-Spec/enterprise_rules.md §4 transcribes annex 2: the four conditions (一)–(四), the direct
+docs/rules/specialized-sme-2022.md §3–§4 explains annex 2: the four conditions (一)–(四), the direct
 alternatives to the score of (四), and the 专精特新中小企业评价指标 (专业化 25, 精细化 25,
 特色化 15, 创新能力 35).
 

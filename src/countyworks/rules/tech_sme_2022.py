@@ -1,6 +1,6 @@
 """科技型中小企业评价办法 (tech-sme-2022), 国科发区〔2022〕67号.
 
-Fields, conditions and bands follow spec/enterprise_rules.md §1, which transcribes 第六条
+Fields, conditions and bands follow docs/rules/tech-sme-2022.md §3–§5, which explains 第六条
 (conditions), 第七条 (indicators) and 第八条 (direct confirmation) of the document.
 
 References
@@ -66,8 +66,8 @@ class TechSme2022(RuleSet):
 
     Direct-confirmation flags are optional (blank or absent = not held); every other field is
     required.  ``failed_conditions`` lists C5 only when no direct flag is set: a direct flag
-    stands in for C5, so a flagged row failing C4 lists ``c4_compliance`` alone (the spec's
-    last worked example).  A gap is closed by hiring 科技人员 (each also an employee, within
+    stands in for C5, so a flagged row failing C4 lists ``c4_compliance`` alone (the last worked example
+    of docs/rules/tech-sme-2022.md §7).  A gap is closed by hiring 科技人员 (each also an employee, within
     the 500-employee limit), by adding R&D (which is also a cost, so it raises both ratios) and
     by adding IP rights.
 

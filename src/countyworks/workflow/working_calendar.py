@@ -5,7 +5,7 @@ Which days are working days comes from the ``chinese-calendar`` package
 (国务院办公厅关于安排节假日的通知), public holidays *and* the 调休 make-up working days on
 weekends. The package only knows the years it ships; outside them it raises
 ``NotImplementedError``: we then fall back to Monday–Friday and mark the deadline
-``provisional`` until the package is updated (DESIGN.md, "Workflow engine").
+``provisional`` until the package is updated (docs/rules/working-calendar-sla.md §2).
 
 Office hours are data (:class:`countyworks.workflow.models.OfficeHours`); the default shipped
 for Hunan county offices is 08:30–12:00 and 14:30–17:30 (6.5 working hours a day).
