@@ -1,7 +1,7 @@
 """The energy program's statistical brief (``countyworks brief energy --region CODE --period P``).
 
 Every figure comes from :mod:`countyworks.energy.statistics` over the telemetry rollups of the
-stations in the region; carbon figures name the factor set they use (spec/energy.md §5): the set
+stations in the region; carbon figures name the factor set they use (docs/rules/carbon-factors.md §2): the set
 implied by the article (``article-2023``) and the official default set side by side.
 """
 

@@ -1,4 +1,4 @@
-"""Standard coal saved and CO2 avoided by electricity, with factor sets shipped as data (spec/energy.md §5).
+"""Standard coal saved and CO2 avoided by electricity, with factor sets shipped as data (docs/rules/carbon-factors.md).
 
 A factor set is (code, year, coal kgce/kWh or none, CO2 kg/kWh, scope, source). A missing coal factor
 stays missing: the figure is reported as 未设定 (None), never invented. Every figure names its set.
@@ -99,7 +99,7 @@ def load_factor_sets(path: str | Path = FACTOR_FILE) -> dict[str, FactorSet]:
 
     References
     ----------
-    .. [1] spec/energy.md §5 "Carbon accounting" [data]; sources per row.
+    .. [1] docs/rules/carbon-factors.md §1 (the sets and their sources); sources per row.
     """
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -171,7 +171,7 @@ def carbon_figures(
 
     References
     ----------
-    .. [1] spec/energy.md §5 "Carbon accounting" [data].
+    .. [1] docs/rules/carbon-factors.md §2.
     .. [2] 生态环境部办公厅, 环办气候函〔2023〕43号 (grid factor 0.5703 tCO2/MWh).
     .. [3] 生态环境部、国家统计局, 关于发布2022年/2023年电力二氧化碳排放因子的公告.
     """
@@ -212,8 +212,8 @@ def carbon_report(
 
     References
     ----------
-    .. [1] spec/energy.md §5: "Do not mix the carbon-market grid factor (0.5703) with the MEE/NBS
-       consumption factors in one report."
+    .. [1] docs/rules/carbon-factors.md §2: the carbon-market grid factor (0.5703) and the MEE/NBS
+       consumption factors are not mixed in one report.
     """
     chosen = [_resolve(f, sets) for f in factors]
     scopes = {s.scope for s in chosen}

@@ -1,8 +1,8 @@
-"""The standard devices and measurement points of each station kind (spec/energy.md §6).
+"""The standard devices and measurement points of each station kind (docs/rules/storage-monitoring.md §3).
 
 GB/T 42726-2023 (电化学储能电站监控系统技术规范) and DL/T 1989-2019 describe which quantities a
 storage station's monitoring system acquires; their tables are not public, so the point list below
-follows the spec's summary by level: grid connection, PCS, battery cluster (BMS), cell extremes,
+follows our summary by level (docs/rules/storage-monitoring.md §3): grid connection, PCS, battery cluster (BMS), cell extremes,
 auxiliaries; and for generators the turbine, inverter and unit points. A station created from a
 template gets these devices and points; codes are the keys gateways use in the payload. Names are
 data (stored with each point and editable), not interface strings.

@@ -1,4 +1,4 @@
-"""The ``dispatch`` and ``carbon`` commands (DESIGN.md, "CLI contract"). They never import Django.
+"""The ``dispatch`` and ``carbon`` commands (docs/design.md#cli-contract). They never import Django.
 
 ``--prices`` takes a ``timestamp,price`` csv file or a tariff code::
 

@@ -16,7 +16,7 @@ article's figures:
 
 Modelling choice for the storage station: its 200 MWh is the rated dischargeable energy at the
 grid connection (额定放电量), so its SOC runs over 0–100 % of that energy with the discharge
-efficiency at 1 and the round-trip losses (88 % AC–AC, spec §6: 85–90 %) on the charge side;
+efficiency at 1 and the round-trip losses (88 % AC–AC, docs/rules/storage-monitoring.md §5: 85–90 %) on the charge side;
 otherwise 100 MW could not be delivered for 2 h, as the article reports.
 
 Demo assumptions, marked as such in the station notes: town codes under 430981 are demo codes

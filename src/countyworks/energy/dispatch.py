@@ -1,9 +1,9 @@
-"""Battery storage dispatch as a linear programme solved with HiGHS (spec/energy.md §3).
+"""Battery storage dispatch as a linear programme solved with HiGHS (docs/rules/storage-dispatch.md).
 
 Two modes share one LP: *arbitrage* (buy low, sell high on a price series) and *peak-shaving* (keep the
 grid import of a load under a cap at least cost). The LP is assembled with numpy as a sparse
 row-wise matrix and passed to HiGHS through highspy's ``HighsLp``; it has no binaries, so simultaneous
-charge and discharge is allowed (it only pays with negative prices, spec §3).
+charge and discharge is allowed (it only pays with negative prices, docs/rules/storage-dispatch.md §5).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class StorageParams:
 
     References
     ----------
-    .. [1] spec/energy.md §3 "Storage dispatch LP", defaults and cyclic mode.
+    .. [1] docs/rules/storage-dispatch.md §2, defaults and cyclic mode.
     """
 
     power_mw: float
@@ -201,7 +201,7 @@ class DispatchResult:
     savings_yuan: float | None = None
 
     def figures(self) -> dict[str, float | str]:
-        """The figures of DESIGN.md's CLI contract (``--json``), plus ``mode`` and ``degradation_yuan``."""
+        """The ``--json`` figures of docs/design.md#cli-contract, plus ``mode`` and ``degradation_yuan``."""
         out: dict[str, float | str] = {
             "mode": self.mode,
             "revenue_yuan": self.revenue_yuan,
@@ -371,7 +371,7 @@ def solve_dispatch(
 
     References
     ----------
-    .. [1] spec/energy.md §3 "Storage dispatch LP" [fixed], reference cases D1–D5.
+    .. [1] docs/rules/storage-dispatch.md §2–§3, reference cases D1–D5 in §6.
     .. [2] PyPSA StorageUnit with ``cyclic_state_of_charge`` (the cyclic mode's model),
        https://pypsa.readthedocs.io/ .
     """

@@ -6,7 +6,7 @@ audited. The telemetry tables (:class:`Measurement`, :class:`Rollup`, :class:`Po
 :class:`QuarantinedMessage`) are machine-written streams, not edited records: they are idempotent by
 key instead (a redelivered reading is a no-op) and carry no history.
 
-Units (spec/energy.md §2): station figures in MW / MWh, device points in kW (``P_kW``), energy
+Units (docs/rules/energy-statistics.md §2): station figures in MW / MWh, device points in kW (``P_kW``), energy
 integrals of a kW point in kWh. Timestamps are aware, stored in UTC, shown in Asia/Shanghai.
 Sign convention of active power: positive = delivered to the grid (generation, storage discharge),
 negative = drawn from the grid (storage charge).
@@ -41,7 +41,7 @@ class StationKind(models.TextChoices):
 
 #: 「风电、集中式光伏」 of the seed article: wind farms and centralised (ground and fishery) PV.
 CENTRALISED_KINDS: tuple[str, ...] = (StationKind.WIND, StationKind.PV_GROUND, StationKind.PV_FISHERY)
-#: Every kind that generates new energy (storage only shifts it): the share's denominator (spec §8).
+#: Every kind that generates new energy (storage only shifts it): the share's denominator (docs/rules/energy-statistics.md §3).
 GENERATION_KINDS: tuple[str, ...] = tuple(k for k in StationKind.values if k != StationKind.STORAGE)
 PV_KINDS: tuple[str, ...] = (StationKind.PV_GROUND, StationKind.PV_FISHERY, StationKind.PV_ROOFTOP)
 
@@ -391,7 +391,7 @@ class QuarantinedMessage(models.Model):
 
 
 class AlarmLevel(models.TextChoices):
-    """Alarm classes of the monitoring system (spec/energy.md §6)."""
+    """Alarm classes of the monitoring system (docs/rules/storage-monitoring.md §4)."""
 
     ACCIDENT = "事故", _("事故")
     ABNORMAL = "异常", _("异常")

@@ -1,5 +1,5 @@
 """Resource assessment: wind energy yield from a Weibull distribution and a power curve, PV yield per kWp
-with pvlib, and the capacity that fish-pond area can hold (spec/energy.md §7).
+with pvlib, and the capacity that fish-pond area can hold (docs/rules/resource-assessment.md).
 
 Power curves and monthly clear-sky indices are data (``data/turbine_curves.csv``,
 ``data/pv_clear_sky_index.csv``); user-entered curves go through :meth:`PowerCurve.from_points`.
@@ -126,7 +126,7 @@ def weibull_scale(mean_speed_ms: float, k: float = 2.0) -> float:
 
     References
     ----------
-    .. [1] spec/energy.md §7 "Wind" [fixed]; k = 2 (Rayleigh) by default.
+    .. [1] docs/rules/resource-assessment.md §2; k = 2 (Rayleigh) by default.
     """
     return float(mean_speed_ms / gamma(1.0 + 1.0 / k))
 
@@ -151,7 +151,7 @@ def shear_speed(speed_ms: float, ref_height_m: float, hub_height_m: float, alpha
 
     References
     ----------
-    .. [1] spec/energy.md §7 "Wind" [fixed].
+    .. [1] docs/rules/resource-assessment.md §2.
     """
     return speed_ms * (hub_height_m / ref_height_m) ** alpha
 
@@ -230,7 +230,7 @@ def wind_aep(
 
     References
     ----------
-    .. [1] spec/energy.md §7 "Wind" [fixed formulas, data curves] and its E-141/4200 reference.
+    .. [1] docs/rules/resource-assessment.md §2 and its E-141/4200 reference.
     """
     problems: list[Problem] = []
     _require(problems, "mean_speed_ms", mean_speed_ms, mean_speed_ms > 0, "must be > 0 m/s")
@@ -265,7 +265,7 @@ def load_clear_sky_indices(path: str | Path = CLEAR_SKY_INDEX_FILE) -> dict[str,
 
     References
     ----------
-    .. [1] spec/energy.md §7 "PV": "times a monthly clearness index given as data"; sources per row.
+    .. [1] docs/rules/resource-assessment.md §3 (a monthly clear-sky index given as data); sources per row.
     """
     sets: dict[str, dict[int, float]] = {}
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
@@ -353,7 +353,7 @@ def pv_yield(
 
     Notes
     -----
-    The spec fixes the site, tilt, 1 kWp, 96 % inverter and 20 °C; the remaining choices (interval-centre
+    docs/rules/resource-assessment.md §3 fixes the site, tilt, 1 kWp, 96 % inverter and 20 °C; the remaining choices (interval-centre
     timestamps, Hay–Davies, physical IAM, SAPM open-rack glass/glass at 1 m/s, γ −0.35 %/°C, 1 kW AC
     rating) are the ones that reproduce both reference figures. Realistic Hunan yields are roughly half
     of the clear-sky yield [unverified] (set ``hunan-rough-half``).
@@ -364,7 +364,7 @@ def pv_yield(
 
     References
     ----------
-    .. [1] spec/energy.md §7 "PV" and its reference figures.
+    .. [1] docs/rules/resource-assessment.md §3 and its reference figures.
     .. [2] Ineichen, P. and Perez, R. (2002), "A new airmass independent formulation for the Linke
        turbidity coefficient", Solar Energy 73(3), 151–157.
     .. [3] Dobos, A. P. (2014), "PVWatts Version 5 Manual", NREL/TP-6A20-62641.
@@ -452,7 +452,7 @@ def fishery_pv_capacity_mw(pond_area_mu: float, density_mu_per_mw: float = 20.0)
 
     References
     ----------
-    .. [1] spec/energy.md §7 "渔光互补".
+    .. [1] docs/rules/resource-assessment.md §4.
     """
     problems: list[Problem] = []
     _require(problems, "pond_area_mu", pond_area_mu, pond_area_mu >= 0, "must be ≥ 0 亩")

@@ -35,7 +35,7 @@ from scipy.special import ndtr
 from countyworks.energy.models import Station, StationKind
 from countyworks.energy.resource import PowerCurve, load_power_curves
 
-#: Site of 沅江市 (spec/energy.md §7), used when a station has no coordinates.
+#: Site of 沅江市 (docs/rules/resource-assessment.md §3), used when a station has no coordinates.
 DEFAULT_SITE = (28.8, 112.4)
 TURBINE_TYPE = "E-141/4200"
 WIND_K = 2.0

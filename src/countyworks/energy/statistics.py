@@ -1,4 +1,4 @@
-"""Statistics computed from telemetry rollups, never typed in (spec/energy.md §8).
+"""Statistics computed from telemetry rollups, never typed in (docs/rules/energy-statistics.md §3).
 
 Every function takes stations already restricted to what the reader may see (selectors do the
 scoping) and a period of local (Asia/Shanghai) calendar days. A station's generation is the time
@@ -125,7 +125,7 @@ class GroupFigures:
 
 @dataclass
 class StorageFigures:
-    """A storage station over a period (spec §8)."""
+    """A storage station over a period (docs/rules/energy-statistics.md §3)."""
 
     station: Station
     charged_mwh: float

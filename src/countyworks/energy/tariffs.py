@@ -151,7 +151,7 @@ def load_tariffs(path: str | Path = TARIFF_FILE) -> dict[str, Tariff]:
 
     References
     ----------
-    .. [1] spec/energy.md §4 "Hunan time-of-use tariff" [data, unverified].
+    .. [1] docs/rules/tou-tariffs.md §1–§3 (data, unverified).
     """
     rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
@@ -233,11 +233,11 @@ def tariff_prices(
 
     Examples
     --------
-    D3's prices (spec §3): ``tariff_prices("hunan-tou-a", 0.5, date(2023, 1, 1), date(2024, 1, 1))``.
+    D3's prices (docs/rules/storage-dispatch.md §6): ``tariff_prices("hunan-tou-a", 0.5, date(2023, 1, 1), date(2024, 1, 1))``.
 
     References
     ----------
-    .. [1] spec/energy.md §4 "Hunan time-of-use tariff" [data, unverified] and §3 case D3.
+    .. [1] docs/rules/tou-tariffs.md §3–§4 (data, unverified); case D3 in docs/rules/storage-dispatch.md §6.
     """
     table = load_tariffs() if tariffs is None else tariffs
     if code not in table:

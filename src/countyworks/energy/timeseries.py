@@ -1,6 +1,6 @@
 """Regular time series read from ``timestamp,<value>`` csv files, and the input-error type of the energy core.
 
-A series is one row per step; the step length is read from the timestamps (spec/energy.md §2). Naive
+A series is one row per step; the step length is read from the timestamps (docs/rules/energy-statistics.md §2). Naive
 timestamps are Asia/Shanghai local time; every timestamp is stored as UTC.
 """
 
@@ -193,8 +193,8 @@ def read_series(path: str | Path, column: str, *, minimum: float | None = None) 
 
     References
     ----------
-    .. [1] countyworks DESIGN.md, "CLI contract": prices and load files.
-    .. [2] spec/energy.md §2 (step read from the series) and §3 "Bad input".
+    .. [1] docs/design.md#cli-contract: prices and load files.
+    .. [2] docs/rules/storage-dispatch.md §4 (step read from the series, bad input).
     """
     path = Path(path)
     where = path.name
@@ -261,7 +261,7 @@ def read_prices(path: str | Path) -> TimeSeries:
 
 
 def read_load(path: str | Path) -> TimeSeries:
-    """Read a ``timestamp,load_mw`` file, load [MW] ≥ 0 (the grid import may not be negative, spec §3)."""
+    """Read a ``timestamp,load_mw`` file, load [MW] ≥ 0 (no negative grid import: docs/rules/storage-dispatch.md §4)."""
     return read_series(path, "load_mw", minimum=0.0)
 
 
