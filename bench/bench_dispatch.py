@@ -1,6 +1,6 @@
 """Benchmark: storage dispatch of 8,760 hourly steps, our HiGHS LP against PyPSA's StorageUnit.
 
-Cases D3 and D4 of spec/energy.md §3 in cyclic mode (SOC window 0–1: PyPSA's StorageUnit has no SOC
+Cases D3 and D4 of docs/rules/storage-dispatch.md §6 in cyclic mode (SOC window 0–1: PyPSA's StorageUnit has no SOC
 floor): 100 MW / 200 MWh on the hunan-tou-a tariff at 0.5 元/kWh flat over 2023. Times
 ``solve_dispatch`` (median of several runs, budget < 1 s) and, when PyPSA is importable (the ``bench``
 extra), ``StorageUnit(cyclic_state_of_charge=True)`` with a market generator on the same prices (build + solve,
@@ -30,7 +30,7 @@ REPEATS = 5
 PYPSA_REPEATS = 3
 POWER_MW, ENERGY_MWH = 100.0, 200.0
 CASES = {"D3": 1.0, "D4": math.sqrt(0.88)}  # η_c = η_d
-EXPECTED = {"D3": 77_380_000.0, "D4": 66_052_140.34}  # spec §3, PyPSA's cyclic optimum
+EXPECTED = {"D3": 77_380_000.0, "D4": 66_052_140.34}  # PyPSA's optimum, docs/rules/storage-dispatch.md §6
 
 
 def ours(prices: TimeSeries, eta: float) -> tuple[float, float]:

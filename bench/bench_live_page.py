@@ -9,7 +9,7 @@ Phases, in one run:
 
 1. idle: no ingestion (the baseline);
 2. real time: ``countyworks ingest`` consuming what 100 stations publish every second (a grid meter
-   of 8 points and a 50-point gateway each: 5,800 readings/s, the design scale of DESIGN.md);
+   of 8 points and a 50-point gateway each: 5,800 readings/s, the design scale of docs/design.md#scale);
 3. flat out (stress): the consumer draining a backlog of 1,000,000 readings as fast as it can, so
    that ingestion and PostgreSQL take both cores of the 2-core machine. Reported, not budgeted.
 

@@ -1,4 +1,4 @@
-"""The brief reproduces the seed article's figures from the demo's telemetry (spec/energy.md §1)."""
+"""The brief reproduces the seed article's figures from the demo's telemetry (docs/rules/energy-statistics.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Carbon accounting with factor sets as data (spec/energy.md §5)."""
+"""Carbon accounting with factor sets as data (docs/rules/carbon-factors.md)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""``countyworks dispatch`` and ``countyworks carbon`` (DESIGN.md "CLI contract"; spec/energy.md §3, §5)."""
+"""``countyworks dispatch`` and ``countyworks carbon`` (docs/design.md#cli-contract)."""
 
 import json
 import subprocess

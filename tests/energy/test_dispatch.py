@@ -1,4 +1,4 @@
-"""Storage dispatch LP: reference cases D1–D5 of spec/energy.md §3, peak-shaving and bad input."""
+"""Storage dispatch LP: reference cases D1–D5 of docs/rules/storage-dispatch.md §6, peak-shaving and bad input."""
 
 import math
 import time

@@ -1,4 +1,4 @@
-"""Resource assessment (spec/energy.md §7): wind AEP, PV yield per kWp, 渔光互补 capacity."""
+"""Resource assessment (docs/rules/resource-assessment.md): wind AEP, PV yield per kWp, 渔光互补 capacity."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Statistics from telemetry (spec/energy.md §8): energy, capacity, full-load hours, share, storage, series."""
+"""Statistics from telemetry (docs/rules/energy-statistics.md §3): energy, capacity, full-load hours, share, storage, series."""
 
 from __future__ import annotations
 

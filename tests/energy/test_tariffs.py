@@ -1,4 +1,4 @@
-"""Time-of-use tariffs as data (spec/energy.md §4) and the price series they give."""
+"""Time-of-use tariffs as data (docs/rules/tou-tariffs.md) and the price series they give."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Reading and validating ``timestamp,price`` and ``timestamp,load_mw`` files (spec/energy.md §2–3)."""
+"""Reading and validating ``timestamp,price`` and ``timestamp,load_mw`` files (docs/rules/storage-dispatch.md §4)."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -17,7 +17,7 @@ from countyworks.innovation import services
 from countyworks.innovation.models import EnterpriseProfile, EvaluationCampaign
 from tests.conftest import make_user
 
-#: The spec's worked example base (tech-sme-2022): employees 100, revenue 3000, assets 2500,
+#: The worked-example base of docs/rules/tech-sme-2022.md §7: employees 100, revenue 3000, assets 2500,
 #: cost 2600, compliant. With tech_staff 25, rd 120 and Ⅱ类×3: 16 + 30 + 18 = 64, qualified.
 TECH_SME_ROW: dict[str, Any] = {
     "employees": "100",

@@ -180,7 +180,7 @@ def test_year_data_merges_across_rule_sets(zjj, enterprise, evaluated_campaign):
     }
     campaign = evaluated_campaign([high_tech], ruleset="high-tech-2016")
     result = campaign.results.get()
-    assert result.qualified and result.score == 76  # the spec's worked example
+    assert result.qualified and result.score == 76  # docs/rules/specialized-sme-2022.md §6
     data = EnterpriseYearData.objects.get(organisation=enterprise, year=2022).data
     assert data["employees"] == "120" and data["rd_expense"] == "120" and data["ip_pts"] == "24"
 

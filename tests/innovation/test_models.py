@@ -1,4 +1,4 @@
-"""The ladder and the two status pipelines, tested as data (STYLE.md §8)."""
+"""The ladder and the two status pipelines, tested as data (docs/design.md#workflows-as-data)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""high-tech-2016 (国科发火〔2016〕32号, 195号) against the spec's worked example, the date rule,
+"""high-tech-2016 (国科发火〔2016〕32号, 195号) against the worked example of docs/rules/high-tech-2016.md §6, the date rule,
 band edges, validation, properties and a plain row-by-row oracle in Fractions."""
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ def _growth(values):
 
 
 def oracle(row):
-    """Plain Fractions, one row at a time, straight from the spec's text."""
+    """Plain Fractions, one row at a time, straight from docs/rules/high-tech-2016.md §3–§5."""
     num = {k: F(str(v)) for k, v in row.items() if isinstance(v, int | float) and not isinstance(v, bool)}
     revs = [num.get(f"revenue_y{y}") for y in (1, 2, 3)]
     rds = [num.get(f"rd_y{y}") for y in (1, 2, 3)]

@@ -1,4 +1,4 @@
-"""tech-sme-2022 (国科发区〔2022〕67号) against the spec's worked examples, band edges,
+"""tech-sme-2022 (国科发区〔2022〕67号) against the worked examples of docs/rules/tech-sme-2022.md §7, band edges,
 properties and the row-by-row implementation of bench/tech_sme_rowwise.py."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from countyworks.rules.tech_sme_2022 import RULESET as TECH
 
 from .conftest import codes, evaluate, one
 
-#: The spec's worked examples: employees 100, revenue 3000, total_assets 2500, total_cost 2600.
+#: The worked examples of docs/rules/tech-sme-2022.md §7: employees 100, revenue 3000, total_assets 2500, total_cost 2600.
 BASE = {
     "id": "E1",
     "employees": 100,
