@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from countyworks.core.services import api_token_create
@@ -19,6 +21,17 @@ EXAMPLES_PER_OPERATION = 10
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Call the WSGI app as Django's test client does: without closing the connection at the end
+    of each request (that would close the test's transaction on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -34,7 +47,7 @@ def officer_token(changning):
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_server_error(case, officer_token, db):
+def test_no_server_error(case, officer_token, keep_test_connection):
     response = case.call(headers={"Authorization": f"Bearer {officer_token}"})
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} query={case.query} body={case.body!r} "
