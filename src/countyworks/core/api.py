@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from countyworks.core import selectors
+from countyworks.core.api_params import ObjectId, Pagination
 from countyworks.core.models import Organisation
 from countyworks.core.scoping import SHARED, get_scoped_or_404
 
@@ -30,17 +31,17 @@ class OrganisationOut(Schema):
 
 
 @router.get("/regions", response=list[RegionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def regions(request: HttpRequest, within: str | None = None):
     return selectors.region_list(user=request.user, within=within)
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisations(request: HttpRequest, within: str | None = None):
     return selectors.organisation_list(user=request.user, within=within)
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
-def organisation(request: HttpRequest, org_id: int):
+def organisation(request: HttpRequest, org_id: ObjectId):
     return get_scoped_or_404(Organisation.objects.all(), request.user, SHARED, pk=org_id)

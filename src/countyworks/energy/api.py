@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from countyworks.core.api_params import ObjectId, Pagination
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.energy import selectors, services
 from countyworks.energy.carbon import carbon_figures, default_factor_set
@@ -160,7 +161,7 @@ def _group_out(g) -> dict:
 
 
 @router.get("/stations", response=list[StationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def stations(request: HttpRequest, within: str | None = None):
     return [_station_out(s) for s in selectors.station_list(user=request.user, within=within)]
 
@@ -207,7 +208,7 @@ def station_series(
 
 
 @router.get("/alarms", response=list[AlarmOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def alarms(request: HttpRequest, state: str = "open", within: str | None = None):
     if state not in ("open", "active", "unacked", "all"):
         raise HttpError(422, "state must be open, active, unacked or all")
@@ -215,7 +216,7 @@ def alarms(request: HttpRequest, state: str = "open", within: str | None = None)
 
 
 @router.post("/alarms/{alarm_id}/ack", response=AlarmOut)
-def alarm_ack(request: HttpRequest, alarm_id: int):
+def alarm_ack(request: HttpRequest, alarm_id: ObjectId):
     alarm = selectors.alarm_get(user=request.user, pk=alarm_id, action="write")
     return _alarm_out(services.alarm_acknowledge(acting_user=request.user, alarm=alarm))
 

@@ -13,8 +13,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
 from countyworks.core.scoping import reaches
 from countyworks.innovation import selectors, services
 from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
@@ -152,7 +153,7 @@ def enterprises(
     request: HttpRequest,
     within: str | None = None,
     tier: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     q: str = "",
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
@@ -173,7 +174,7 @@ def enterprises(
 
 
 @router.get("/enterprises/{org_id}", response=EnterpriseDetailOut)
-def enterprise(request: HttpRequest, org_id: int, year: int | None = None):
+def enterprise(request: HttpRequest, org_id: ObjectId, year: Year | None = None):
     """One enterprise: its pools, every membership and every evaluation result."""
     _member(request)
     profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
@@ -201,15 +202,21 @@ def enterprise(request: HttpRequest, org_id: int, year: int | None = None):
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def campaigns(request: HttpRequest, within: str | None = None):
     _member(request)
     return selectors.campaign_list(user=request.user, within=within)
 
 
 @router.get("/evaluations", response=list[ResultOut])
-@paginate(LimitOffsetPagination)
-def evaluations(request: HttpRequest, campaign: int, qualified: bool | None = None, failed: str = ""):
+@paginate(Pagination)
+def evaluations(
+    request: HttpRequest,
+    # A bound of its own: @paginate resolves annotations in ninja's module, where ObjectId is unknown.
+    campaign: int = Query(..., ge=1, le=MAX_BIGINT),
+    qualified: bool | None = None,
+    failed: str = "",
+):
     """A campaign's results, filtered like the results table."""
     _member(request)
     found = selectors.campaign_get(user=request.user, pk=campaign)
@@ -217,7 +224,7 @@ def evaluations(request: HttpRequest, campaign: int, qualified: bool | None = No
 
 
 @router.get("/pools/counts", response=list[TierCountOut])
-def pool_counts(request: HttpRequest, year: int | None = None, within: str | None = None):
+def pool_counts(request: HttpRequest, year: Year | None = None, within: str | None = None):
     """Every pool's size at the end of ``year`` and the year before, with the change in %."""
     _member(request)
     year = year or selectors.latest_year(user=request.user, within=within)
@@ -235,14 +242,14 @@ def pool_counts(request: HttpRequest, year: int | None = None, within: str | Non
 
 
 @router.get("/challenges", response=list[ChallengeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def challenges(request: HttpRequest, within: str | None = None, kind: str = "", status: str = ""):
     _member(request)
     return selectors.challenge_list(user=request.user, within=within, kind=kind, status=status)
 
 
 @router.get("/challenges/{challenge_id}", response=ChallengeOut)
-def challenge(request: HttpRequest, challenge_id: int):
+def challenge(request: HttpRequest, challenge_id: ObjectId):
     _member(request)
     return selectors.challenge_get(user=request.user, pk=challenge_id)
 

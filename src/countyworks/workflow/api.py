@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
+from countyworks.core.api_params import ObjectId, Pagination
 from countyworks.core.models import Organisation, Person
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.scoping import SHARED, scope
@@ -109,9 +110,9 @@ class TicketIn(Schema):
     description: str = ""
     region: str
     policy_code: str
-    organisation_id: int | None = None
-    owner_post_id: int | None = None
-    owner_person_id: int | None = None
+    organisation_id: ObjectId | None = None
+    owner_post_id: ObjectId | None = None
+    owner_person_id: ObjectId | None = None
     program: str = ""
 
 
@@ -147,7 +148,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[ObjectId] | None = None
 
 
 class UnitStatsOut(Schema):
@@ -211,7 +212,7 @@ def _raise_http(exc: ValidationError | PermissionDenied) -> None:
 
 
 @router.get("/tickets", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def tickets(request: HttpRequest, view: str = "mine", status: str = "", within: str | None = None):
     """Tickets in reach: ``view`` is mine, team, reported, watching or all; open ones unless ``status``."""
     if view not in selectors.VIEWS:
@@ -224,7 +225,7 @@ def tickets(request: HttpRequest, view: str = "mine", status: str = "", within: 
 
 
 @router.get("/tickets/overdue", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def overdue(request: HttpRequest, owner: str = "", unit: str = "", within: str | None = None):
     """Active tickets past their resolution deadline, most overdue first."""
     return selectors.ticket_overdue(user=request.user, within=within, owner=owner, unit=unit)
@@ -240,7 +241,7 @@ def overdue_summary(request: HttpRequest, by: str = "owner", within: str | None 
 
 
 @router.get("/tickets/{ticket_id}", response=TicketDetailOut)
-def ticket(request: HttpRequest, ticket_id: int):
+def ticket(request: HttpRequest, ticket_id: ObjectId):
     return selectors.ticket_get(user=request.user, pk=ticket_id)
 
 
@@ -298,7 +299,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
 
 
 @router.post("/tickets/{ticket_id}/transition", response=TicketOut)
-def ticket_transition(request: HttpRequest, ticket_id: int, payload: TransitionIn):
+def ticket_transition(request: HttpRequest, ticket_id: ObjectId, payload: TransitionIn):
     """Move a ticket along the pipeline (新建 → 处理中 → 待确认 → 已解决; 已退回, 已关闭)."""
     current = selectors.ticket_get(user=request.user, pk=ticket_id)
     try:
@@ -311,7 +312,7 @@ def ticket_transition(request: HttpRequest, ticket_id: int, payload: TransitionI
 
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})
-def ticket_comment(request: HttpRequest, ticket_id: int, payload: CommentIn):
+def ticket_comment(request: HttpRequest, ticket_id: ObjectId, payload: CommentIn):
     current = selectors.ticket_get(user=request.user, pk=ticket_id)
     try:
         comment = services.ticket_comment_add(ticket=current, body=payload.body, acting_user=request.user)
@@ -321,7 +322,7 @@ def ticket_comment(request: HttpRequest, ticket_id: int, payload: CommentIn):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notifications(request: HttpRequest, unread: bool = False):
     items = selectors.notification_list(request.user)
     return items.filter(read_at__isnull=True) if unread else items
@@ -358,11 +359,11 @@ def stats(request: HttpRequest, period: str = "", within: str | None = None):
 
 
 @router.get("/meetings", response=list[MeetingOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def meetings(request: HttpRequest, within: str | None = None):
     return selectors.meeting_list(user=request.user, within=within)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
-def meeting(request: HttpRequest, meeting_id: int):
+def meeting(request: HttpRequest, meeting_id: ObjectId):
     return selectors.meeting_get(user=request.user, pk=meeting_id)
