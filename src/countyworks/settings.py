@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "huey.contrib.djhuey",
+    # django-ninja's own copy of Swagger UI, served from static/ (no CDN: the CSP and an intranet forbid it).
+    "ninja",
     "countyworks.core",
     "countyworks.workflow",
     "countyworks.innovation",
