@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Organisation, Role
 from countyworks.energy import services
 from countyworks.energy.ingest import ingest_messages
@@ -191,7 +192,7 @@ def test_resource_page_computes_the_reference_case(login, yuanjiang_officer):
 
 def test_project_step_update(login, yuanjiang_officer, louxing, storage):
     project = services.project_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         name="共华风电项目",
         kind="wind",
         region=storage.region,

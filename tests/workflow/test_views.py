@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.services import api_token_create
 from countyworks.workflow import services
 from countyworks.workflow.models import (
@@ -36,7 +37,7 @@ def lx_ticket(world):
         region="431302",
         policy_code="overnight",
         opened_at=at(2023, 9, 28, 15, 0),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
 
 
@@ -50,7 +51,7 @@ def lx_meeting(world):
         start_time=time(9, 0),
     )
     meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))
-    services.meeting_generate_agenda(meeting=meeting, now=at(2023, 9, 22, 12, 0))
+    services.meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=at(2023, 9, 22, 12, 0))
     return meeting
 
 
@@ -173,7 +174,7 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
         category=Category.TECHNICAL,
         region="430482100201",
         policy_code="service-3d",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     outside = services.ticket_open(
         subject=world.cn.subject,
@@ -181,7 +182,7 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
         category=Category.TECHNICAL,
         region="430482",
         policy_code="service-3d",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     client = login(village_clerk)
     body = client.get(reverse("workflow:mine") + "?view=all").content.decode()

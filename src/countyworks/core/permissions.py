@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -50,7 +51,7 @@ __all__ = [
 READ_ONLY_MESSAGE = gettext_lazy("只读账号：您的角色只能查看，不能办理或修改。如需办理，请联系系统管理员。")
 _NOT_HERE = gettext_lazy("无权在该区域办理此项业务")
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -116,7 +117,7 @@ def program_required(program: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             access_program_or_404(request.user, program)
             request.can_write = access_program(request.user, program, "write")  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
@@ -137,7 +138,7 @@ def require_write(program: str, *, all_methods: bool = False) -> Callable[[View]
     def decorator(view: View) -> View:
         @program_required(program)
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if all_methods or request.method not in _SAFE_METHODS:
                 access_write_program(request.user, program)
             return view(request, *args, **kwargs)
