@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from countyworks.core.scoping import reaches
+from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
 from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
 from countyworks.rules.registry import known_codes
@@ -24,8 +24,7 @@ router = Router(tags=["innovation"])
 
 
 def _member(request: HttpRequest) -> None:
-    if not reaches(request.user, PROGRAM):
-        raise HttpError(404, "Not Found")
+    access_program_or_404(request.user, PROGRAM)
 
 
 class EnterpriseOut(Schema):
