@@ -190,17 +190,32 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
     assert client.get(reverse("workflow:ticket", args=[outside.pk])).status_code == 404
 
 
-def test_a_read_only_leader_sees_but_cannot_change(login, hunan, lx_ticket):
-    client = login(hunan)
-    page = client.get(reverse("workflow:ticket", args=[lx_ticket.pk]))
-    assert page.status_code == 200 and "转为「处理中」" not in page.content.decode()
-    response = client.post(
-        reverse("workflow:ticket-transition", args=[lx_ticket.pk]),
-        {"to_status": Status.IN_PROGRESS},
-        follow=True,
+@pytest.mark.parametrize("persona", ["hunan", "auditor"])
+def test_a_read_only_account_sees_no_write_action_and_a_forced_post_is_refused(
+    persona, request, login, lx_ticket, lx_meeting
+):
+    client = login(request.getfixturevalue(persona))
+    listing = client.get(reverse("workflow:mine") + "?view=all").content.decode()
+    assert lx_ticket.title in listing and "提出工单" not in listing
+    page = client.get(reverse("workflow:ticket", args=[lx_ticket.pk])).content.decode()
+    assert lx_ticket.title in page
+    assert (
+        "转为「处理中」" not in page and reverse("workflow:ticket-comment", args=[lx_ticket.pk]) not in page
     )
-    assert "无权处理该工单" in response.content.decode()
+    meetings = client.get(reverse("workflow:meetings")).content.decode()
+    assert "娄星重点项目周调度会" in meetings and "下一次会议" not in meetings
+    for url, data in (
+        (reverse("workflow:ticket-transition", args=[lx_ticket.pk]), {"to_status": Status.IN_PROGRESS}),
+        (reverse("workflow:ticket-comment", args=[lx_ticket.pk]), {"body": "x"}),
+        (reverse("workflow:ticket-new"), {"title": "x"}),
+        (reverse("workflow:meeting", args=[lx_meeting.pk]), {"summary": "x"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert "只读账号" in response.content.decode(), url
+    assert client.get(reverse("workflow:ticket-new")).status_code == 403
     assert Ticket.objects.get(pk=lx_ticket.pk).status == Status.NEW
+    assert not Comment.objects.exists()
 
 
 def test_raise_handle_and_close_a_ticket_through_the_pages(login, louxing, world, settings, tmp_path):
