@@ -102,6 +102,7 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     from decimal import Decimal
 
     from countyworks.core.models import Region
+    from countyworks.core.actors import SYSTEM
     from countyworks.core.region_data import load_national_regions
     from countyworks.energy import services
     from countyworks.energy.models import Device, DeviceKind, Point, Quantity
@@ -112,7 +113,7 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     out = []
     for i in range(count):
         station = services.station_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             code=f"bench-{i:03d}",
             name=f"基准电站 {i:03d}",
             kind="pv_ground",
