@@ -101,8 +101,8 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     from datetime import date
     from decimal import Decimal
 
-    from countyworks.core.models import Region
     from countyworks.core.actors import SYSTEM
+    from countyworks.core.models import Region
     from countyworks.core.region_data import load_national_regions
     from countyworks.energy import services
     from countyworks.energy.models import Device, DeviceKind, Point, Quantity
