@@ -219,6 +219,7 @@ def _naive_escalation(sample: int) -> float:
     from django.db import transaction
     from django.utils import timezone
 
+    from countyworks.core.actors import SYSTEM
     from countyworks.core.services import audited_save
     from countyworks.workflow.models import ACTIVE_STATUSES, Escalation, EscalationStep, Notification, Ticket
     from countyworks.workflow.services import owner_user_ids
@@ -240,7 +241,7 @@ def _naive_escalation(sample: int) -> float:
             ticket.escalation_level = step.level
             ticket.owner_post_id = step.post_id
             ticket.escalate_at = now + timedelta(days=1)
-            audited_save(ticket, acting_user=None, reason="escalated")
+            audited_save(ticket, acting_user=SYSTEM, reason="escalated")
             for user_id in owner_user_ids(person_id=None, post_id=step.post_id):
                 Notification.objects.create(
                     user_id=user_id, ticket=ticket, kind="escalated", text="escalated"

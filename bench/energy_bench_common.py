@@ -101,6 +101,7 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     from datetime import date
     from decimal import Decimal
 
+    from countyworks.core.actors import SYSTEM
     from countyworks.core.models import Region
     from countyworks.core.region_data import load_national_regions
     from countyworks.energy import services
@@ -112,7 +113,7 @@ def create_stations(count: int) -> list[tuple[str, list[str]]]:
     out = []
     for i in range(count):
         station = services.station_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             code=f"bench-{i:03d}",
             name=f"基准电站 {i:03d}",
             kind="pv_ground",

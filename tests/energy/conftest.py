@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Region, Role
 from countyworks.energy import services, store
 from countyworks.energy.ingest import invalidate_registry
@@ -37,7 +38,7 @@ def xinwan(db) -> Region:
 @pytest.fixture
 def storage(xinwan):
     return services.station_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         code="xinwan-ess",
         name="新湾镇储能电站",
         kind="storage",
@@ -57,7 +58,7 @@ def storage(xinwan):
 @pytest.fixture
 def wind(xinwan):
     return services.station_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         code="yj-wind-1",
         name="沅江风电场一期",
         kind="wind",
@@ -74,7 +75,7 @@ def wind(xinwan):
 @pytest.fixture
 def louxing_station(db):
     return services.station_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         code="lx-pv",
         name="娄星光伏电站",
         kind="pv_ground",

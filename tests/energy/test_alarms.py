@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.http import Http404
 
+from countyworks.core.actors import SYSTEM
 from countyworks.energy import alarms, selectors, services
 from countyworks.energy.ingest import ingest_messages
 from countyworks.energy.models import Alarm, AlarmRule, Point
@@ -100,7 +101,7 @@ def test_bad_alarm_message_is_quarantined(storage):
 def test_rule_changes_take_effect_at_once(storage):
     point = Point.objects.get(device__station=storage, device__code="meter", code="U_kV")
     services.alarm_rule_create(
-        acting_user=None, point=point, kind=AlarmRule.Kind.HIGH, threshold=121.0, deadband=1.0
+        acting_user=SYSTEM, point=point, kind=AlarmRule.Kind.HIGH, threshold=121.0, deadband=1.0
     )
     report = ingest_messages([message("xinwan-ess", "meter", T0, {"U_kV": 122.0})])
     assert report.alarms_raised == 1

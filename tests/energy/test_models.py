@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from countyworks.core.actors import SYSTEM
 from countyworks.energy import services
 from countyworks.energy.models import AlarmRule, ApprovalStep, Device, Point, Station, StationKind
 
@@ -93,7 +94,7 @@ def test_operator_outside_the_area_cannot_create_a_station(louxing, xinwan):
 
 def test_approval_step_done_needs_a_date(storage):
     project = services.project_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         name="黄茅洲风电项目",
         kind="wind",
         region=storage.region,
@@ -103,13 +104,13 @@ def test_approval_step_done_needs_a_date(storage):
     assert [s.step for s in project.steps.order_by("id")] == list(ApprovalStep.ORDER)
     step = project.steps.get(step="approval")
     with pytest.raises(ValidationError):
-        services.approval_step_update(acting_user=None, step=step, status="done")
-    services.approval_step_update(acting_user=None, step=step, status="done", done_on=date(2023, 3, 1))
+        services.approval_step_update(acting_user=SYSTEM, step=step, status="done")
+    services.approval_step_update(acting_user=SYSTEM, step=step, status="done", done_on=date(2023, 3, 1))
     project.refresh_from_db()
     assert project.status == "approving"
     for name in ("land", "eia", "grid_access", "connection"):
         services.approval_step_update(
-            acting_user=None, step=project.steps.get(step=name), status="done", done_on=date(2024, 1, 1)
+            acting_user=SYSTEM, step=project.steps.get(step=name), status="done", done_on=date(2024, 1, 1)
         )
     project.refresh_from_db()
     assert project.status == "connected"

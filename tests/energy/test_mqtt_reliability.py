@@ -43,12 +43,13 @@ from datetime import date
 from decimal import Decimal
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Region
 from countyworks.core.region_data import load_national_regions
 from countyworks.energy import services
 load_national_regions()
 services.station_create(
-    acting_user=None, code="rel-ess", name="可靠性测试储能站", kind="storage", region=Region.objects.get(code="430981"),
+    acting_user=SYSTEM, code="rel-ess", name="可靠性测试储能站", kind="storage", region=Region.objects.get(code="430981"),
     capacity_mw=Decimal("100"), commissioned_on=date(2021, 1, 1), energy_mwh=Decimal("200"), eta_charge=Decimal("0.9"),
     eta_discharge=Decimal("0.95"), soc_min=Decimal("0.1"), soc_max=Decimal("0.9"), device_counts={"pcs": 1, "bms": 1},
 )

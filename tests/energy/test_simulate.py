@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from countyworks.core.actors import SYSTEM
 from countyworks.energy import services, simulate
 from countyworks.energy.ingest import ingest_messages
 from countyworks.energy.models import DayAheadSchedule
@@ -48,7 +49,7 @@ def test_every_simulated_reading_is_accepted(kind, storage, wind, louxing_statio
     day = date(2023, 7, 24)
     if kind == "storage":
         services.day_ahead_schedule_plan(
-            acting_user=None, station=storage, day=day, step_minutes=15, soc_initial=0.0
+            acting_user=SYSTEM, station=storage, day=day, step_minutes=15, soc_initial=0.0
         )
         plans = {
             (p.station_id, p.day.isoformat()): {**p.steps, "step_minutes": p.step_minutes}
@@ -75,7 +76,7 @@ def test_every_simulated_reading_is_accepted(kind, storage, wind, louxing_statio
 
 def test_day_ahead_plan_runs_at_full_power_in_one_block(storage):
     plan = services.day_ahead_schedule_plan(
-        acting_user=None, station=storage, day=date(2023, 7, 24), step_minutes=60, soc_initial=0.0
+        acting_user=SYSTEM, station=storage, day=date(2023, 7, 24), step_minutes=60, soc_initial=0.0
     )
     discharge = plan.steps["discharge_mw"]
     assert sum(discharge) == pytest.approx(200.0)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.periods import Period
 from countyworks.energy import services, statistics
 from countyworks.energy.ingest import ingest_messages
@@ -33,7 +34,7 @@ def _hourly(station: str, day: date, powers_mw: list[float], device: str = "mete
 @pytest.fixture
 def rooftop(xinwan):
     return services.station_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         code="dpv",
         name="分布式光伏",
         kind="pv_rooftop",

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Organisation, Role
 from countyworks.energy import services
 from countyworks.energy.ingest import ingest_messages
@@ -83,7 +84,7 @@ def test_polling_fragments_and_station_page(login, yuanjiang_officer, live):
 def test_other_areas_station_is_a_404(login, louxing, outsider, live):
     assert login(louxing).get(reverse("energy:station", args=["xinwan-ess"])).status_code == 404
     assert login(louxing).get(reverse("energy:station-live", args=["xinwan-ess"])).status_code == 404
-    assert login(outsider).get(reverse("energy:room")).status_code == 403
+    assert login(outsider).get(reverse("energy:room")).status_code == 404  # energy is not theirs
 
 
 def test_acknowledge_and_ticket_from_the_alarm_list(login, yuanjiang_officer, louxing, live):
@@ -98,11 +99,29 @@ def test_acknowledge_and_ticket_from_the_alarm_list(login, yuanjiang_officer, lo
     assert alarm.message in page
 
 
-def test_leader_can_read_but_not_acknowledge(login, hunan, live):
+@pytest.mark.parametrize("persona", ["hunan", "auditor"])
+def test_a_read_only_account_sees_no_write_action_and_a_forced_post_is_refused(persona, request, login, live):
     alarm = Alarm.objects.get(code="T_MAX_C_HIGH")
-    client = login(hunan)
-    assert client.get(reverse("energy:station", args=["xinwan-ess"])).status_code == 200
-    assert client.post(reverse("energy:alarm-ack", args=[alarm.pk])).status_code == 404
+    client = login(request.getfixturevalue(persona))
+    alarms = client.get(reverse("energy:alarms"), {"state": "all"}).content.decode()
+    assert alarm.message in alarms
+    assert reverse("energy:alarm-ack", args=[alarm.pk]) not in alarms
+    assert reverse("energy:alarm-ticket", args=[alarm.pk]) not in alarms
+    station = client.get(reverse("energy:station", args=["xinwan-ess"])).content.decode()
+    assert "新湾镇储能电站" in station and reverse("energy:station-plan", args=["xinwan-ess"]) not in station
+    for url in (
+        reverse("energy:alarm-ack", args=[alarm.pk]),
+        reverse("energy:alarm-ticket", args=[alarm.pk]),
+        reverse("energy:station-plan", args=["xinwan-ess"]),
+        reverse("energy:dispatch"),
+    ):
+        response = client.post(url)
+        assert response.status_code == 403, url
+        assert "只读账号" in response.content.decode(), url
+    api = client.post(f"/api/v1/energy/alarms/{alarm.pk}/ack")
+    assert api.status_code == 403 and "只读账号" in api.json()["detail"]
+    alarm.refresh_from_db()
+    assert alarm.acknowledged_at is None and alarm.ticket_id is None
 
 
 def test_organisation_bound_operator_sees_only_its_stations(login, storage, wind, xinwan):
@@ -191,7 +210,7 @@ def test_resource_page_computes_the_reference_case(login, yuanjiang_officer):
 
 def test_project_step_update(login, yuanjiang_officer, louxing, storage):
     project = services.project_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         name="共华风电项目",
         kind="wind",
         region=storage.region,

@@ -96,25 +96,37 @@ def test_users_without_the_program_get_404(world, outsider, village_clerk, login
         assert client.get("/api/v1/innovation/enterprises").status_code in (401, 404)
 
 
-def test_reader_of_the_area_sees_but_cannot_write(world, hunan, login):
-    client = login(hunan)
+@pytest.mark.parametrize("persona", ["hunan", "auditor"])
+def test_reader_of_the_area_sees_no_write_action_and_a_forced_post_is_refused(persona, request, world, login):
+    client = login(request.getfixturevalue(persona))
     for url in _detail_urls(world):
         assert client.get(url).status_code == 200, url
+    pages = "".join(
+        client.get(reverse(name, args=[world[key].pk])).content.decode()
+        for name, key in (
+            ("innovation:enterprise-detail", "enterprise"),
+            ("innovation:campaign-detail", "campaign"),
+            ("innovation:challenge-detail", "challenge"),
+        )
+    )
+    for url in [*_posts(world), reverse("innovation:campaign-upload", args=[world["campaign"].pk])]:
+        assert f'action="{url}"' not in pages, url
+    challenge_actions = reverse("innovation:challenge-action", args=[world["challenge"].pk, "x"])[:-2]
+    assert f'action="{challenge_actions}' not in pages
     for url in _posts(world):
-        assert (
-            client.post(
-                url,
-                {
-                    "status": "done",
-                    "to_status": "published",
-                    "entered_on": "2022-09-30",
-                    "year": 2022,
-                    "measures": "x",
-                    "tech_needs": "x",
-                },
-            ).status_code
-            == 403
-        ), url
+        response = client.post(
+            url,
+            {
+                "status": "done",
+                "to_status": "published",
+                "entered_on": "2022-09-30",
+                "year": 2022,
+                "measures": "x",
+                "tech_needs": "x",
+            },
+        )
+        assert response.status_code == 403, url
+        assert "只读账号" in response.content.decode(), url
     world["plan"].refresh_from_db()
     assert world["plan"].status == EnterprisePlan.Status.ACTIVE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
+from countyworks.core.actors import SYSTEM
 from countyworks.workflow import services, tasks
 from countyworks.workflow.models import Category, Escalation, Notification, Status, Ticket
 
@@ -20,7 +21,7 @@ def raise_tickets(world, n: int = 1, opened=None, **extra) -> list[Ticket]:
             region="431302",
             policy_code="overnight",
             opened_at=opened or at(2023, 9, 28, 15, 0),
-            acting_user=None,
+            acting_user=SYSTEM,
             **extra,
         )
         for i in range(n)
@@ -105,7 +106,7 @@ def test_tickets_of_both_counties_escalate_along_their_own_chains(world):
         region="430482",
         policy_code="service-3d",
         opened_at=at(2023, 9, 25, 10, 0),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     assert cn.resolution_due == at(2023, 9, 28, 17, 30)  # 3 working days
     services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 0))

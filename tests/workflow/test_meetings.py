@@ -8,6 +8,7 @@ from datetime import time
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from countyworks.core.actors import SYSTEM
 from countyworks.workflow import milestones, services
 from countyworks.workflow.milestones import Milestone, ticket_due_milestones
 from countyworks.workflow.models import (
@@ -64,7 +65,7 @@ def _ticket(world, title, opened, policy="overnight", region="431302", subject=N
         region=region,
         policy_code=policy,
         opened_at=opened,
-        acting_user=None,
+        acting_user=SYSTEM,
     )
 
 
@@ -96,7 +97,7 @@ def test_agenda_lists_overdue_due_and_open_tickets_and_milestones_in_scope(world
         milestones, "milestone_providers", lambda: [ticket_due_milestones, project_milestones]
     )
     meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))  # Monday 09-25
-    items = services.meeting_generate_agenda(meeting=meeting, now=at(2023, 9, 22, 12, 0))
+    items = services.meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=at(2023, 9, 22, 12, 0))
     by_section = {key: [i.title for i in items if i.section == key] for key in AgendaItem.Section.values}
     assert by_section["overdue"] == ["用电增容"]
     assert by_section["due"] == ["占道审批", "爱派尔项目地质详勘完成"]
@@ -105,7 +106,7 @@ def test_agenda_lists_overdue_due_and_open_tickets_and_milestones_in_scope(world
     meeting.refresh_from_db()
     assert meeting.agenda_generated_at == at(2023, 9, 22, 12, 0)
     # Regenerating replaces the snapshot.
-    services.meeting_generate_agenda(meeting=meeting, now=at(2023, 9, 22, 12, 0))
+    services.meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=at(2023, 9, 22, 12, 0))
     assert AgendaItem.objects.filter(meeting=meeting).count() == len(items)
 
 
@@ -118,7 +119,7 @@ def test_agenda_sections_are_capped(world, series, monkeypatch):
     for i in range(5):
         _ticket(world, f"逾期{i}", at(2023, 9, 20, 10, 0))
     meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))
-    items = services.meeting_generate_agenda(meeting=meeting, now=at(2023, 9, 22, 8, 0))
+    items = services.meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=at(2023, 9, 22, 8, 0))
     overdue = [i for i in items if i.section == "overdue"]
     assert len(overdue) == 4 and "另有 2 项" in overdue[-1].title
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Region
 from countyworks.workflow import notify, services
 from countyworks.workflow.models import (
@@ -56,7 +57,7 @@ def test_open_computes_deadlines_and_takes_the_chain_owner(world, louxing):
 
 
 def test_open_notifies_the_owner_but_not_the_actor(world, louxing):
-    ticket = open_lx(world, None)  # raised by the platform (e.g. from the task force's WeChat group)
+    ticket = open_lx(world, SYSTEM)  # raised by the platform (e.g. from the task force's WeChat group)
     assert list(Notification.objects.filter(ticket=ticket).values_list("user", flat=True)) == [louxing.pk]
     assert ticket.reporter is None
     own = open_lx(world, louxing)
@@ -111,7 +112,7 @@ def test_provisional_deadline_beyond_the_calendar(world, louxing):
 
 
 def test_transition_records_a_status_change_and_notifies(world, louxing):
-    ticket = open_lx(world, None, watchers=[world.lx.users["leader"]])
+    ticket = open_lx(world, SYSTEM, watchers=[world.lx.users["leader"]])
     services.ticket_transition(
         ticket=ticket, to_status=Status.IN_PROGRESS, acting_user=louxing, at=at(2023, 9, 28, 15, 30)
     )
@@ -175,7 +176,7 @@ def test_comment_notifies_everyone_but_the_author(world, louxing):
 def test_outbound_senders_run_after_commit(world, louxing, django_capture_on_commit_callbacks, caplog):
     with caplog.at_level(logging.INFO, logger="countyworks.workflow.notify"):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            open_lx(world, None)
+            open_lx(world, SYSTEM)
         assert "notify louxing" not in caplog.text  # nothing leaves before the commit
         for callback in callbacks:
             callback()
@@ -210,8 +211,8 @@ def test_senders_come_from_settings(settings):
 
 
 def test_notifications_mark_read(world, louxing):
-    open_lx(world, None)
-    open_lx(world, None)
+    open_lx(world, SYSTEM)
+    open_lx(world, SYSTEM)
     assert services.notifications_mark_read(user=louxing, ids=[Notification.objects.first().pk]) == 1
     assert services.notifications_mark_read(user=louxing) == 1
     assert not Notification.objects.filter(user=louxing, read_at__isnull=True).exists()

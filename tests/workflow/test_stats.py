@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.periods import Period
 from countyworks.workflow import selectors, services
 from countyworks.workflow.models import Category, Status
@@ -21,12 +22,16 @@ def _ticket(world, opened, *steps, owner_post=None):
         region="431302",
         policy_code="service-3d",
         opened_at=opened,
-        acting_user=None,
+        acting_user=SYSTEM,
         owner_post=owner_post,
     )
     for status, when, *comment in steps:
         services.ticket_transition(
-            ticket=ticket, to_status=status, at=when, comment=comment[0] if comment else "", acting_user=None
+            ticket=ticket,
+            to_status=status,
+            at=when,
+            comment=comment[0] if comment else "",
+            acting_user=SYSTEM,
         )
     return ticket
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.services import api_token_create
 from countyworks.workflow import services
 from countyworks.workflow.models import (
@@ -36,7 +37,7 @@ def lx_ticket(world):
         region="431302",
         policy_code="overnight",
         opened_at=at(2023, 9, 28, 15, 0),
-        acting_user=None,
+        acting_user=SYSTEM,
     )
 
 
@@ -50,7 +51,7 @@ def lx_meeting(world):
         start_time=time(9, 0),
     )
     meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))
-    services.meeting_generate_agenda(meeting=meeting, now=at(2023, 9, 22, 12, 0))
+    services.meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=at(2023, 9, 22, 12, 0))
     return meeting
 
 
@@ -173,7 +174,7 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
         category=Category.TECHNICAL,
         region="430482100201",
         policy_code="service-3d",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     outside = services.ticket_open(
         subject=world.cn.subject,
@@ -181,7 +182,7 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
         category=Category.TECHNICAL,
         region="430482",
         policy_code="service-3d",
-        acting_user=None,
+        acting_user=SYSTEM,
     )
     client = login(village_clerk)
     body = client.get(reverse("workflow:mine") + "?view=all").content.decode()
@@ -189,17 +190,32 @@ def test_village_clerk_sees_only_their_village(login, village_clerk, world):
     assert client.get(reverse("workflow:ticket", args=[outside.pk])).status_code == 404
 
 
-def test_a_read_only_leader_sees_but_cannot_change(login, hunan, lx_ticket):
-    client = login(hunan)
-    page = client.get(reverse("workflow:ticket", args=[lx_ticket.pk]))
-    assert page.status_code == 200 and "转为「处理中」" not in page.content.decode()
-    response = client.post(
-        reverse("workflow:ticket-transition", args=[lx_ticket.pk]),
-        {"to_status": Status.IN_PROGRESS},
-        follow=True,
+@pytest.mark.parametrize("persona", ["hunan", "auditor"])
+def test_a_read_only_account_sees_no_write_action_and_a_forced_post_is_refused(
+    persona, request, login, lx_ticket, lx_meeting
+):
+    client = login(request.getfixturevalue(persona))
+    listing = client.get(reverse("workflow:mine") + "?view=all").content.decode()
+    assert lx_ticket.title in listing and "提出工单" not in listing
+    page = client.get(reverse("workflow:ticket", args=[lx_ticket.pk])).content.decode()
+    assert lx_ticket.title in page
+    assert (
+        "转为「处理中」" not in page and reverse("workflow:ticket-comment", args=[lx_ticket.pk]) not in page
     )
-    assert "无权处理该工单" in response.content.decode()
+    meetings = client.get(reverse("workflow:meetings")).content.decode()
+    assert "娄星重点项目周调度会" in meetings and "下一次会议" not in meetings
+    for url, data in (
+        (reverse("workflow:ticket-transition", args=[lx_ticket.pk]), {"to_status": Status.IN_PROGRESS}),
+        (reverse("workflow:ticket-comment", args=[lx_ticket.pk]), {"body": "x"}),
+        (reverse("workflow:ticket-new"), {"title": "x"}),
+        (reverse("workflow:meeting", args=[lx_meeting.pk]), {"summary": "x"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert "只读账号" in response.content.decode(), url
+    assert client.get(reverse("workflow:ticket-new")).status_code == 403
     assert Ticket.objects.get(pk=lx_ticket.pk).status == Status.NEW
+    assert not Comment.objects.exists()
 
 
 def test_raise_handle_and_close_a_ticket_through_the_pages(login, louxing, world, settings, tmp_path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
@@ -19,6 +21,12 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """In the caller's area but not allowed (core/permissions.py): 403 with the service's message."""
+    return api.create_response(request, {"detail": str(exc) or _("无权操作")}, status=403)
 
 
 class TokenIn(Schema):

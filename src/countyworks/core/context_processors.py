@@ -19,4 +19,6 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "nav_items": nav_for(user),
         "region_choices": region_switch_choices(user),
         "active_region": getattr(request, "active_region", None),
+        # Set by the access gate on a program's pages (core/permissions.py): hide write actions.
+        "can_write": getattr(request, "can_write", False),
     }

@@ -7,6 +7,9 @@ grants (enterprise users, station operators of one company), to that organisatio
 Models declare where their region and organisation live with ``SCOPE_REGION`` (default
 ``"region__code"``; Django trims the join since code is the key) and ``SCOPE_ORGANISATION`` (default ``None``: organisation-bound grants see
 nothing of such a model).
+
+The system actor (:data:`~countyworks.core.actors.SYSTEM`: jobs, the CLI, demo loaders) reaches
+every region of every program; a view never passes it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from countyworks.core.actors import SystemActor
 from countyworks.core.models import Program, Role, RoleGrant
 
 Action = Literal["read", "write"]
@@ -78,6 +82,8 @@ def _grant_allows(grant: RoleGrant, program: str, action: Action) -> bool:
 
 def reaches(user, program: str, action: Action = "read") -> list[Reach]:
     """Every (prefix, organisation) pair through which ``user`` may ``action`` on ``program``."""
+    if isinstance(user, SystemActor):
+        return [Reach("", None)]
     return [
         Reach(grant.prefix, grant.organisation_id)
         for grant in grants_of(user)

@@ -6,30 +6,33 @@ import hashlib
 import secrets
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import ApiToken, Organisation, Region, Role, RoleGrant
 from countyworks.core.scoping import grants_of
 
 M = TypeVar("M", bound=models.Model)
 
 
-def audited_save(obj: M, *, acting_user: AbstractBaseUser | None, reason: str = "") -> M:
-    """Validate and save ``obj``, recording who changed it in its history (before/after kept by simple-history)."""
+def audited_save(obj: M, *, acting_user: Actor, reason: str = "") -> M:
+    """Validate and save ``obj``, recording who changed it in its history (before/after kept by simple-history).
+
+    :data:`~countyworks.core.actors.SYSTEM` is recorded as no user (shown as 系统).
+    """
     obj.full_clean()
-    obj._history_user = acting_user  # type: ignore[attr-defined]
+    obj._history_user = recorded_user(acting_user)  # type: ignore[attr-defined]
     if reason:
         obj._change_reason = reason  # type: ignore[attr-defined]
     obj.save()
     return obj
 
 
-def audited_delete(obj: models.Model, *, acting_user: AbstractBaseUser | None, reason: str = "") -> None:
-    obj._history_user = acting_user  # type: ignore[attr-defined]
+def audited_delete(obj: models.Model, *, acting_user: Actor, reason: str = "") -> None:
+    obj._history_user = recorded_user(acting_user)  # type: ignore[attr-defined]
     if reason:
         obj._change_reason = reason  # type: ignore[attr-defined]
     obj.delete()

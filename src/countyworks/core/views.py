@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +18,7 @@ from countyworks.core.audit import audit_trail
 from countyworks.core.charts import bar_chart
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS
 from countyworks.core.home import collect_tiles
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import SESSION_KEY, active_region
 from countyworks.core.models import ApiToken
 from countyworks.core.scoping import visible_prefixes
@@ -33,7 +31,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     counties = selectors.organisations_by_county(user=request.user, within=within)
     chart = bar_chart(
@@ -53,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def region_switch(request: HttpRequest) -> HttpResponse:
+def region_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     code = request.POST.get("region", "")
     if code and not any(code.startswith(p) for p in visible_prefixes(request.user)):
         messages.error(request, _("无权切换到该区域"))
@@ -66,27 +64,27 @@ def region_switch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_object(request: HttpRequest, label: str, pk: str) -> HttpResponse:
+def audit_object(request: AuthenticatedHttpRequest, label: str, pk: str) -> HttpResponse:
     obj, entries = audit_trail(user=request.user, label=label, pk=pk)
     return render(request, "core/audit.html", {"object": obj, "entries": entries, "label": label})
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     jobs = selectors.job_list(user=request.user).distinct()[:100]
     return render(request, "core/jobs.html", {"jobs": jobs})
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(selectors.job_list(user=request.user).distinct(), pk=pk)
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job.html"
     return render(request, template, {"job": job})
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)  # login_required: never anonymous here
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     new_token = None
     if request.method == "POST":
         if "revoke" in request.POST:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.services import audited_save
 from countyworks.energy.models import Alarm, AlarmRule, PointLatest
 
@@ -133,7 +134,7 @@ def _save_new(alarm: Alarm) -> bool:
     """Create an alarm unless an open one for the same rule/device code exists (a racing consumer)."""
     try:
         with transaction.atomic():
-            audited_save(alarm, acting_user=None, reason="告警触发")
+            audited_save(alarm, acting_user=SYSTEM, reason="告警触发")
     except (IntegrityError, ValidationError):
         return False
     return True
@@ -158,7 +159,7 @@ def _raise_rule(rule: AlarmRule, ts: datetime, value: float | None, cleared_at: 
 
 def _clear(alarm: Alarm, ts: datetime) -> None:
     alarm.cleared_at = max(ts, alarm.raised_at)
-    audited_save(alarm, acting_user=None, reason="告警复归")
+    audited_save(alarm, acting_user=SYSTEM, reason="告警复归")
 
 
 def process_batch(

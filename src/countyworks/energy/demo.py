@@ -40,6 +40,7 @@ import pandas as pd
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Organisation, Person, Region
 from countyworks.energy import services, simulate
 from countyworks.energy.alarms import check_communication_loss
@@ -227,7 +228,7 @@ def _create_stations(people: dict[str, Person]) -> dict[str, Station]:
                 wind_speed_height_m=Decimal("10"),
             )
         stations[spec.code] = services.station_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             code=spec.code,
             name=spec.name,
             kind=spec.kind,
@@ -428,7 +429,7 @@ def _plan(people: dict[str, Person]) -> None:
     }
     for name, town, mw, invest, eco, done, blocked in PROJECTS:
         project = services.project_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             name=name,
             kind=Project.Kind.WIND,
             region=Region.objects.get(code=town),
@@ -445,17 +446,17 @@ def _plan(people: dict[str, Person]) -> None:
             step.save(update_fields=["owner"])
             if step.step in done:
                 services.approval_step_update(
-                    acting_user=None,
+                    acting_user=SYSTEM,
                     step=step,
                     status=ApprovalStep.Status.DONE,
                     done_on=date(2023, 3 + 2 * i, 15),
                 )
             elif step.step == blocked:
                 services.approval_step_update(
-                    acting_user=None, step=step, status=ApprovalStep.Status.BLOCKED, note="生态约束待论证"
+                    acting_user=SYSTEM, step=step, status=ApprovalStep.Status.BLOCKED, note="生态约束待论证"
                 )
     fishery = services.project_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         name="渔光互补二期（规划）",
         kind=Project.Kind.PV_FISHERY,
         region=Region.objects.get(code="430981100"),
@@ -466,7 +467,7 @@ def _plan(people: dict[str, Person]) -> None:
         note="可利用渔场面积 6.3 万亩（初步规划），按 20 亩/MW 上限约 3,150 MW（演示数据）",
     )
     step = fishery.steps.get(step=ApprovalStep.Step.APPROVAL)
-    services.approval_step_update(acting_user=None, step=step, status=ApprovalStep.Status.IN_PROGRESS)
+    services.approval_step_update(acting_user=SYSTEM, step=step, status=ApprovalStep.Status.IN_PROGRESS)
 
 
 def _boilers() -> None:
@@ -524,7 +525,7 @@ def _today_plans(now: datetime) -> dict[tuple[int, str], dict]:
             schedule = DayAheadSchedule.objects.filter(station=station, day=day).first()
             if schedule is None:
                 schedule = services.day_ahead_schedule_plan(
-                    acting_user=None,
+                    acting_user=SYSTEM,
                     station=station,
                     day=day,
                     tariff=TARIFF,

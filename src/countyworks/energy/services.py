@@ -1,7 +1,8 @@
 """Writes of the energy program: one function per use case, transactional, audited, scope-checked.
 
-``acting_user=None`` is the platform itself (the demo loader, the ingestion path); any other user
-must reach the record's region (and organisation) with write access to the energy program.
+``acting_user`` is :data:`~countyworks.core.actors.SYSTEM` for the platform itself (the demo
+loader, the ingestion path); a user must reach the record's region (and organisation) with write
+access to the energy program (the access gate, :mod:`countyworks.core.permissions`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import Organisation, Program, Region
-from countyworks.core.scoping import can_reach_region, can_write_object
+from countyworks.core.permissions import access_write_object, access_write_region
 from countyworks.core.services import audited_save
 from countyworks.energy import catalogue
 from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
@@ -63,20 +65,18 @@ def _registry_changed() -> None:
     transaction.on_commit(invalidate_registry)
 
 
-def _require_region(user, region_code: str) -> None:
-    if user is not None and not can_reach_region(user, PROGRAM, region_code, "write"):
-        raise PermissionDenied(_("无权在该区域维护新能源数据"))
+def _require_region(user: Actor, region_code: str) -> None:
+    access_write_region(user, PROGRAM, region_code, message=_("无权在该区域维护新能源数据"))
 
 
-def _require_object(user, obj) -> None:
-    if user is not None and not can_write_object(user, PROGRAM, obj):
-        raise PermissionDenied(_("无权修改该记录"))
+def _require_object(user: Actor, obj) -> None:
+    access_write_object(user, PROGRAM, obj, message=_("无权修改该记录"))
 
 
 @transaction.atomic
 def station_create(
     *,
-    acting_user,
+    acting_user: Actor,
     code: str,
     name: str,
     kind: str,
@@ -146,7 +146,9 @@ def station_create(
         point.full_clean()
     Point.objects.bulk_create(points)
     # bulk_create skips simple-history: record the creation explicitly.
-    Point.history.bulk_history_create(points, default_user=acting_user, default_change_reason=_("新建电站"))
+    Point.history.bulk_history_create(
+        points, default_user=recorded_user(acting_user), default_change_reason=_("新建电站")
+    )
     by_key = {
         (p.device.kind, p.device.code, p.code): p
         for p in Point.objects.filter(device__station=station).select_related("device")
@@ -186,7 +188,7 @@ def station_create(
 @transaction.atomic
 def alarm_rule_create(
     *,
-    acting_user,
+    acting_user: Actor,
     point: Point,
     kind: str,
     threshold: float,
@@ -204,7 +206,7 @@ def alarm_rule_create(
 
 @transaction.atomic
 def alarm_rule_update(
-    *, acting_user, rule: AlarmRule, threshold: float, deadband: float, enabled: bool
+    *, acting_user: Actor, rule: AlarmRule, threshold: float, deadband: float, enabled: bool
 ) -> AlarmRule:
     _require_object(acting_user, rule)
     rule.threshold, rule.deadband, rule.enabled = threshold, deadband, enabled
@@ -214,19 +216,19 @@ def alarm_rule_update(
 
 
 @transaction.atomic
-def alarm_acknowledge(*, acting_user, alarm: Alarm) -> Alarm:
+def alarm_acknowledge(*, acting_user: Actor, alarm: Alarm) -> Alarm:
     """Acknowledge an alarm (确认); acknowledging twice keeps the first acknowledgement."""
     _require_object(acting_user, alarm)
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
     if alarm.acknowledged_at is None:
         alarm.acknowledged_at = timezone.now()
-        alarm.acknowledged_by = acting_user
+        alarm.acknowledged_by = recorded_user(acting_user)
         audited_save(alarm, acting_user=acting_user, reason=_("确认告警"))
     return alarm
 
 
 @transaction.atomic
-def alarm_open_ticket(*, acting_user, alarm: Alarm):
+def alarm_open_ticket(*, acting_user: Actor, alarm: Alarm):
     """Open a workflow ticket for an alarm (once) and link it; returns the ticket."""
     _require_object(acting_user, alarm)
     from countyworks.workflow import services as workflow_services
@@ -359,7 +361,7 @@ def plan_day(
 @transaction.atomic
 def day_ahead_schedule_plan(
     *,
-    acting_user,
+    acting_user: Actor,
     station: Station,
     day: date,
     tariff: str = "hunan-tou-a",
@@ -417,7 +419,7 @@ def _chart_of(result: DispatchResult, prices: TimeSeries, max_points: int = 2000
 @transaction.atomic
 def dispatch_scenario_run(
     *,
-    acting_user,
+    acting_user: Actor,
     station: Station,
     name: str,
     prices: TimeSeries,
@@ -440,14 +442,14 @@ def dispatch_scenario_run(
         inputs={**inputs, "params": asdict(params)},
         figures=figures,
         chart=_chart_of(result, prices),
-        created_by=acting_user,
+        created_by=recorded_user(acting_user),
     )
     return audited_save(scenario, acting_user=acting_user, reason=_("调度测算"))
 
 
 @transaction.atomic
 def approval_step_update(
-    *, acting_user, step: ApprovalStep, status: str, done_on: date | None = None, note: str = ""
+    *, acting_user: Actor, step: ApprovalStep, status: str, done_on: date | None = None, note: str = ""
 ) -> ApprovalStep:
     """Record the progress of one approval step; the project status follows its steps."""
     _require_object(acting_user, step)
@@ -475,7 +477,7 @@ def approval_step_update(
 @transaction.atomic
 def project_create(
     *,
-    acting_user,
+    acting_user: Actor,
     name: str,
     kind: str,
     region: Region,
@@ -513,7 +515,7 @@ def project_create(
 
 @transaction.atomic
 def boiler_replacement_record(
-    *, acting_user, boiler: BoilerReplacement, replaced_by: str, replaced_on: date, fuel_supplier=None
+    *, acting_user: Actor, boiler: BoilerReplacement, replaced_by: str, replaced_on: date, fuel_supplier=None
 ) -> BoilerReplacement:
     """Record that a coal boiler was replaced (by biomass, gas or electricity) on a date."""
     _require_object(acting_user, boiler)

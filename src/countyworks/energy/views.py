@@ -1,7 +1,9 @@
 """Energy pages under /energy/. Thin: parse, call a selector, a service or a maths module, render.
 
-Every read goes through :mod:`countyworks.energy.selectors` (scoped: another area's station is a
-404); every write through :mod:`countyworks.energy.services`.
+The access gate (:mod:`countyworks.core.permissions`) guards every view: energy not open to the
+user → 404. Every read goes through :mod:`countyworks.energy.selectors` (scoped: another area's
+station is a 404); every write through :mod:`countyworks.energy.services`, whose refusal is a 403
+(a POST from a read-only account: 只读账号).
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.feedback import flash_errors
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
-from countyworks.core.scoping import reaches
+from countyworks.core.permissions import program_required, require_write
 from countyworks.energy import resource, selectors, services
 from countyworks.energy.carbon import carbon_figures, load_factor_sets
 from countyworks.energy.dispatch import PeakShaving
@@ -45,23 +47,18 @@ from countyworks.energy.tariffs import tariff_prices
 from countyworks.energy.timeseries import EnergyInputError, read_load, read_prices
 
 ARTICLE_SET = "article-2023"
+PROGRAM = selectors.PROGRAM
 
 
-def _require_energy(request: HttpRequest) -> None:
-    if not reaches(request.user, selectors.PROGRAM):
-        raise PermissionDenied
-
-
-def _room_context(request: HttpRequest) -> dict[str, object]:
+def _room_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     stations = list(selectors.station_list(user=request.user, within=active_region(request)))
     live = selectors.live_stations(stations)
     return {"rows": selectors.room_rows(live), "totals": selectors.room_totals(live), "now": timezone.now()}
 
 
-@login_required
-def room(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def room(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The county control room: every station in the area, live (polled every 2 s)."""
-    _require_energy(request)
     return render(request, "energy/room.html", _room_context(request))
 
 
@@ -71,9 +68,8 @@ def _fragment(template: str, context: dict[str, object]) -> HttpResponse:
     return HttpResponse(render_to_string(template, context))
 
 
-@login_required
-def room_live(request: HttpRequest) -> HttpResponse:
-    _require_energy(request)
+@program_required(PROGRAM)
+def room_live(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _fragment("energy/_room_live.html", _room_context(request))
 
 
@@ -83,8 +79,8 @@ def _station_live_context(station) -> dict[str, object]:
     return {"station": station, "row": live, "alarms": alarms, "now": timezone.now()}
 
 
-@login_required
-def station(request: HttpRequest, code: str) -> HttpResponse:
+@program_required(PROGRAM)
+def station(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A station's live page: figures now, today's curve, history with zoom, devices, alarm rules."""
     obj = selectors.station_get(user=request.user, code=code)
     form = HistoryForm(request.GET or None)
@@ -112,21 +108,21 @@ def station(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "energy/station.html", context)
 
 
-@login_required
-def station_live(request: HttpRequest, code: str) -> HttpResponse:
+@program_required(PROGRAM)
+def station_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     obj = selectors.station_get(user=request.user, code=code)
     return _fragment("energy/_station_live.html", _station_live_context(obj))
 
 
-@login_required
+@require_write(PROGRAM)
 @require_POST
-def station_plan(request: HttpRequest, code: str) -> HttpResponse:
+def station_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Solve tomorrow's day-ahead schedule of a storage station."""
-    obj = selectors.station_get(user=request.user, code=code, action="write")
+    obj = selectors.station_get(user=request.user, code=code)
     day = timezone.localdate() + timedelta(days=1)
     try:
         plan = services.day_ahead_schedule_plan(acting_user=request.user, station=obj, day=day)
-    except (ValidationError, PermissionDenied, EnergyInputError) as exc:
+    except (ValidationError, EnergyInputError) as exc:
         flash_errors(request, exc)
     else:
         messages.success(
@@ -136,9 +132,9 @@ def station_plan(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("energy:station", code=obj.code)
 
 
-@login_required
+@require_write(PROGRAM)
 @require_POST
-def rule_update(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an alarm rule's threshold, deadband or state (audited; takes effect at the next batch)."""
     rule = selectors.alarm_rule_get(user=request.user, pk=pk)
     form = RuleForm(request.POST)
@@ -150,9 +146,8 @@ def rule_update(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("energy:station", code=rule.point.device.station.code)
 
 
-@login_required
-def alarms(request: HttpRequest) -> HttpResponse:
-    _require_energy(request)
+@program_required(PROGRAM)
+def alarms(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in ("open", "active", "unacked", "all"):
         state = "open"
@@ -162,10 +157,10 @@ def alarms(request: HttpRequest) -> HttpResponse:
     return render(request, "energy/alarms.html", {"page": page, "state": state})
 
 
-@login_required
+@require_write(PROGRAM)
 @require_POST
-def alarm_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    alarm = selectors.alarm_get(user=request.user, pk=pk, action="write")
+def alarm_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    alarm = selectors.alarm_get(user=request.user, pk=pk)
     services.alarm_acknowledge(acting_user=request.user, alarm=alarm)
     if request.headers.get("HX-Request"):
         return render(request, "energy/_alarm_row.html", {"alarm": alarm})
@@ -173,32 +168,30 @@ def alarm_ack(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "energy:alarms")
 
 
-@login_required
+@require_write(PROGRAM)
 @require_POST
-def alarm_ticket(request: HttpRequest, pk: int) -> HttpResponse:
-    alarm = selectors.alarm_get(user=request.user, pk=pk, action="write")
+def alarm_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    alarm = selectors.alarm_get(user=request.user, pk=pk)
     try:
         ticket = services.alarm_open_ticket(acting_user=request.user, alarm=alarm)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("energy:alarms")
     messages.success(request, _("已转为工单 #%(id)s") % {"id": ticket.pk})
     return redirect("workflow:ticket", pk=ticket.pk)
 
 
-@login_required
-def quarantine(request: HttpRequest) -> HttpResponse:
-    _require_energy(request)
+@program_required(PROGRAM)
+def quarantine(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.quarantine_list(user=request.user, within=active_region(request)), 50
     ).get_page(request.GET.get("page"))
     return render(request, "energy/quarantine.html", {"page": page})
 
 
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Generation by station, kind and town; capacity, full-load hours, share; storage; carbon."""
-    _require_energy(request)
     form = StatisticsForm(request.GET or None)
     period = Period.parse(str(timezone.localdate().year - 1))
     granularity, group_by, compare = "month", "kind", ""
@@ -243,10 +236,9 @@ def _prices(form: DispatchForm, workdir: Path):
     )
 
 
-@login_required
-def dispatch(request: HttpRequest) -> HttpResponse:
+@require_write(PROGRAM)
+def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run a dispatch scenario (HiGHS LP) for a storage station and compare it with the saved ones."""
-    _require_energy(request)
     writable = selectors.station_list(
         user=request.user, within=active_region(request), kinds=[StationKind.STORAGE]
     )
@@ -309,7 +301,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                     inputs=inputs,
                     peak_shaving=peak,
                 )
-            except (EnergyInputError, ValidationError, PermissionDenied) as exc:
+            except (EnergyInputError, ValidationError) as exc:
                 flash_errors(request, exc)
             else:
                 messages.success(request, _("方案已计算"))
@@ -321,16 +313,15 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return render(request, "energy/dispatch.html", {"form": form, "scenarios": scenarios, "compare": compare})
 
 
-@login_required
-def scenario(request: HttpRequest, pk: int) -> HttpResponse:
+@program_required(PROGRAM)
+def scenario(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = selectors.scenario_get(user=request.user, pk=pk)
     return render(request, "energy/scenario.html", {"scenario": obj, "chart": selectors.scenario_chart(obj)})
 
 
-@login_required
-def resource_page(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def resource_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Wind AEP and capacity factor, PV yield per MW, and 渔光互补 capacity from pond area."""
-    _require_energy(request)
     which = request.GET.get("calc", "")
     wind = WindForm(request.GET if which == "wind" else None)
     pv = PVForm(request.GET if which == "pv" else None)
@@ -382,10 +373,9 @@ def resource_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def projects(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def projects(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The 十四五 wind and PV project plan with its approval steps, and the boiler replacements."""
-    _require_energy(request)
     within = active_region(request)
     rows = selectors.project_list(user=request.user, within=within)
     boilers = selectors.boiler_list(user=request.user, within=within)
@@ -402,9 +392,9 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@require_write(PROGRAM)
 @require_POST
-def step_update(request: HttpRequest, pk: int) -> HttpResponse:
+def step_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     step = selectors.approval_step_get(user=request.user, pk=pk)
     form = StepForm(request.POST)
     if form.is_valid():
@@ -416,7 +406,7 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                 done_on=form.cleaned_data["done_on"],
                 note=form.cleaned_data["note"],
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("%(step)s 已更新") % {"step": step})

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
-from countyworks.core.scoping import reaches
+from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
 from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
 from countyworks.rules.registry import known_codes
@@ -25,8 +25,7 @@ router = Router(tags=["innovation"])
 
 
 def _member(request: HttpRequest) -> None:
-    if not reaches(request.user, PROGRAM):
-        raise HttpError(404, "Not Found")
+    access_program_or_404(request.user, PROGRAM)
 
 
 class EnterpriseOut(Schema):

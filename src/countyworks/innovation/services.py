@@ -2,7 +2,7 @@
 
 One function per use case (``<entity>_<action>``), keyword-only, transactional and audited
 (django-simple-history records who changed what). Every function checks that ``acting_user``
-may write in the object's area (:func:`countyworks.core.scoping.can_reach_region`), so a
+may write in the object's area (the access gate, :mod:`countyworks.core.permissions`), so a
 view cannot forget it. Rules are never implemented here: campaigns call the official rule
 sets of :mod:`countyworks.rules` (``get_ruleset(code).validate/evaluate``).
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from stdnum.cn import uscc
 
+from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import Organisation, Person, Region
+from countyworks.core.permissions import access_write_region
 from countyworks.core.regions import InvalidRegionCode, significant_prefix
-from countyworks.core.scoping import can_reach_region
 from countyworks.core.services import audited_save
 from countyworks.innovation.bulk import insert_with_history
 from countyworks.innovation.models import (
@@ -82,10 +83,9 @@ RESERVE_FAILURES = frozenset({"c5_score", "c5_staff_zero"})
 LOCAL_POOLS = (Tier.RESERVE, Tier.HIGH_TECH_CULTIVATION)
 
 
-def _require_write(user, region_code: str) -> None:
+def _require_write(user: Actor, region_code: str) -> None:
     """Raise PermissionDenied unless ``user`` may write program 2 records in ``region_code``."""
-    if not can_reach_region(user, PROGRAM, region_code, "write"):
-        raise PermissionDenied(_("您无权在该区域办理科技创新业务"))
+    access_write_region(user, PROGRAM, region_code, message=_("您无权在该区域办理科技创新业务"))
 
 
 def _today() -> date:
@@ -97,7 +97,7 @@ def _today() -> date:
 
 @transaction.atomic
 def campaign_create(
-    *, region: Region, year: int, ruleset_code: str, title: str = "", acting_user
+    *, region: Region, year: int, ruleset_code: str, title: str = "", acting_user: Actor
 ) -> EvaluationCampaign:
     """Open a campaign for ``region`` and ``year`` with an official rule set."""
     _require_write(acting_user, region.code)
@@ -109,7 +109,7 @@ def campaign_create(
         year=year,
         ruleset_code=ruleset_code,
         title=title or f"{region.name}{year}年{ruleset.title.removesuffix('办法')}",
-        created_by=acting_user,
+        created_by=recorded_user(acting_user),
     )
     return audited_save(campaign, acting_user=acting_user)
 
@@ -313,7 +313,9 @@ def _sniff_ok(suffix: str, head: bytes) -> bool:
     return b"\x00" not in head
 
 
-def campaign_upload(*, campaign: EvaluationCampaign, upload: UploadedFile, acting_user) -> list[RowError]:
+def campaign_upload(
+    *, campaign: EvaluationCampaign, upload: UploadedFile, acting_user: Actor
+) -> list[RowError]:
     """Check an uploaded file and, only if every row is valid, keep it for the evaluation.
 
     Returns the row errors (nothing is stored when there is any).
@@ -358,7 +360,7 @@ def campaign_upload(*, campaign: EvaluationCampaign, upload: UploadedFile, actin
 # --- campaigns: evaluation job -----------------------------------------------------------------
 
 
-def campaign_run(*, campaign: EvaluationCampaign, acting_user):
+def campaign_run(*, campaign: EvaluationCampaign, acting_user: Actor):
     """Start the evaluation as a background job; returns the :class:`~countyworks.core.models.Job`."""
     from countyworks.core.jobs import job_create, job_enqueue
 
@@ -369,7 +371,7 @@ def campaign_run(*, campaign: EvaluationCampaign, acting_user):
         job = job_create(
             kind="innovation.evaluate",
             title=_("评价：%(title)s") % {"title": campaign.title},
-            user=acting_user,
+            user=recorded_user(acting_user),
             region_id=campaign.region_id,
             total=campaign.row_count,
         )
@@ -386,7 +388,7 @@ def campaign_run(*, campaign: EvaluationCampaign, acting_user):
 
 
 def campaign_evaluate(
-    *, campaign: EvaluationCampaign, acting_user, progress: Callable[..., None] | None = None
+    *, campaign: EvaluationCampaign, acting_user: Actor, progress: Callable[..., None] | None = None
 ) -> dict[str, Any]:
     """Read the campaign's file, evaluate every row and write the results in one transaction.
 
@@ -524,7 +526,9 @@ def _ensure_enterprises(campaign: EvaluationCampaign, checked: CheckedFile, user
             )
             for i in missing
         ]
-        created = bulk_create_with_history(new, Organisation, batch_size=BATCH, default_user=user)
+        created = bulk_create_with_history(
+            new, Organisation, batch_size=BATCH, default_user=recorded_user(user)
+        )
         for i, org in zip(missing, created, strict=True):
             org_ids[i] = org.pk
     have_profile = _organisations_with(EnterpriseProfile, campaign.region_id, org_ids)
@@ -532,7 +536,9 @@ def _ensure_enterprises(campaign: EvaluationCampaign, checked: CheckedFile, user
         EnterpriseProfile(organisation_id=pk) for pk in dict.fromkeys(org_ids) if pk not in have_profile
     ]
     if profiles:
-        bulk_create_with_history(profiles, EnterpriseProfile, batch_size=BATCH, default_user=user)
+        bulk_create_with_history(
+            profiles, EnterpriseProfile, batch_size=BATCH, default_user=recorded_user(user)
+        )
     return [pk for pk in org_ids if pk is not None]
 
 
@@ -575,7 +581,11 @@ def _merge_year_data(campaign: EvaluationCampaign, org_ids: list[int], data: lis
         )
     if changed:
         bulk_update_with_history(
-            changed, EnterpriseYearData, ["data", "source_campaign"], batch_size=500, default_user=user
+            changed,
+            EnterpriseYearData,
+            ["data", "source_campaign"],
+            batch_size=500,
+            default_user=recorded_user(user),
         )
 
 
@@ -589,7 +599,7 @@ def default_entry_date(year: int) -> date:
 
 @transaction.atomic
 def campaign_confirm(
-    *, campaign: EvaluationCampaign, acting_user, entered_on: date | None = None
+    *, campaign: EvaluationCampaign, acting_user: Actor, entered_on: date | None = None
 ) -> dict[str, int]:
     """Confirm an evaluated campaign: qualified enterprises enter the rule set's pool.
 
@@ -633,7 +643,7 @@ def campaign_confirm(
         )
     campaign.status = EvaluationCampaign.Status.CONFIRMED
     campaign.entered_on = entered_on
-    campaign.confirmed_by = acting_user
+    campaign.confirmed_by = recorded_user(acting_user)
     audited_save(campaign, acting_user=acting_user, reason=_("确认入库"))
     entries[Tier.HIGH_TECH_CULTIVATION] = cultivation_pool_refresh(
         region=campaign.region, year=campaign.year, on=entered_on, acting_user=acting_user
@@ -696,12 +706,16 @@ def _leave(tiers: Iterable[str], orgs: list[int], on: date, reason: str, user, r
         item.exit_reason = reason
     if leaving:
         bulk_update_with_history(
-            leaving, PoolMembership, ["exited_on", "exit_reason"], batch_size=500, default_user=user
+            leaving,
+            PoolMembership,
+            ["exited_on", "exit_reason"],
+            batch_size=500,
+            default_user=recorded_user(user),
         )
 
 
 @transaction.atomic
-def cultivation_pool_refresh(*, region: Region, year: int, on: date, acting_user) -> int:
+def cultivation_pool_refresh(*, region: Region, year: int, on: date, acting_user: Actor) -> int:
     """Enter the 高企培育库 of ``year``: enterprises in the 科技型中小企业 pool of that year whose
     latest confirmed high-tech evaluation of that year failed at most
     :data:`CULTIVATION_MAX_FAILED` conditions, and that hold no 高企 certificate on ``on``.
@@ -746,7 +760,7 @@ def cultivation_pool_refresh(*, region: Region, year: int, on: date, acting_user
 
 @transaction.atomic
 def pool_enter_by_decision(
-    *, organisation: Organisation, tier: str, entered_on: date, note: str, acting_user
+    *, organisation: Organisation, tier: str, entered_on: date, note: str, acting_user: Actor
 ) -> PoolMembership:
     """Enter a pool that no rule set decides (上市后备, or 储备 by an officer's decision)."""
     _require_write(acting_user, organisation.region_id)
@@ -767,7 +781,9 @@ def pool_enter_by_decision(
 
 
 @transaction.atomic
-def pool_exit(*, membership: PoolMembership, exited_on: date, reason: str, acting_user) -> PoolMembership:
+def pool_exit(
+    *, membership: PoolMembership, exited_on: date, reason: str, acting_user: Actor
+) -> PoolMembership:
     """Take an enterprise out of a pool before its validity ends (e.g. 摘牌, 迁出, 注销)."""
     _require_write(acting_user, membership.organisation.region_id)
     if membership.exited_on is not None:
@@ -821,7 +837,7 @@ def plan_create(
     bottlenecks: str = "",
     target_tier: str = "",
     officer: Person | None = None,
-    acting_user,
+    acting_user: Actor,
 ) -> EnterprisePlan:
     """Open a 一企一策 plan for an enterprise."""
     _require_write(acting_user, organisation.region_id)
@@ -838,7 +854,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: EnterprisePlan, acting_user, **changes: Any) -> EnterprisePlan:
+def plan_update(*, plan: EnterprisePlan, acting_user: Actor, **changes: Any) -> EnterprisePlan:
     """Change a plan's needs, bottlenecks, measures, officer, target or status."""
     _require_write(acting_user, plan.organisation.region_id)
     allowed = {"tech_needs", "bottlenecks", "measures", "officer", "target_tier", "status"}
@@ -851,13 +867,15 @@ def plan_update(*, plan: EnterprisePlan, acting_user, **changes: Any) -> Enterpr
 
 
 @transaction.atomic
-def plan_milestone_add(*, plan: EnterprisePlan, title: str, due_on: date, acting_user) -> PlanMilestone:
+def plan_milestone_add(
+    *, plan: EnterprisePlan, title: str, due_on: date, acting_user: Actor
+) -> PlanMilestone:
     _require_write(acting_user, plan.organisation.region_id)
     return audited_save(PlanMilestone(plan=plan, title=title, due_on=due_on), acting_user=acting_user)
 
 
 @transaction.atomic
-def plan_milestone_complete(*, milestone: PlanMilestone, done_on: date, acting_user) -> PlanMilestone:
+def plan_milestone_complete(*, milestone: PlanMilestone, done_on: date, acting_user: Actor) -> PlanMilestone:
     _require_write(acting_user, milestone.plan.organisation.region_id)
     if milestone.done_on is not None:
         raise ValidationError(_("该节点已完成"))
@@ -872,7 +890,7 @@ PLAN_TICKET_POLICY = "bottleneck-10d"
 
 
 @transaction.atomic
-def plan_problem_raise(*, plan: EnterprisePlan, title: str, description: str, acting_user):
+def plan_problem_raise(*, plan: EnterprisePlan, title: str, description: str, acting_user: Actor):
     """A problem met while carrying out a plan becomes a workflow ticket on the plan, owned by the
     plan's officer (or by the first level of the region's escalation chain when it has none)."""
     from countyworks.workflow.services import ticket_open
@@ -908,7 +926,12 @@ def _record_transition(
     challenge: Challenge, old: str, new: str, user, comment: str, day: date | None
 ) -> None:
     ChallengeStatusChange.objects.create(
-        challenge=challenge, old_status=old, new_status=new, actor=user, comment=comment[:300], at=_at(day)
+        challenge=challenge,
+        old_status=old,
+        new_status=new,
+        actor=recorded_user(user),
+        comment=comment[:300],
+        at=_at(day),
     )
 
 
@@ -942,7 +965,7 @@ def challenge_create(
     budget: Decimal,
     deadline: date,
     issuer: Organisation | None = None,
-    acting_user,
+    acting_user: Actor,
     on: date | None = None,
 ) -> Challenge:
     """Draft a 揭榜挂帅 project (拟发榜)."""
@@ -966,7 +989,7 @@ def challenge_create(
 
 @transaction.atomic
 def challenge_transition(
-    *, challenge: Challenge, to_status: str, acting_user, comment: str = "", on: date | None = None
+    *, challenge: Challenge, to_status: str, acting_user: Actor, comment: str = "", on: date | None = None
 ) -> Challenge:
     """Move a challenge along :data:`Challenge.PIPELINE` with each step's preconditions.
 
@@ -1003,7 +1026,7 @@ def challenge_application_submit(
     requested_budget: Decimal,
     submitted_on: date,
     partners: str = "",
-    acting_user,
+    acting_user: Actor,
 ) -> ChallengeApplication:
     """Record a team's application while the challenge is published and before its deadline."""
     _require_write(acting_user, challenge.region_id)
@@ -1034,7 +1057,7 @@ def challenge_review_record(
     score: Decimal,
     reviewed_on: date,
     comment: str = "",
-    acting_user,
+    acting_user: Actor,
 ) -> ExpertReview:
     """Record one expert's score (0–100) while the challenge is under review."""
     challenge = application.challenge
@@ -1053,7 +1076,7 @@ def challenge_review_record(
 
 @transaction.atomic
 def challenge_award(
-    *, challenge: Challenge, application: ChallengeApplication, acting_user, on: date | None = None
+    *, challenge: Challenge, application: ChallengeApplication, acting_user: Actor, on: date | None = None
 ) -> Challenge:
     """揭榜: award the challenge to a reviewed application."""
     _require_write(acting_user, challenge.region_id)
@@ -1069,7 +1092,7 @@ def challenge_award(
 
 @transaction.atomic
 def challenge_milestone_add(
-    *, challenge: Challenge, title: str, due_on: date, acting_user
+    *, challenge: Challenge, title: str, due_on: date, acting_user: Actor
 ) -> ChallengeMilestone:
     _require_write(acting_user, challenge.region_id)
     if challenge.status not in (Challenge.Status.AWARDED, Challenge.Status.IN_PROGRESS):
@@ -1081,7 +1104,7 @@ def challenge_milestone_add(
 
 @transaction.atomic
 def challenge_milestone_complete(
-    *, milestone: ChallengeMilestone, done_on: date, acting_user
+    *, milestone: ChallengeMilestone, done_on: date, acting_user: Actor
 ) -> ChallengeMilestone:
     _require_write(acting_user, milestone.challenge.region_id)
     if milestone.done_on is not None:
@@ -1092,7 +1115,7 @@ def challenge_milestone_complete(
 
 @transaction.atomic
 def challenge_tranche_add(
-    *, challenge: Challenge, amount: Decimal, condition: str, acting_user
+    *, challenge: Challenge, amount: Decimal, condition: str, acting_user: Actor
 ) -> FundingTranche:
     """Add a funding tranche; all tranches together may not exceed the challenge's budget."""
     _require_write(acting_user, challenge.region_id)
@@ -1111,7 +1134,7 @@ def challenge_tranche_add(
 
 
 @transaction.atomic
-def challenge_tranche_pay(*, tranche: FundingTranche, paid_on: date, acting_user) -> FundingTranche:
+def challenge_tranche_pay(*, tranche: FundingTranche, paid_on: date, acting_user: Actor) -> FundingTranche:
     """Release a tranche; tranches are paid in order."""
     challenge = tranche.challenge
     _require_write(acting_user, challenge.region_id)
@@ -1125,7 +1148,7 @@ def challenge_tranche_pay(*, tranche: FundingTranche, paid_on: date, acting_user
 
 @transaction.atomic
 def challenge_accept(
-    *, challenge: Challenge, passed: bool, notes: str, acting_user, on: date | None = None
+    *, challenge: Challenge, passed: bool, notes: str, acting_user: Actor, on: date | None = None
 ) -> Challenge:
     """验收: a pass closes the project; a fail sends the team back to work (整改)."""
     _require_write(acting_user, challenge.region_id)
@@ -1155,7 +1178,7 @@ def platform_create(
     recognised_on: date,
     batch: int | None = None,
     field: str = "",
-    acting_user,
+    acting_user: Actor,
 ) -> InnovationPlatform:
     """Register an innovation platform at its host's region."""
     _require_write(acting_user, host.region_id)
@@ -1174,7 +1197,7 @@ def platform_create(
 
 @transaction.atomic
 def platform_expert_add(
-    *, platform: InnovationPlatform, person: Person, honour: str, acting_user
+    *, platform: InnovationPlatform, person: Person, honour: str, acting_user: Actor
 ) -> PlatformExpert:
     _require_write(acting_user, platform.region_id)
     return audited_save(
@@ -1192,7 +1215,7 @@ def achievement_create(
     reference: str = "",
     organisation: Organisation | None = None,
     platform: InnovationPlatform | None = None,
-    acting_user,
+    acting_user: Actor,
 ) -> Achievement:
     """Register an achievement (科技成果登记, a standard led, a new product or device)."""
     _require_write(acting_user, region.code)

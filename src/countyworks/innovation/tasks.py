@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.jobs import Progress
 from countyworks.innovation.models import EvaluationCampaign
 from countyworks.innovation.services import campaign_evaluate
@@ -15,4 +16,4 @@ def campaign_evaluate_job(*, progress: Progress, campaign_id: int, user_id: int 
     """Evaluate a campaign's uploaded file (see :func:`~countyworks.innovation.services.campaign_evaluate`)."""
     campaign = EvaluationCampaign.objects.select_related("region").get(pk=campaign_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return campaign_evaluate(campaign=campaign, acting_user=user, progress=progress)
+    return campaign_evaluate(campaign=campaign, acting_user=user or SYSTEM, progress=progress)

@@ -1,7 +1,9 @@
 """Pages of program 2. Thin: parse (forms), call (selectors and services), render.
 
-Every object is fetched through a selector that scopes it to the viewer (404 outside their
-area); every write goes through a service that checks the viewer's write reach (403).
+The access gate (:mod:`countyworks.core.permissions`) guards every view: the program not theirs →
+404; every object is fetched through a selector that scopes it to the viewer (404 outside their
+area); a POST from a read-only account → 403 只读账号, and every write goes through a service
+that checks the viewer's write reach on the object (403).
 """
 
 from __future__ import annotations
@@ -9,14 +11,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +26,11 @@ from django.views.decorators.http import require_POST
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.charts import bar_chart
 from countyworks.core.feedback import flash_errors
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
+from countyworks.core.permissions import program_required, require_write
 from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
 from countyworks.innovation import forms, selectors, services
 from countyworks.innovation.models import (
@@ -46,19 +48,6 @@ from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def program_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required, and some reach into program 2 (else 404: the program is not theirs)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not reaches(request.user, PROGRAM):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _writable_regions(user):
@@ -83,8 +72,8 @@ def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespon
 # --- home ----------------------------------------------------------------------------------------------
 
 
-@program_member
-def home(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     ladder = selectors.ladder(user=request.user, within=within, year=year)
@@ -112,14 +101,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/home.html", context)
 
 
-def _query(request: HttpRequest) -> str:
+def _query(request: AuthenticatedHttpRequest) -> str:
     """The current filters without the page number (for the pager's links)."""
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: AuthenticatedHttpRequest) -> int | None:
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
@@ -127,8 +116,8 @@ def _year(request: HttpRequest) -> int | None:
 # --- enterprises ------------------------------------------------------------------------------------------
 
 
-@program_member
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     tier = request.GET.get("tier", "")
@@ -170,8 +159,8 @@ def _enterprises_xlsx(profiles, year: int) -> HttpResponse:
     return _xlsx(f"enterprises-{year}.xlsx", header, rows)
 
 
-@program_member
-def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+@program_required(PROGRAM)
+def enterprise_detail(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
     org = profile.organisation
     today = timezone.localdate()
@@ -260,7 +249,7 @@ def _ruleset(code: str, on: date | None = None) -> RuleSet:
         raise Http404 from exc
 
 
-def _target_gap(request: HttpRequest, org: Organisation, target) -> dict[str, Any] | None:
+def _target_gap(request: AuthenticatedHttpRequest, org: Organisation, target) -> dict[str, Any] | None:
     """The gap to the next rung, from the enterprise's latest declared figures for its rule set."""
     if target is None:
         return None
@@ -304,8 +293,8 @@ def _frame(row: dict[str, Any]):
     return pl.DataFrame([{k: str(v) for k, v in row.items()}])
 
 
-@program_member
-def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@program_required(PROGRAM)
+def result_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     result = selectors.result_get(user=request.user, pk=pk)
     return render(request, "innovation/result_detail.html", {"e": _breakdown(result)})
 
@@ -313,9 +302,9 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 一企一策 ---------------------------------------------------------------------------------------------
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
     form = forms.PlanForm(request.POST, officers=selectors.officers(user=request.user))
     target = reverse("innovation:enterprise-detail", args=[org_id])
@@ -343,13 +332,13 @@ def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
     return redirect(target)
 
 
-def _plan(request: HttpRequest, pk: int):
+def _plan(request: AuthenticatedHttpRequest, pk: int):
     return selectors.plan_get(user=request.user, pk=pk)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     status = request.POST.get("status", "")
     if status in dict(plan.Status.choices):
@@ -358,9 +347,9 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("innovation:enterprise-detail", plan.organisation_id)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def plan_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = forms.MilestoneForm(request.POST)
     if form.is_valid():
@@ -371,9 +360,9 @@ def plan_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("innovation:enterprise-detail", plan.organisation_id)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def plan_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = selectors.plan_milestone_get(user=request.user, pk=pk)
     try:
         services.plan_milestone_complete(
@@ -384,9 +373,9 @@ def plan_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("innovation:enterprise-detail", milestone.plan.organisation_id)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def plan_problem(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = forms.ProblemForm(request.POST)
     if not form.is_valid():
@@ -405,8 +394,8 @@ def plan_problem(request: HttpRequest, pk: int) -> HttpResponse:
 # --- campaigns --------------------------------------------------------------------------------------------
 
 
-@program_member
-def campaign_list(request: HttpRequest) -> HttpResponse:
+@require_write(PROGRAM)
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     regions = _writable_regions(request.user)
     form = forms.CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST":
@@ -431,8 +420,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@program_member
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@program_required(PROGRAM)
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     ruleset = _ruleset(campaign.ruleset_code, campaign.ruleset_effective)
     conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
@@ -476,7 +465,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _failure_counts(
-    request: HttpRequest, campaign: EvaluationCampaign, conditions: list[tuple[str, str]]
+    request: AuthenticatedHttpRequest, campaign: EvaluationCampaign, conditions: list[tuple[str, str]]
 ) -> list[tuple[str, str, int]]:
     counts = selectors.campaign_failure_counts(user=request.user, campaign=campaign)
     return [(code, label, counts[code]) for code, label in conditions if counts.get(code)]
@@ -512,9 +501,9 @@ def _results_xlsx(campaign: EvaluationCampaign, ruleset: RuleSet, results) -> Ht
     return _xlsx(f"campaign-{campaign.pk}-{campaign.ruleset_code}-{campaign.year}.xlsx", header, rows)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def campaign_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form = forms.UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -541,9 +530,9 @@ def campaign_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("innovation:campaign-detail", pk)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def campaign_run(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     try:
         job = services.campaign_run(campaign=campaign, acting_user=request.user)
@@ -553,9 +542,9 @@ def campaign_run(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job-detail", job.pk)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     form = forms.ConfirmForm(request.POST)
     if not form.is_valid():
@@ -579,8 +568,8 @@ def campaign_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- self-assessment --------------------------------------------------------------------------------------
 
 
-@program_member
-def self_assess(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
     codes = dict(forms.ruleset_choices())
     code = request.POST.get("ruleset") or request.GET.get("ruleset") or next(iter(codes))
     if code not in codes:
@@ -608,7 +597,7 @@ def self_assess(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/self_assess.html", context)
 
 
-def _own_figures(request: HttpRequest, ruleset: RuleSet) -> dict[str, Any]:
+def _own_figures(request: AuthenticatedHttpRequest, ruleset: RuleSet) -> dict[str, Any]:
     """An enterprise user's latest declared figures, to start from."""
     from countyworks.innovation.models import EnterpriseYearData
 
@@ -645,8 +634,8 @@ def _assessment_indicators(ruleset: RuleSet, assessment) -> list[dict[str, Any]]
 # --- 揭榜挂帅 ---------------------------------------------------------------------------------------------
 
 
-@program_member
-def challenge_list(request: HttpRequest) -> HttpResponse:
+@require_write(PROGRAM)
+def challenge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     regions = _writable_regions(request.user)
     issuers = scope(
@@ -681,8 +670,8 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/challenge_list.html", context)
 
 
-@program_member
-def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@program_required(PROGRAM)
+def challenge_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     challenge = selectors.challenge_get(user=request.user, pk=pk)
     applications = list(challenge.applications.all())
     application_qs = ChallengeApplication.objects.filter(challenge=challenge)
@@ -710,9 +699,9 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "innovation/challenge_detail.html", context)
 
 
-@program_member
+@require_write(PROGRAM)
 @require_POST
-def challenge_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def challenge_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One POST endpoint per step of the pipeline; each parses its form and calls its service."""
     challenge = selectors.challenge_get(user=request.user, pk=pk)
     applications = ChallengeApplication.objects.filter(challenge=challenge)
@@ -811,8 +800,8 @@ def _valid(form) -> dict[str, Any]:
 # --- platforms and achievements -------------------------------------------------------------------------
 
 
-@program_member
-def platform_list(request: HttpRequest) -> HttpResponse:
+@require_write(PROGRAM)
+def platform_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     regions = _writable_regions(request.user)
     hosts = scope(Organisation.objects.all(), request.user, PROGRAM, "write", within=within)
@@ -871,8 +860,8 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 # --- brief --------------------------------------------------------------------------------------------------
 
 
-@program_member
-def brief(request: HttpRequest) -> HttpResponse:
+@program_required(PROGRAM)
+def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The statistical brief of the active region (or the user's area) for a year."""
     from countyworks.innovation.brief import brief_text
     from countyworks.reports.briefs import BriefUnavailable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -205,9 +205,8 @@ class MeetingDetailOut(MeetingOut):
         return list(obj.action_items.values_list("ticket_id", flat=True))
 
 
-def _raise_http(exc: ValidationError | PermissionDenied) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise HttpError(403, str(exc) or "forbidden") from exc
+def _raise_http(exc: ValidationError) -> None:
+    """A refused input is a 400; a refused write (PermissionDenied) propagates: the API answers 403."""
     raise HttpError(400, "；".join(exc.messages)) from exc
 
 
@@ -293,7 +292,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
             program=payload.program,
             acting_user=request.user,
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _raise_http(exc)
     return Reply(201, selectors.ticket_get(user=request.user, pk=created.pk))
 
@@ -306,7 +305,7 @@ def ticket_transition(request: HttpRequest, ticket_id: ObjectId, payload: Transi
         services.ticket_transition(
             ticket=current, to_status=payload.to_status, comment=payload.comment, acting_user=request.user
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _raise_http(exc)
     return selectors.ticket_get(user=request.user, pk=ticket_id)
 
@@ -316,7 +315,7 @@ def ticket_comment(request: HttpRequest, ticket_id: ObjectId, payload: CommentIn
     current = selectors.ticket_get(user=request.user, pk=ticket_id)
     try:
         comment = services.ticket_comment_add(ticket=current, body=payload.body, acting_user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _raise_http(exc)
     return Reply(201, comment)
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Organisation, Person, Program, Region
 from countyworks.workflow import services
 from countyworks.workflow.models import (
@@ -109,7 +110,7 @@ def _open(spec: dict, now: datetime, handler, **common) -> Ticket:
         category=spec["category"],
         priority=spec.get("priority", Priority.NORMAL),
         opened_at=opened,
-        acting_user=None,
+        acting_user=SYSTEM,
         **common,
     )
     moment = opened

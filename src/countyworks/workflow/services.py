@@ -8,8 +8,9 @@ The public interface other apps call (see docs/workflow.md):
 - :func:`tickets_escalate_overdue` — the escalation job (idempotent, set-based);
 - :func:`meeting_schedule_next`, :func:`meeting_generate_agenda`, :func:`meeting_minutes_record`.
 
-``acting_user=None`` means the platform itself (an alarm from the telemetry ingest, the periodic
-job); a user is checked against their write reach (:mod:`countyworks.core.scoping`).
+``acting_user`` is a user, checked against their write reach by the access gate
+(:mod:`countyworks.core.permissions`), or :data:`~countyworks.core.actors.SYSTEM` — the platform
+itself (an alarm from the telemetry ingest, the periodic job), which reaches everywhere.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -32,8 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from countyworks.core.actors import SYSTEM, Actor, recorded_user
 from countyworks.core.models import Organisation, Person, Region
-from countyworks.core.scoping import SHARED, can_write_object, reaches, scope_q
+from countyworks.core.permissions import access_write_object, access_write_region
+from countyworks.core.scoping import SHARED, scope_q
 from countyworks.core.services import audited_save
 from countyworks.workflow import notify
 from countyworks.workflow.milestones import milestones_between
@@ -72,19 +76,15 @@ MEETING_ACTION_POLICY = "meeting-action"
 # --- Permissions and owners --------------------------------------------------------------------------
 
 
-def _require_write_at(user, region_code: str, organisation_id: int | None = None) -> None:
-    """Raise unless ``user`` (None = the platform) may write workflow records at ``region_code``."""
-    if user is None:
-        return
-    for reach in reaches(user, SHARED, "write"):
-        if region_code.startswith(reach.prefix) and reach.organisation_id in (None, organisation_id):
-            return
-    raise PermissionDenied(_("无权在该区域处理工单"))
+def _require_write_at(user: Actor, region_code: str, organisation_id: int | None = None) -> None:
+    """Raise PermissionDenied unless ``user`` may write workflow records at ``region_code``."""
+    access_write_region(
+        user, SHARED, region_code, organisation_id=organisation_id, message=_("无权在该区域处理工单")
+    )
 
 
-def _require_write_ticket(user, ticket: Ticket) -> None:
-    if user is not None and not can_write_object(user, SHARED, ticket):
-        raise PermissionDenied(_("无权处理该工单"))
+def _require_write_ticket(user: Actor, ticket: Ticket) -> None:
+    access_write_object(user, SHARED, ticket, message=_("无权处理该工单"))
 
 
 def owner_user_ids(*, person_id: int | None, post_id: int | None) -> set[int]:
@@ -221,7 +221,7 @@ def ticket_open(
     category: str,
     region: Region | str,
     policy_code: str,
-    acting_user,
+    acting_user: Actor,
     description: str = "",
     priority: str = Priority.NORMAL,
     reporter=None,
@@ -270,7 +270,7 @@ def ticket_open(
         description=description,
         category=category,
         priority=priority,
-        reporter=reporter if reporter is not None else acting_user,
+        reporter=reporter if reporter is not None else recorded_user(acting_user),
         owner_person=owner_person,
         owner_post=owner_post,
         unit_id=_owner_unit_id(owner_person, owner_post),
@@ -289,7 +289,7 @@ def ticket_open(
     if watcher_list:
         ticket.watchers.add(*watcher_list)
     StatusChange.objects.create(
-        ticket=ticket, from_status="", to_status=Status.NEW, actor=acting_user, at=opened
+        ticket=ticket, from_status="", to_status=Status.NEW, actor=recorded_user(acting_user), at=opened
     )
     _notify(
         user_ids=owner_user_ids(person_id=ticket.owner_person_id, post_id=ticket.owner_post_id),
@@ -309,7 +309,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_transition(
-    *, ticket: Ticket, to_status: str, acting_user, comment: str = "", at: datetime | None = None
+    *, ticket: Ticket, to_status: str, acting_user: Actor, comment: str = "", at: datetime | None = None
 ) -> Ticket:
     """Move ``ticket`` to ``to_status`` if :data:`PIPELINE` allows it; returning or closing needs a reason.
 
@@ -324,7 +324,12 @@ def ticket_transition(
     old = ticket.set_status(to_status, when)
     audited_save(ticket, acting_user=acting_user, reason=comment or _("状态变更"))
     StatusChange.objects.create(
-        ticket=ticket, from_status=old, to_status=to_status, actor=acting_user, at=when, comment=comment
+        ticket=ticket,
+        from_status=old,
+        to_status=to_status,
+        actor=recorded_user(acting_user),
+        at=when,
+        comment=comment,
     )
     _notify(
         user_ids=_interested_user_ids(ticket),
@@ -342,7 +347,7 @@ def ticket_transition(
 def ticket_assign(
     *,
     ticket: Ticket,
-    acting_user,
+    acting_user: Actor,
     owner_person: Person | None = None,
     owner_post: Post | None = None,
     comment: str = "",
@@ -374,13 +379,13 @@ def ticket_assign(
 
 
 @transaction.atomic
-def ticket_comment_add(*, ticket: Ticket, body: str, acting_user) -> Comment:
+def ticket_comment_add(*, ticket: Ticket, body: str, acting_user: Actor) -> Comment:
     """Add a comment; the reporter, the owner and the watchers are notified."""
     if not body.strip():
         raise ValidationError(_("留言不能为空"))
     _require_write_ticket(acting_user, ticket)
     comment = audited_save(
-        Comment(ticket=ticket, author=acting_user, body=body.strip()), acting_user=acting_user
+        Comment(ticket=ticket, author=recorded_user(acting_user), body=body.strip()), acting_user=acting_user
     )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=comment.created_at)
     _notify(
@@ -394,7 +399,7 @@ def ticket_comment_add(*, ticket: Ticket, body: str, acting_user) -> Comment:
 
 
 @transaction.atomic
-def ticket_watch_set(*, ticket: Ticket, acting_user, watching: bool) -> None:
+def ticket_watch_set(*, ticket: Ticket, acting_user: AbstractBaseUser, watching: bool) -> None:
     """Follow or unfollow a ticket the user can read (read reach is checked by the caller's selector)."""
     if watching:
         ticket.watchers.add(acting_user)
@@ -445,7 +450,7 @@ def _sniff(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def ticket_attachment_add(*, ticket: Ticket, upload: UploadedFile, acting_user) -> Attachment:
+def ticket_attachment_add(*, ticket: Ticket, upload: UploadedFile, acting_user: Actor) -> Attachment:
     """Attach a file: PDF, image or Office document, checked by content, at most the configured size."""
     _require_write_ticket(acting_user, ticket)
     limit = attachment_max_bytes()
@@ -465,7 +470,7 @@ def ticket_attachment_add(*, ticket: Ticket, upload: UploadedFile, acting_user) 
         content_type=mime,
         size=upload.size,
         sha256=digest.hexdigest(),
-        uploaded_by=acting_user,
+        uploaded_by=recorded_user(acting_user),
     )
     return audited_save(attachment, acting_user=acting_user)
 
@@ -788,7 +793,7 @@ def meeting_schedule_next(*, series: MeetingSeries, now: datetime | None = None)
                 scheduled_at=slot,
                 location=series.location,
             ),
-            acting_user=None,
+            acting_user=SYSTEM,
             reason=_("按例会规则排期"),
         )
     return meeting
@@ -800,7 +805,7 @@ AGENDA_SECTION_LIMIT = 60
 
 @transaction.atomic
 def meeting_generate_agenda(
-    *, meeting: Meeting, acting_user=None, now: datetime | None = None
+    *, meeting: Meeting, acting_user: Actor, now: datetime | None = None
 ) -> list[AgendaItem]:
     """(Re)build the agenda from open and overdue tickets and the milestones in the meeting's scope.
 
@@ -927,7 +932,7 @@ def meeting_minutes_record(
     summary: str,
     decisions: Sequence[str],
     actions: Sequence[ActionSpec],
-    acting_user,
+    acting_user: Actor,
 ) -> list[Ticket]:
     """Record the minutes: summary, decisions, and action items that each become a ticket.
 
@@ -946,7 +951,7 @@ def meeting_minutes_record(
     meeting.summary = summary
     meeting.state = Meeting.State.HELD
     meeting.minutes_recorded_at = now
-    meeting.minutes_recorded_by = acting_user
+    meeting.minutes_recorded_by = recorded_user(acting_user)
     audited_save(meeting, acting_user=acting_user, reason=_("记录会议纪要"))
     start = meeting.decisions.count()
     for offset, text in enumerate(t.strip() for t in decisions if t.strip()):
@@ -996,7 +1001,7 @@ def meetings_prepare(*, now: datetime | None = None, hours_ahead: int = 24) -> l
         meeting = meeting_schedule_next(series=series, now=now)
         if meeting.agenda_generated_at is None and meeting.scheduled_at - now <= timedelta(hours=hours_ahead):
             with transaction.atomic():
-                items = meeting_generate_agenda(meeting=meeting, now=now)
+                items = meeting_generate_agenda(meeting=meeting, acting_user=SYSTEM, now=now)
                 chair_user = series.chair.user_id if series.chair else None
                 _notify(
                     user_ids=[chair_user] if chair_user else [],

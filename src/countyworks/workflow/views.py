@@ -1,12 +1,17 @@
-"""Workflow pages. Thin: parse, call a selector or a service, render; every read is scoped."""
+"""Workflow pages. Thin: parse, call a selector or a service, render; every read is scoped.
+
+The access gate (:mod:`countyworks.core.permissions`) guards every page: no grant → 404; a POST
+from a read-only account → 403 只读账号; a service's refusal on one ticket or meeting → 403.
+Notifications are the user's own, so they only need a sign-in.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.feedback import flash_errors
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import InvalidPeriod, Period
+from countyworks.core.permissions import access_write_region, program_required, require_write
 from countyworks.core.scoping import SHARED, can_reach_region
 from countyworks.workflow import selectors, services
 from countyworks.workflow.forms import (
@@ -46,15 +53,15 @@ class _Counted:
         return self.queryset[item]
 
 
-def _page(request: HttpRequest, queryset, now=None, total: int | None = None):
+def _page(request: AuthenticatedHttpRequest, queryset, now=None, total: int | None = None):
     rows = queryset if total is None else _Counted(queryset, total)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_sla(page.object_list, now)
     return page
 
 
-@login_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+@program_required(SHARED)
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     view = request.GET.get("view", "mine")
     if view not in selectors.VIEWS:
         view = "mine"
@@ -91,8 +98,8 @@ def _view_tabs() -> list[tuple[str, str]]:
     ]
 
 
-@login_required
-def ticket_new(request: HttpRequest) -> HttpResponse:
+@require_write(SHARED, all_methods=True)
+def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, user=request.user, within=active_region(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -108,7 +115,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 policy_code=data["policy"].code,
                 acting_user=request.user,
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(
@@ -120,8 +127,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/ticket_form.html", {"form": form})
 
 
-@login_required
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@program_required(SHARED)
+def ticket_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     can_write = selectors.ticket_can_write(user=request.user, ticket=ticket)
     context = {
@@ -145,9 +152,9 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/ticket_detail.html", context)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -158,16 +165,16 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("状态已更新"))
     return redirect("workflow:ticket", pk=pk)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -175,14 +182,14 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
             services.ticket_comment_add(
                 ticket=ticket, body=form.cleaned_data["body"], acting_user=request.user
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
     return redirect("workflow:ticket", pk=pk)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -192,16 +199,16 @@ def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
             services.ticket_attachment_add(
                 ticket=ticket, upload=form.cleaned_data["file"], acting_user=request.user
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("附件已上传"))
     return redirect("workflow:ticket", pk=pk)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = AssignForm(request.POST, user=request.user, region_code=ticket.region_id)
     if form.is_valid():
@@ -212,16 +219,16 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             flash_errors(request, exc)
         else:
             messages.success(request, _("已转办"))
     return redirect("workflow:ticket", pk=pk)
 
 
-@login_required
+@program_required(SHARED)
 @require_POST
-def ticket_watch(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_watch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     services.ticket_watch_set(
         ticket=ticket, acting_user=request.user, watching=request.POST.get("watch") == "1"
@@ -229,8 +236,8 @@ def ticket_watch(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workflow:ticket", pk=pk)
 
 
-@login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+@program_required(SHARED)
+def attachment_download(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     try:
         attachment = ticket.attachments.get(pk=attachment_pk)
@@ -244,8 +251,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
 
 
-@login_required
-def overdue(request: HttpRequest) -> HttpResponse:
+@program_required(SHARED)
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     within = active_region(request)
     owner = request.GET.get("owner", "")
@@ -262,8 +269,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/overdue.html", context)
 
 
-@login_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+@program_required(SHARED)
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "meetings": selectors.meeting_list(user=request.user, within=active_region(request))[:100],
         "series": selectors.series_list(user=request.user, within=active_region(request)),
@@ -271,15 +278,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/meeting_list.html", context)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def series_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def series_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     series = selectors.series_list(user=request.user).filter(pk=pk).first()
     if series is None:
         raise Http404
-    if not can_reach_region(request.user, SHARED, series.region_id, "write"):
-        messages.error(request, _("无权安排该例会"))
-        return redirect("workflow:meetings")
+    access_write_region(request.user, SHARED, series.region_id, message=_("无权安排该例会"))
     meeting = services.meeting_schedule_next(series=series)
     return redirect("workflow:meeting", pk=meeting.pk)
 
@@ -289,8 +294,8 @@ def _agenda_sections(meeting) -> list[tuple[str, list[AgendaItem]]]:
     return [(label, [i for i in items if i.section == key]) for key, label in AgendaItem.Section.choices]
 
 
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@require_write(SHARED)
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     can_write = can_reach_region(request.user, SHARED, meeting.region_id, "write")
     minutes_form = MinutesForm(request.POST or None, initial={"summary": meeting.summary})
@@ -300,8 +305,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form_kwargs={"user": request.user, "region_code": meeting.region_id},
     )
     if request.method == "POST":
-        if not can_write:
-            raise PermissionDenied
+        access_write_region(request.user, SHARED, meeting.region_id, message=_("无权记录该会议纪要"))
         if minutes_form.is_valid() and actions.is_valid():
             specs = [
                 services.ActionSpec(
@@ -320,7 +324,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actions=specs,
                     acting_user=request.user,
                 )
-            except (ValidationError, PermissionDenied) as exc:
+            except ValidationError as exc:
                 flash_errors(request, exc)
             else:
                 messages.success(request, _("纪要已记录，生成交办工单 %(n)d 件") % {"n": len(created)})
@@ -337,21 +341,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/meeting_detail.html", context)
 
 
-@login_required
+@require_write(SHARED)
 @require_POST
-def meeting_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    try:
-        items = services.meeting_generate_agenda(meeting=meeting, acting_user=request.user)
-    except PermissionDenied as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("议程已生成，共 %(n)d 项") % {"n": len(items)})
+    items = services.meeting_generate_agenda(meeting=meeting, acting_user=request.user)
+    messages.success(request, _("议程已生成，共 %(n)d 项") % {"n": len(items)})
     return redirect("workflow:meeting", pk=pk)
 
 
-@login_required
-def meeting_print(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+@program_required(SHARED)
+def meeting_print(request: AuthenticatedHttpRequest, pk: int, part: str) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     context = {
         "meeting": meeting,
@@ -363,8 +363,8 @@ def meeting_print(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     return render(request, "workflow/meeting_print.html", context)
 
 
-@login_required
-def stats(request: HttpRequest) -> HttpResponse:
+@program_required(SHARED)
+def stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = request.GET.get("period", "") or str(timezone.localdate().year)
     try:
         period = Period.parse(text)
@@ -376,7 +376,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
         services.notifications_mark_read(user=request.user, ids=ids or None)
