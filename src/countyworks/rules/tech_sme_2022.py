@@ -57,6 +57,21 @@ PASS_SCORE = 60
 DIRECT_FLAGS = ("high_tech_cert", "national_award_top3", "provincial_rd_institution", "led_standard")
 
 
+def conditions_of(document: str) -> tuple[Condition, ...]:
+    """C1–C5 of 第六条 with their clauses in ``document`` (the 2017 and 2022 methods number
+    them alike)."""
+    return (
+        Condition("c1_resident", "境内注册的居民企业", f"{document} 第六条（一）"),
+        Condition("c2_size", "职工≤500人、销售收入≤2亿元、资产总额≤2亿元", f"{document} 第六条（二）"),
+        Condition("c3_industry", "不属于禁止、限制和淘汰类", f"{document} 第六条（三）"),
+        Condition("c4_compliance", "无重大事故或严重失信、未列入异常名录", f"{document} 第六条（四）"),
+        Condition("c5_score", "评价得分不低于60分", f"{document} 第六条（五）", "符合第八条直接确认条件"),
+        Condition(
+            "c5_staff_zero", "科技人员指标得分不为0分", f"{document} 第六条（五）", "符合第八条直接确认条件"
+        ),
+    )
+
+
 def _flag(name: str, label: str, *, required: bool = True) -> Field:
     return Field(name, label, "bool", required=required, default=None if required else False)
 
@@ -116,16 +131,7 @@ class TechSme2022(RuleSet):
         ),
         Indicator("ip", "科技成果指标", 30),
     )
-    conditions = (
-        Condition("c1_resident", "境内注册的居民企业", f"{DOCUMENT} 第六条（一）"),
-        Condition("c2_size", "职工≤500人、销售收入≤2亿元、资产总额≤2亿元", f"{DOCUMENT} 第六条（二）"),
-        Condition("c3_industry", "不属于禁止、限制和淘汰类", f"{DOCUMENT} 第六条（三）"),
-        Condition("c4_compliance", "无重大事故或严重失信、未列入异常名录", f"{DOCUMENT} 第六条（四）"),
-        Condition("c5_score", "评价得分不低于60分", f"{DOCUMENT} 第六条（五）", "符合第八条直接确认条件"),
-        Condition(
-            "c5_staff_zero", "科技人员指标得分不为0分", f"{DOCUMENT} 第六条（五）", "符合第八条直接确认条件"
-        ),
-    )
+    conditions = conditions_of(DOCUMENT)
 
     def compute(self, lf: pl.LazyFrame) -> pl.LazyFrame:
         """Points (第七条), conditions (第六条) and the direct rule (第八条).
