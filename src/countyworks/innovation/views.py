@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -227,7 +226,7 @@ def _field_labels() -> dict[str, str]:
 
 def _breakdown(result) -> dict[str, Any]:
     """One evaluation with its indicators (points of max), reasons and gap, for the page."""
-    ruleset = _ruleset(result.ruleset_code, result.campaign.ruleset_effective)
+    ruleset = _campaign_ruleset(result.campaign)
     indicators = []
     for indicator in ruleset.indicators:
         points = result.points.get(indicator.name) or 0
@@ -252,10 +251,10 @@ def _breakdown(result) -> dict[str, Any]:
     }
 
 
-def _ruleset(code: str, on: date | None = None) -> RuleSet:
-    """The rule set ``code`` (the version in force on ``on``: a campaign's own version)."""
+def _campaign_ruleset(campaign: EvaluationCampaign) -> RuleSet:
+    """The campaign's pinned rule-set version (404 if it is not registered)."""
     try:
-        return get_ruleset(code, on)
+        return campaign.ruleset()
     except UnknownRuleSet as exc:
         raise Http404 from exc
 
@@ -434,7 +433,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @program_member
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
-    ruleset = _ruleset(campaign.ruleset_code, campaign.ruleset_effective)
+    ruleset = _campaign_ruleset(campaign)
     conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
     filters = forms.ResultFilterForm(request.GET or None, conditions=conditions)
     results = None
