@@ -32,8 +32,8 @@ from countyworks.rules.engine import (
     any_of,
     cheapest,
     count_options,
-    hire_needed,
     ratio_bands,
+    staff_options,
     value_bands,
 )
 
@@ -168,16 +168,27 @@ class TechSme2022(RuleSet):
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
         """The cheapest combination of indicator bands reaching 60 with staff points > 0.
 
-        C1–C4 cannot be reached by adding staff, R&D or IP and are returned as blockers; so
-        is C5 when no combination reaches it (no plan may push employees above 500).
+        C1–C4 cannot be reached by adding staff, R&D or IP and are returned as blockers.  Staff
+        bands are reached by reassigning existing employees or by hiring (never past 500
+        employees, 第六条（二））; the direct confirmation of 第八条 rests on flags only, so it
+        is no route with a figure.
 
         References
         ----------
         .. [1] 国科发区〔2022〕67号, 第六条（五）, 第七条.
         """
         blockers = tuple(c.label for c in self.conditions[:4] if result[f"fail_{c.code}"])
+        f = self.field("tech_staff")
         options = {
-            "tech_staff": staff_options(self, values, result["pts_tech_staff"]),
+            "tech_staff": staff_options(
+                "tech_staff",
+                result["pts_tech_staff"],
+                f,
+                values["tech_staff"],
+                values["employees"],
+                STAFF_BANDS,
+                MAX_EMPLOYEES,
+            ),
             "rd": rd_options(self, values, result["pts_rd"]),
             "ip": ip_options(self, values, result["pts_ip"]),
         }
@@ -186,9 +197,9 @@ class TechSme2022(RuleSet):
             return points["tech_staff"] > 0 and sum(points.values()) >= PASS_SCORE
 
         items = cheapest(options, accept, costs)
-        if items is None:  # e.g. no hire fits under 500 employees
+        if items is None:
             blockers += tuple(c.label for c in self.conditions[4:] if result[f"fail_{c.code}"])
-        return GapPlan(items or (), blockers)
+        return GapPlan(items or (), blockers, "评价得分")
 
 
 def pts_tech_staff_points(tech_staff: pl.Expr, employees: pl.Expr) -> pl.Expr:
@@ -237,19 +248,6 @@ def direct_flag() -> pl.Expr:
     .. [1] 国科发区〔2022〕67号, 第八条.
     """
     return any_of(pl.col(name) for name in DIRECT_FLAGS)
-
-
-def staff_options(rs: RuleSet, values: Mapping[str, Any], points: int) -> list[Option]:
-    """Hiring options: each better staff band by new 科技人员 (also new employees)."""
-    staff, employees = values["tech_staff"], values["employees"]
-    options = [Option("tech_staff", points)]
-    for threshold, pts in STAFF_BANDS:
-        hires = hire_needed(staff, employees, threshold)
-        if pts > points and employees + hires <= MAX_EMPLOYEES:
-            f = rs.field("tech_staff")
-            item = GapItem(f.name, f.label, f.unit, Fraction(staff), Fraction(staff + hires), ("employees",))
-            options.append(Option("tech_staff", pts, (item,)))
-    return options
 
 
 def rd_options(rs: RuleSet, values: Mapping[str, Any], points: int) -> list[Option]:
