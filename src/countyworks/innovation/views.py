@@ -188,7 +188,7 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     results = selectors.latest_result_per_ruleset(
         selectors.enterprise_results(user=request.user, organisation=org)
     )
-    target = selectors.next_tier(standing)
+    target = selectors.next_tier(standing, results)
     context = {
         "profile": profile,
         "org": org,
