@@ -56,7 +56,8 @@ class TechSme2017(TechSme2022):
         return super().compute(lf)
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
-        """The cheapest plan reaching 60 with staff points > 0, or a direct route (第八条).
+        """The cheapest plan reaching 60 with staff points > 0 (staff reassigned or hired within
+        500 employees, R&D, IP); 第八条's direct confirmation rests on flags, not figures.
 
         References
         ----------
