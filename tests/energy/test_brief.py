@@ -65,3 +65,36 @@ def test_brief_without_stations_is_unavailable(db):
 def test_brief_without_telemetry_is_unavailable(storage):
     with pytest.raises(BriefUnavailable):
         brief_text("energy", "430981", Period.parse("2022"))
+
+
+def _daily_output(station, first: date, last: date, kwh: float = 1000.0) -> None:
+    from datetime import timedelta
+
+    from countyworks.energy.models import Rollup
+    from countyworks.energy.statistics import local_midnight
+
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    Rollup.objects.bulk_create(
+        Rollup(
+            point_id=station.output_point_id,
+            step=Rollup.Step.DAY,
+            bucket=local_midnight(day),
+            count=96,
+            total=96 * kwh / 24,
+            minimum=0,
+            maximum=kwh / 12,
+            integral_pos=kwh,
+            integral_neg=0,
+        )
+        for day in days
+    )
+
+
+def test_a_period_the_telemetry_only_partly_covers_is_refused(wind):
+    _daily_output(wind, date(2022, 4, 10), date(2022, 6, 30))
+    with pytest.raises(
+        BriefUnavailable, match=r"covers 2022-04-10 – 2022-06-30 only, not the whole of 2022Q2"
+    ):
+        brief_text("energy", "430981", Period.parse("2022Q2"))
+    text = brief_text("energy", "430981", Period.parse("2022-05"))
+    assert text.splitlines()[0].endswith("2022年5月新能源运行统计简报")

@@ -11,6 +11,7 @@ from countyworks.core.demo import load_demo_accounts
 from countyworks.core.periods import Period
 from countyworks.innovation.brief import about, brief_text, change
 from countyworks.innovation.demo import load_demo
+from countyworks.reports.briefs import BriefUnavailable
 
 EXPECTED_2022 = (
     "张家界市科技创新统计简报（2022年）\n\n"
@@ -75,3 +76,11 @@ def test_change():
     assert change(Decimal("-3.0")) == "，下降3.0%"
     assert change(Decimal("0.0")) == "，与上年持平"
     assert change(None) == ""
+
+
+def test_a_quarter_is_refused_rather_than_titled_over_annual_figures(db, capsys):
+    assert main(["brief", "innovation", "--region", "430800", "--period", "2022Q2"]) == 1
+    err = capsys.readouterr().err
+    assert "annual figures only" in err and "ask for --period 2022" in err
+    with pytest.raises(BriefUnavailable, match="2022-06 is a month"):
+        brief_text("4308", Period.parse("2022-06"))

@@ -43,6 +43,31 @@ def test_create_requires_write_reach(zjj, zjj_leader, city):
     assert campaign.history.first().history_user == zjj
 
 
+def test_the_rule_set_version_is_pinned_at_creation_by_the_campaign_year(zjj, city, monkeypatch):
+    from countyworks.rules import registry
+    from countyworks.rules.tech_sme_2022 import TechSme2022
+
+    old = services.campaign_create(region=city, year=2021, ruleset_code="tech-sme-2022", acting_user=zjj)
+    assert (old.ruleset_code, old.ruleset_effective) == ("tech-sme-2017", date(2017, 5, 3))
+    assert old.ruleset_version == "tech-sme-2017 (国科发政〔2017〕115号, 2017-05-03)"
+    assert old.title == "张家界市2021年科技型中小企业评价"
+    new = services.campaign_create(region=city, year=2022, ruleset_code="tech-sme-2017", acting_user=zjj)
+    assert (new.ruleset_code, new.ruleset_effective) == ("tech-sme-2022", date(2022, 6, 2))
+    # a later version registered after creation does not change what the campaign evaluates with
+    later = type("TechSme2030", (TechSme2022,), {"code": "tech-sme-2030", "effective": date(2030, 1, 1)})()
+    monkeypatch.setattr(registry, "RULESETS", (*registry.RULESETS, later))
+    assert EvaluationCampaign.objects.get(pk=new.pk).ruleset().code == "tech-sme-2022"
+    with pytest.raises(ValidationError, match="2021年没有有效的创新型中小企业评价标准"):
+        services.campaign_create(region=city, year=2021, ruleset_code="innovative-sme-2022", acting_user=zjj)
+
+
+def test_a_2021_campaign_is_evaluated_with_the_2017_method(evaluated_campaign):
+    campaign = evaluated_campaign([tech_row(1)], year=2021)
+    result = campaign.results.get()
+    assert (result.ruleset_code, result.qualified) == ("tech-sme-2017", True)
+    assert campaign.ruleset().document == "国科发政〔2017〕115号"
+
+
 def test_bad_file_lists_every_error_in_chinese_and_writes_nothing(zjj, city, enterprise):
     campaign = services.campaign_create(region=city, year=2022, ruleset_code="tech-sme-2022", acting_user=zjj)
     outside = Organisation.objects.create(

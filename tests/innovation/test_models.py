@@ -43,6 +43,7 @@ def test_every_registered_rule_set_enters_exactly_one_pool():
         "innovative-sme-2022": Tier.INNOVATIVE_SME,
         "specialized-sme-2022": Tier.SPECIALIZED_SME,
         "little-giant-2022": Tier.LITTLE_GIANT,
+        "tech-sme-2017": Tier.TECH_SME,
     }
 
 

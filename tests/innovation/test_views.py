@@ -99,6 +99,16 @@ def test_enterprise_page_shows_breakdown_reasons_gap_and_next_tier(
     assert "下一目标" in page and "科技型中小企业" in page
 
 
+def test_an_enterprise_too_large_for_a_tech_sme_targets_high_tech(zjj, login, enterprise, evaluated_campaign):
+    """UX point 19: 600 employees cannot become a 科技型中小企业 — the next target is 高企."""
+    campaign = evaluated_campaign([tech_row(1, employees="600", tech_staff="200")])
+    assert campaign.results.get().failed_codes == ["c2_size"]
+    page = login(zjj).get(reverse("innovation:enterprise-detail", args=[enterprise.pk])).content.decode()
+    assert "下一目标：<strong>高新技术企业</strong>" in page
+    target = page[page.index("下一目标") :]
+    assert "职工≤500人" not in target[: target.index("</section>")]
+
+
 def test_self_assessment_page(login, enterprise_user):
     client = login(enterprise_user)
     url = reverse("innovation:self-assess")

@@ -94,7 +94,8 @@ def test_unknown_rule_set_lists_the_known_codes(source, capsys):
     assert cli.main(["evaluate", "nope", str(source)]) == 1
     assert capsys.readouterr().err.strip() == (
         "unknown rule set 'nope'; known: tech-sme-2022, high-tech-2016, innovative-sme-2022, "
-        "specialized-sme-2022, little-giant-2022"
+        "specialized-sme-2022, little-giant-2022, tech-sme-2017 "
+        "(families: tech-sme, high-tech, innovative-sme, specialized-sme, little-giant)"
     )
 
 
@@ -116,6 +117,13 @@ def test_version_by_date(source, capsys):
     assert cli.main(["evaluate", "tech-sme-2022", str(source), "--on", "2023-01-01"]) == 0
     assert cli.main(["evaluate", "tech-sme-2022", str(source), "--on", "2020-01-01"]) == 1
     assert "not in force on 2020-01-01" in capsys.readouterr().err
+
+
+def test_a_family_name_picks_the_version_in_force_on_the_day(source, capsys):
+    assert cli.main(["evaluate", "tech-sme", str(source), "--on", "2021-09-30"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == 'A,64,true,false,"",16,30,18'
+    assert cli.main(["evaluate", "tech-sme", str(source), "--on", "2016-01-01"]) == 1
+    assert "no version of rule set 'tech-sme' is in force on 2016-01-01" in capsys.readouterr().err
 
 
 def test_large_inputs_run_in_chunks_with_progress(tmp_path, monkeypatch, capsys):

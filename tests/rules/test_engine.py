@@ -130,11 +130,12 @@ def test_registry():
         "innovative-sme-2022",
         "specialized-sme-2022",
         "little-giant-2022",
+        "tech-sme-2017",
     ]
     assert get_ruleset("tech-sme-2022") is TECH
     assert get_ruleset("tech-sme-2022", on=date(2024, 1, 1)) is TECH
     with pytest.raises(UnknownRuleSet, match="known: tech-sme-2022, high-tech-2016"):
-        get_ruleset("tech-sme-2017")
+        get_ruleset("tech-sme-2016")
     with pytest.raises(UnknownRuleSet, match="not in force on 2021-12-31"):
         get_ruleset("tech-sme-2022", on=date(2021, 12, 31))
 
@@ -189,6 +190,7 @@ def _examples():
         test_innovative_sme_2022,
         test_little_giant_2022,
         test_specialized_sme_2022,
+        test_tech_sme_2017,
         test_tech_sme_2022,
     )
 
@@ -198,6 +200,7 @@ def _examples():
         test_innovative_sme_2022,
         test_specialized_sme_2022,
         test_little_giant_2022,
+        test_tech_sme_2017,
     )
     return [(rs, m.BASE) for rs, m in zip(RULESETS, modules, strict=True)]
 

@@ -198,10 +198,12 @@ def test_gap_names_each_fixable_condition():
         "hightech_income": 1000,
         "rd_mgmt_pts": 8,
     }
+    # 4 of 50 → 5 (10 %): one employee moved into R&D; R&D (境内) and income are past-year
+    # figures, advised for next year's filing
     assert HT.gap(row) == [
-        "科技人员数需再增加 2 人",
-        "第3年研究开发费用需再增加 50 万元",
-        "近一年高新技术产品(服务)收入需再增加 2450 万元",
+        "科技人员数需再增加 1 人（由现有职工转岗，职工总数不变）",
+        "下一年度申报：第3年境内研究开发费用需再增加 50 万元（往年数据，本次已无法更改）",
+        "下一年度申报：近一年高新技术产品(服务)收入需再增加 2450 万元（往年数据，本次已无法更改）",
         "创新能力评价得分需再增加 1 分",
     ]
     assert HT.gap({**BASE, "core_ip_owned": False}) == [

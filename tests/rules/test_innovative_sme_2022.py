@@ -143,7 +143,7 @@ def test_gap_reaches_the_score_and_group_minimums():
     row = {**BASE, "ip_class1": 0, "ip_class1_own": 0, "rd_expense": 40}
     items = INNO.gap_items(row)
     assert INNO.result(apply_gap(row, items))["qualified"]
-    assert INNO.gap(row)[-1].startswith("调整后：总分")
+    assert INNO.gap(row)[len(items)].startswith("调整后：总分")
 
 
 # --- oracle and properties -------------------------------------------------------------------

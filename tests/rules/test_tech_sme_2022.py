@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tech_sme_rowwise
-from countyworks.rules.engine import apply_gap
+from countyworks.rules.engine import DEFAULT_COSTS, Costs, apply_gap
 from countyworks.rules.tech_sme_2022 import RULESET as TECH
 
 from .conftest import codes, evaluate, one
@@ -213,12 +213,21 @@ def test_more_rd_or_staff_never_lowers_the_score(row, extra_rd, extra_staff):
 def test_gap_for_the_fifty_eight_point_example():
     row = {**BASE, "tech_staff": 12, "rd_expense": 90, "ip_class2": 4}  # 4 + 20 + 24 = 48
     items = TECH.gap_items(row)
-    assert [(i.field, i.delta) for i in items] == [("rd_expense", 30), ("ip_class1", 1)]
-    assert TECH.gap(row) == [
-        "研发费用总额需再增加 30 万元",
-        "Ⅰ类知识产权数需再增加 1 项",
-        "调整后：总分 64 分，符合条件",
+    # moving 8 employees into R&D (8 × 2) and one Ⅰ类 right (5) beat 30 万元 of R&D and the right
+    assert [(i.field, i.delta, i.kind) for i in items] == [
+        ("tech_staff", 8, "reassign"),
+        ("ip_class1", 1, "increase"),
     ]
+    assert TECH.gap(row) == [
+        "科技人员数需再增加 8 人（由现有职工转岗，职工总数不变）",
+        "Ⅰ类知识产权数需再增加 1 项",
+        "调整后：总分 62 分，符合条件",
+    ]
+    no_staff = Costs(
+        reassign=Fraction(1000), per_field={**DEFAULT_COSTS.per_field, "tech_staff": Fraction(1000)}
+    )
+    items = TECH.gap_items(row, no_staff)
+    assert [(i.field, i.delta) for i in items] == [("rd_expense", 30), ("ip_class1", 1)]
     assert items[0].to_dict() == {
         "field": "rd_expense",
         "label": "研发费用总额",
@@ -227,22 +236,41 @@ def test_gap_for_the_fifty_eight_point_example():
         "required": "120",
         "delta": "30",
         "also": ["total_cost"],
+        "kind": "increase",
         "message": "研发费用总额需再增加 30 万元",
     }
 
 
-def test_gap_hires_staff_who_are_also_employees():
+def test_gap_reassigns_or_hires_staff():
     row = {**BASE, "tech_staff": 9, "rd_expense": 180, "ip_class1": 1, "ip_class2": 0}  # staff 0 points
     (item,) = TECH.gap_items(row)
-    # 10 % of 100 + d employees needs (10 − 9)/0.9 → 2 more people: 11/102 ≥ 10 %
+    assert (item.field, item.current, item.required, item.also, item.kind) == (
+        "tech_staff",
+        9,
+        10,
+        (),
+        "reassign",
+    )
+    (item,) = TECH.gap_items(row, Costs(reassign=Fraction(100)))
+    # hiring: 10 % of 100 + d employees needs (10 − 9)/0.9 → 2 more people: 11/102 ≥ 10 %
     assert (item.field, item.current, item.required, item.also) == ("tech_staff", 9, 11, ("employees",))
 
 
-def test_gap_with_decimal_rd_and_costs_that_favour_money():
-    from countyworks.rules.engine import Costs
+def test_a_company_of_five_hundred_reaches_ten_percent_by_reassignment():
+    """Issue: 500 employees and 49 科技人员 was called unreachable (a hire breaks the limit)."""
+    row = {**BASE, "employees": 500, "tech_staff": 49, "rd_expense": 180, "ip_class1": 1, "ip_class2": 0}
+    assert TECH.result(row)["failed_conditions"] == "c5_staff_zero"
+    assert TECH.gap(row) == [
+        "科技人员数需再增加 1 人（由现有职工转岗，职工总数不变）",
+        "调整后：总分 84 分，符合条件",
+    ]
 
+
+def test_gap_with_decimal_rd_and_costs_that_favour_money():
     row = {**BASE, "tech_staff": 12, "rd_expense": 90, "ip_class2": 4}
-    money_only = Costs({name: Fraction(1000) for name in ("tech_staff", "ip_class1", "ip_class2")})
+    money_only = Costs(
+        {name: Fraction(1000) for name in ("tech_staff", "ip_class1", "ip_class2")}, Fraction(1000)
+    )
     (item,) = TECH.gap_items(row, money_only)  # 4 + 40 + 24 ≥ 60: 5 % of revenue = 150
     assert (item.field, item.required) == ("rd_expense", 150)
     row = {**row, "revenue": 3001.5}
@@ -258,14 +286,15 @@ def test_gap_blockers_and_qualified_rows():
 
 def test_gap_never_hires_past_five_hundred_employees():
     row = {**BASE, "employees": 499, "tech_staff": 0, "rd_expense": 0, "ip_class2": 0}
-    # 10 % needs 56 new 科技人员: 555 employees breaks C2, so no figure can fix C5
-    assert TECH.gap_items(row) == []
-    assert TECH.gap(row) == [
-        "评价得分不低于60分：不满足，须先解决（无法通过增加投入达到）",
-        "科技人员指标得分不为0分：不满足，须先解决（无法通过增加投入达到）",
-    ]
-    items = TECH.gap_items({**row, "employees": 450})  # 50 hires: 500 employees, still within C2
-    assert ("tech_staff", 50) in [(i.field, i.delta) for i in items]
+    hiring_only = Costs(reassign=Fraction(10**6))
+    # 10 % by hiring needs 56 new 科技人员: 555 employees breaks C2, so even when hiring is far
+    # cheaper the plan moves existing employees …
+    items = TECH.gap_items(row, hiring_only)
+    assert [(i.field, i.kind) for i in items if i.field == "tech_staff"] == [("tech_staff", "reassign")]
+    # … and no plan ever leaves more than 500 employees
+    assert "c2_size" not in codes(TECH.result(apply_gap(row, TECH.gap_items(row))))
+    items = TECH.gap_items({**row, "employees": 450}, Costs(reassign=Fraction(10**6)))
+    assert ("tech_staff", 50) in [(i.field, i.delta) for i in items]  # 50 hires: 500 employees, within C2
 
 
 @settings(max_examples=40, deadline=None)

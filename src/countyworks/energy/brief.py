@@ -3,11 +3,17 @@
 Every figure comes from :mod:`countyworks.energy.statistics` over the telemetry rollups of the
 stations in the region; carbon figures name the factor set they use (docs/rules/carbon-factors.md §2): the set
 implied by the article (``article-2023``) and the official default set side by side.
+
+A brief states figures of the whole period: when the stations' daily telemetry does not cover
+every day of it (a quarter still running, or telemetry that starts or stops inside it), the brief
+is refused with the days it does cover rather than printing part of a period under its title.
 """
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from datetime import date, timedelta
+
+from django.db.models import Max, Min, Sum
 
 from countyworks.core.models import Region
 from countyworks.core.periods import Period
@@ -17,10 +23,12 @@ from countyworks.energy.models import (
     PV_KINDS,
     BoilerReplacement,
     Project,
+    Rollup,
     Station,
     StationKind,
 )
-from countyworks.energy.statistics import AreaSummary, area_summary
+from countyworks.energy.statistics import AreaSummary, area_summary, local_midnight
+from countyworks.energy.store import local_tz
 from countyworks.reports.briefs import BriefUnavailable
 
 ARTICLE_SET = "article-2023"
@@ -95,6 +103,21 @@ def _capacity_line(summary: AreaSummary, stations: list[Station]) -> str:
     return line + "。"
 
 
+def telemetry_days(stations: list[Station], period: Period) -> tuple[date, date] | None:
+    """The first and last local day inside ``period`` with a daily rollup of any station's output."""
+    points = [s.output_point_id for s in stations if s.output_point_id]
+    span = Rollup.objects.filter(
+        point_id__in=points,
+        step=Rollup.Step.DAY,
+        bucket__gte=local_midnight(period.start),
+        bucket__lt=local_midnight(period.end),
+    ).aggregate(first=Min("bucket"), last=Max("bucket"))
+    if span["first"] is None:
+        return None
+    tz = local_tz()
+    return span["first"].astimezone(tz).date(), span["last"].astimezone(tz).date()
+
+
 def brief_text(region_prefix: str, period: Period) -> str:
     """The brief of ``region_prefix`` (significant division-code prefix) for ``period``."""
     region = Region.objects.filter(code=region_prefix).first()
@@ -103,6 +126,13 @@ def brief_text(region_prefix: str, period: Period) -> str:
     stations = region_stations(region_prefix)
     if not stations:
         raise BriefUnavailable(f"no energy station is registered in {region.name} ({region_prefix})")
+    covered = telemetry_days(stations, period)
+    if covered is not None and covered != (period.start, period.end - timedelta(days=1)):
+        first, last = covered
+        raise BriefUnavailable(
+            f"the telemetry of {region.name} covers {first} – {last} only, not the whole of {period}"
+            f" ({period.start} – {period.end - timedelta(days=1)}): no brief of part of a period"
+        )
     summary = area_summary(stations, period)
     c, total = summary.centralised, summary.generation
     if total.energy_mwh <= 0:

@@ -3,7 +3,9 @@
 Every figure is counted from records by :func:`countyworks.innovation.selectors.region_figures`:
 platforms recognised by the end of the period, achievements of the three years ending with it,
 pool sizes at the end of its year (with the change on the year before) and 揭榜挂帅 projects under
-way at its end. Figures are annual: a quarter or month brief reports its year. The sentences
+way at its end. Figures are annual only (pools are entered per evaluation year, certificates and
+platforms are counted at year end), so a quarter or month is refused rather than printed with
+its year's figures under the quarter's title. The sentences
 follow the Hunan Daily report on 张家界 (湖南日报 2023-07-27).
 """
 
@@ -145,6 +147,11 @@ def brief_text(region_prefix: str, period: Period) -> str:
     """The brief of program 2 for everything under ``region_prefix`` in ``period``'s year."""
     from countyworks.reports.briefs import BriefUnavailable
 
+    if period.kind != "year":
+        raise BriefUnavailable(
+            f"the innovation brief has annual figures only (pools, certificates and platforms at year end);"
+            f" {period} is a {period.kind}: ask for --period {period.year}"
+        )
     region = Region.objects.filter(code=region_prefix).first()
     if region is None:
         raise BriefUnavailable(f"unknown region {region_prefix!r}")

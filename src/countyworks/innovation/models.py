@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from countyworks.core.models import Job, Organisation, Person, Program, Region
+from countyworks.rules.engine import RuleSet
+from countyworks.rules.registry import UnknownRuleSet, get_ruleset
 
 PROGRAM = Program.INNOVATION
 
@@ -210,9 +212,10 @@ class EvaluationCampaign(models.Model):
     title = models.CharField(_("名称"), max_length=128)
     region = models.ForeignKey(Region, verbose_name=_("评价区域"), on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("评价年度"))
+    #: The version pinned at creation (the one in force at the end of ``year``).
     ruleset_code = models.CharField(_("评价规则"), max_length=32)
     ruleset_version = models.CharField(_("规则版本"), max_length=160, blank=True)
-    #: Effective date of the version evaluated with: explanations use that version again.
+    #: Effective date of the pinned version: evaluation and explanations use that version.
     ruleset_effective = models.DateField(_("规则生效日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     source_file = models.FileField(_("数据文件"), upload_to="innovation/campaigns/", blank=True)
@@ -242,6 +245,20 @@ class EvaluationCampaign(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.PIPELINE.get(self.status, ())
+
+    def ruleset(self) -> RuleSet:
+        """The rule-set version pinned when the campaign was created: every check, evaluation
+        and explanation of the campaign uses it.
+
+        Raises
+        ------
+        UnknownRuleSet
+            The campaign was never pinned (its year has no version in force) or the pinned
+            version is no longer registered.
+        """
+        if self.ruleset_effective is None:
+            raise UnknownRuleSet(f"campaign {self.pk}: rule set {self.ruleset_code!r} is not pinned")
+        return get_ruleset(self.ruleset_code, self.ruleset_effective)
 
 
 class EvaluationResult(models.Model):

@@ -288,12 +288,29 @@ def latest_result_per_ruleset(results: Iterable[EvaluationResult]) -> list[Evalu
     return list(seen.values())
 
 
-def next_tier(current: list[TierSpec]) -> TierSpec | None:
-    """The next rung with a rule set above the enterprise's highest evaluated pool."""
+#: Size conditions: an enterprise failing one is too large for that rule set's pool, which no
+#: added input can fix (科技型中小企业 国科发区〔2022〕67号 第六条（二）; 中小企业划型 for 63号).
+SIZE_CONDITIONS = frozenset({"c2_size", "b_sme"})
+
+
+def next_tier(current: list[TierSpec], results: Iterable[EvaluationResult] = ()) -> TierSpec | None:
+    """The next rung with a rule set above the enterprise's highest evaluated pool, skipping a
+    rung whose newest evaluation (``results``, newest first) found the enterprise too large
+    (:data:`SIZE_CONDITIONS`): it targets the next tier it can reach."""
     top = max((spec.rank for spec in current if spec.ruleset_family), default=-1)
     held = {spec.tier for spec in current}
+    too_large = {
+        ruleset_family(r.ruleset_code)
+        for r in latest_result_per_ruleset(results)
+        if SIZE_CONDITIONS & set(r.failed_codes)
+    }
     for spec in TIER_SPECS:
-        if spec.ruleset_family and spec.rank > top and spec.tier not in held:
+        if (
+            spec.ruleset_family
+            and spec.rank > top
+            and spec.tier not in held
+            and spec.ruleset_family not in too_large
+        ):
             return spec
     return None
 

@@ -64,7 +64,7 @@ from countyworks.innovation.models import (
 )
 from countyworks.rules.engine import FIRST_DATA_ROW, RowError, RuleSet
 from countyworks.rules.io import UnsupportedFormat, check_format, read_table
-from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
+from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes, ruleset_in_force, versions
 
 #: Optional columns of a campaign file that describe an enterprise not yet on the platform.
 ENTERPRISE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -95,23 +95,53 @@ def _today() -> date:
 # --- campaigns: create, upload, check --------------------------------------------------------
 
 
+def campaign_ruleset(ruleset_code: str, year: int) -> RuleSet:
+    """The version of ``ruleset_code``'s family a campaign of ``year`` is evaluated with: the one
+    in force on the last day of the year (docs/rules/tech-sme-2017.md, "How a version is
+    chosen"); a 2021 tech-sme campaign gets tech-sme-2017 (国科发政〔2017〕115号).
+
+    Raises
+    ------
+    ValidationError
+        Unknown rule set, or no version of it in force in ``year``.
+    """
+    if ruleset_code not in known_codes():
+        raise ValidationError({"ruleset_code": _("未知的评价规则 %(code)s") % {"code": ruleset_code}})
+    try:
+        return ruleset_in_force(ruleset_code, date(year, 12, 31))
+    except UnknownRuleSet as exc:
+        first = versions(ruleset_code)[0]
+        raise ValidationError(
+            {
+                "year": _("%(year)d年没有有效的%(title)s（最早版本%(date)s起施行）")
+                % {"year": year, "title": first.title, "date": f"{first.effective:%Y-%m-%d}"}
+            }
+        ) from exc
+
+
 @transaction.atomic
 def campaign_create(
     *, region: Region, year: int, ruleset_code: str, title: str = "", acting_user: Actor
 ) -> EvaluationCampaign:
-    """Open a campaign for ``region`` and ``year`` with an official rule set."""
+    """Open a campaign for ``region`` and ``year``, pinned to the version of the rule set in
+    force in that year (:func:`campaign_ruleset`); later steps use ``campaign.ruleset()``."""
     _require_write(acting_user, region.code)
-    if ruleset_code not in known_codes():
-        raise ValidationError({"ruleset_code": _("未知的评价规则 %(code)s") % {"code": ruleset_code}})
-    ruleset = get_ruleset(ruleset_code)
+    ruleset = campaign_ruleset(ruleset_code, year)
     campaign = EvaluationCampaign(
         region=region,
         year=year,
-        ruleset_code=ruleset_code,
+        ruleset_code=ruleset.code,
+        ruleset_version=ruleset_version_text(ruleset),
+        ruleset_effective=ruleset.effective,
         title=title or f"{region.name}{year}年{ruleset.title.removesuffix('办法')}",
         created_by=recorded_user(acting_user),
     )
     return audited_save(campaign, acting_user=acting_user)
+
+
+def ruleset_version_text(ruleset: RuleSet) -> str:
+    """What a campaign shows as its version: ``tech-sme-2017 (国科发政〔2017〕115号, 2017-05-03)``."""
+    return f"{ruleset.code} ({ruleset.document}, {ruleset.effective:%Y-%m-%d})"
 
 
 def row_error_zh(error: RowError) -> str:
@@ -172,7 +202,7 @@ def campaign_check_file(
     the platform needs ``name`` (企业名称) and ``region`` (区划代码) in the file, the region lying
     inside the campaign's region.
     """
-    ruleset = get_ruleset(campaign.ruleset_code)
+    ruleset = campaign.ruleset()
     frame, errors = _read(path, ruleset)
     if frame is None:
         return None, errors
@@ -423,7 +453,7 @@ class CampaignFileChanged(ValueError):
 
 
 def _evaluate(campaign: EvaluationCampaign, user, report: Callable[..., None]) -> dict[str, Any]:
-    ruleset = get_ruleset(campaign.ruleset_code)
+    ruleset = campaign.ruleset()
     checked, errors = campaign_check_file(campaign=campaign, path=Path(campaign.source_file.path))
     if errors or checked is None:
         raise CampaignFileChanged("; ".join(row_error_zh(e) for e in errors[:20]))
@@ -473,8 +503,6 @@ def _evaluate(campaign: EvaluationCampaign, user, report: Callable[..., None]) -
             report(total + total // 4 + min(start + BATCH, total) * 3 // 4)
         qualified = int(evaluated.get_column("qualified").sum())
         campaign.status = EvaluationCampaign.Status.EVALUATED
-        campaign.ruleset_version = f"{ruleset.code} ({ruleset.document}, {ruleset.effective:%Y-%m-%d})"
-        campaign.ruleset_effective = ruleset.effective
         campaign.row_count = total
         campaign.qualified_count = qualified
         audited_save(campaign, acting_user=user, reason=_("评价完成"))

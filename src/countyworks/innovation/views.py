@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -178,7 +177,7 @@ def enterprise_detail(request: AuthenticatedHttpRequest, org_id: int) -> HttpRes
     results = selectors.latest_result_per_ruleset(
         selectors.enterprise_results(user=request.user, organisation=org)
     )
-    target = selectors.next_tier(standing)
+    target = selectors.next_tier(standing, results)
     context = {
         "profile": profile,
         "org": org,
@@ -216,7 +215,7 @@ def _field_labels() -> dict[str, str]:
 
 def _breakdown(result) -> dict[str, Any]:
     """One evaluation with its indicators (points of max), reasons and gap, for the page."""
-    ruleset = _ruleset(result.ruleset_code, result.campaign.ruleset_effective)
+    ruleset = _campaign_ruleset(result.campaign)
     indicators = []
     for indicator in ruleset.indicators:
         points = result.points.get(indicator.name) or 0
@@ -241,10 +240,10 @@ def _breakdown(result) -> dict[str, Any]:
     }
 
 
-def _ruleset(code: str, on: date | None = None) -> RuleSet:
-    """The rule set ``code`` (the version in force on ``on``: a campaign's own version)."""
+def _campaign_ruleset(campaign: EvaluationCampaign) -> RuleSet:
+    """The campaign's pinned rule-set version (404 if it is not registered)."""
     try:
-        return get_ruleset(code, on)
+        return campaign.ruleset()
     except UnknownRuleSet as exc:
         raise Http404 from exc
 
@@ -423,7 +422,7 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @program_required(PROGRAM)
 def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
-    ruleset = _ruleset(campaign.ruleset_code, campaign.ruleset_effective)
+    ruleset = _campaign_ruleset(campaign)
     conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
     filters = forms.ResultFilterForm(request.GET or None, conditions=conditions)
     results = None

@@ -34,14 +34,18 @@ def register(subparsers: Any) -> None:
         help="evaluate enterprises against an official rule set",
         description="Batch evaluation: csv/xlsx/parquet in, csv/xlsx/parquet out (csv on stdout without -o).",
     )
-    parser.add_argument("ruleset", metavar="RULESET", help="rule set code, e.g. tech-sme-2022")
+    parser.add_argument(
+        "ruleset",
+        metavar="RULESET",
+        help="rule set code (tech-sme-2022) or family (tech-sme: the version in force --on that day)",
+    )
     parser.add_argument("input", metavar="INPUT", help="input file (.csv, .xlsx or .parquet)")
     parser.add_argument("-o", "--output", metavar="OUTPUT", help="output file (.csv, .xlsx or .parquet)")
     parser.add_argument(
         "--on",
         type=date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="use the version of the rule set in force on this day (default: the latest)",
+        help="check the rule set is in force on this day, or pick its family's version then (default: the latest)",
     )
     parser.set_defaults(func=evaluate_command)
 

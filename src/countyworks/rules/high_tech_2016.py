@@ -31,9 +31,9 @@ from countyworks.rules.engine import (
     amount_needed,
     banded,
     growth,
-    hire_needed,
     mean_growth,
     ratio_at_least,
+    staff_options,
 )
 
 DOCUMENT = "国科发火〔2016〕32号"
@@ -218,8 +218,10 @@ class HighTech2016(RuleSet):
         return checks
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
-        """Hires for (四), R&D for (五) (domestic, so both ratios rise), high-tech income for
-        (六) (also income), and the innovation points still missing for (七).
+        """Staff for (四) (reassigned or hired, the cheaper), and, as next year's filing, 境内 R&D
+        for (五) (domestic, so both ratios rise) and high-tech income for (六) (also income) —
+        past-year figures that cannot change now — and the innovation points still missing
+        for (七).
 
         References
         ----------
@@ -228,11 +230,11 @@ class HighTech2016(RuleSet):
         items: list[GapItem] = []
         fixable = {"c4_tech_staff", "c5_rd_ratio", "c5_rd_domestic", "c6_hightech_income", "c7_innovation"}
         if result["fail_c4_tech_staff"]:
-            f, staff = self.field("tech_staff"), values["tech_staff"]
-            hires = hire_needed(staff, values["employees"], TECH_STAFF_MIN)
-            items.append(
-                GapItem(f.name, f.label, f.unit, Fraction(staff), Fraction(staff + hires), ("employees",))
+            f = self.field("tech_staff")
+            options = staff_options(
+                "staff", 0, f, values["tech_staff"], values["employees"], ((TECH_STAFF_MIN, 1),)
             )
+            items += min((o.items for o in options[1:]), key=lambda its: (costs.total(its), len(its)))
         if result["fail_c5_rd_ratio"] or result["fail_c5_rd_domestic"]:
             rd = sum((values[f"rd_y{y}"] or Fraction(0) for y in YEARS), Fraction(0))
             rev = sum((values[f"revenue_y{y}"] or Fraction(0) for y in YEARS), Fraction(0))
@@ -241,18 +243,29 @@ class HighTech2016(RuleSet):
                 amount_needed(values["rd_domestic"], rd, DOMESTIC_MIN, in_whole=True),
             )
             f = self.field("rd_y3")
+            label = f.label.replace("研究开发费用", "境内研究开发费用")
             items.append(
-                GapItem(f.name, f.label, f.unit, values["rd_y3"], values["rd_y3"] + need, ("rd_domestic",))
+                GapItem(
+                    f.name,
+                    label,
+                    f.unit,
+                    values["rd_y3"],
+                    values["rd_y3"] + need,
+                    ("rd_domestic",),
+                    "next_year",
+                )
             )
         if result["fail_c6_hightech_income"]:
             f, income = self.field("hightech_income"), values["hightech_income"]
             need = amount_needed(income, values["total_income"], HIGHTECH_INCOME_MIN, in_whole=True)
-            items.append(GapItem(f.name, f.label, f.unit, income, income + need, ("total_income",)))
+            items.append(
+                GapItem(f.name, f.label, f.unit, income, income + need, ("total_income",), "next_year")
+            )
         if result["fail_c7_innovation"]:
             score = Fraction(str(result["score"]))
             items.append(GapItem("score", "创新能力评价得分", "分", score, Fraction(INNOVATION_MIN)))
         blockers = tuple(c.label for c in self._failed(result) if c.code not in fixable)
-        return GapPlan(tuple(items), blockers)
+        return GapPlan(tuple(items), blockers, "认定条件")
 
 
 def _sum_years(name: str) -> pl.Expr:

@@ -32,6 +32,7 @@ from countyworks.rules.engine import (
     any_of,
     banded,
     cheapest,
+    choose_route,
     growth,
     ratio_bands,
     ratio_bands_low,
@@ -210,15 +211,19 @@ class InnovativeSme2022(RuleSet):
         ).with_columns(ok_c_score=pl.col("score") >= PASS_SCORE)
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
-        """More IP and more R&D (revenue unchanged) to reach 60 and the 创新能力 minimum; the
-        other indicators (growth, debt, field, share) are not levers an enterprise sets.
+        """Two routes, the cheaper complete one proposed and the other kept as an alternative.
+
+        * 评价得分: more IP and more R&D (revenue unchanged) towards 60 and the group minimums;
+          growth, debt, field and share are not levers.  Only the score conditions that even
+          the best IP and R&D bands cannot meet are blockers; the plan meets all the others.
+        * 直接认定: equity financing raised to 500 万元 (近三年新增股权融资).
 
         References
         ----------
         .. [1] 工信部企业〔2022〕63号, 附件1《创新型中小企业评价标准》.
         """
         score_codes = {"c_score", "c_group_innovation", "c_group_growth", "c_group_specialisation"}
-        blockers = tuple(c.label for c in self._failed(result) if c.code not in score_codes)
+        basic = tuple(c.label for c in self._failed(result) if c.code not in score_codes)
         revenue = values["revenue"]
         targets = [(revenue * t / 100, p) for t, p in RD_BANDS] if revenue > 0 else []
         rd_opts = amount_options(
@@ -231,19 +236,25 @@ class InnovativeSme2022(RuleSet):
             **{n: [Option(n, pts)] for n, pts in fixed.items()},
         }
 
-        def accept(points: Mapping[str, int | Fraction]) -> bool:
+        def held(points: Mapping[str, int | Fraction]) -> dict[str, bool]:
             sums = {g: sum(points[n] for n in names) for g, names in GROUPS.items()}
-            return (
-                sum(points.values()) >= PASS_SCORE
-                and sums["创新能力"] >= MIN_INNOVATION
-                and sums["成长性"] >= MIN_GROWTH
-                and sums["专业化"] >= MIN_SPECIALISATION
-            )
+            return {
+                "c_score": sum(points.values()) >= PASS_SCORE,
+                "c_group_innovation": sums["创新能力"] >= MIN_INNOVATION,
+                "c_group_growth": sums["成长性"] >= MIN_GROWTH,
+                "c_group_specialisation": sums["专业化"] >= MIN_SPECIALISATION,
+            }
 
-        plan = cheapest(options, accept, costs)
-        if plan is None:
-            blockers += tuple(c.label for c in self._failed(result) if c.code in score_codes)
-        return GapPlan(plan or (), blockers)
+        best = held({n: max(o.points for o in opts) for n, opts in options.items()})
+        reachable = {code for code, ok in best.items() if ok}
+        plan = cheapest(options, lambda p: all(held(p)[c] for c in reachable), costs) or ()
+        unreachable = tuple(c.label for c in self._failed(result) if c.code in score_codes - reachable)
+        routes = [GapPlan(plan, basic + unreachable, "评价得分")]
+        f, equity = self.field("equity_financing_3y"), values["equity_financing_3y"]
+        if equity < EQUITY_DIRECT:
+            item = GapItem(f.name, f.label, f.unit, equity, Fraction(EQUITY_DIRECT), kind="direct")
+            routes.append(GapPlan((item,), basic, "直接认定：近三年新增股权融资500万元以上"))
+        return choose_route(routes, costs)
 
 
 RULESET = InnovativeSme2022()

@@ -28,9 +28,9 @@ from countyworks.rules.engine import (
     RuleSet,
     all_of,
     any_of,
-    hire_needed,
     ratio_at_least,
     ratio_at_most,
+    staff_options,
 )
 from countyworks.rules.specialized_sme_2022 import FIELDS as SPECIALIZED_FIELDS
 from countyworks.rules.specialized_sme_2022 import compliance, main_growth_at_least
@@ -160,8 +160,9 @@ class LittleGiant2022(RuleSet):
         )
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
-        """Rights for general (三) and, below 5000 万元 of revenue, R&D, 研发人员 and equity for
-        general (一); every other failed condition is a blocker (``c_innovation`` is shown
+        """Rights for general (三) and, below 5000 万元 of revenue, for general (一): the two-year
+        R&D total (a past-year figure: next year's filing), 研发人员 (reassigned or hired, the
+        cheaper) and equity; every other failed condition is a blocker (``c_innovation`` is shown
         through its parts).
 
         References
@@ -177,16 +178,18 @@ class LittleGiant2022(RuleSet):
         if result["fail_c_rd"] and small:
             fixed.add("c_rd")
             f, rd = self.field("rd_total_2y"), values["rd_total_2y"]
-            items.append(GapItem(f.name, f.label, f.unit, rd, max(rd, Fraction(SMALL_RD_TOTAL))))
-            f, staff = self.field("rd_staff"), values["rd_staff"]
-            hires = hire_needed(staff, values["employees"], SMALL_RD_STAFF)
             items.append(
-                GapItem(f.name, f.label, f.unit, Fraction(staff), Fraction(staff + hires), ("employees",))
+                GapItem(f.name, f.label, f.unit, rd, max(rd, Fraction(SMALL_RD_TOTAL)), kind="next_year")
             )
+            f = self.field("rd_staff")
+            options = staff_options(
+                "rd_staff", 0, f, values["rd_staff"], values["employees"], ((SMALL_RD_STAFF, 1),)
+            )
+            items += min((o.items for o in options[1:]), key=lambda its: (costs.total(its), len(its)))
             f, equity = self.field("equity_financing_2y"), values["equity_financing_2y"]
             items.append(GapItem(f.name, f.label, f.unit, equity, max(equity, Fraction(SMALL_EQUITY))))
         blockers = tuple(c.label for c in self._failed(result) if c.code not in fixed)
-        return GapPlan(tuple(i for i in items if i.delta > 0), blockers)
+        return GapPlan(tuple(i for i in items if i.delta > 0), blockers, "认定条件")
 
 
 RULESET = LittleGiant2022()

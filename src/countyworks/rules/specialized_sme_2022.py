@@ -35,12 +35,13 @@ from countyworks.rules.engine import (
     any_of,
     banded,
     cheapest,
-    hire_needed,
+    choose_route,
     mean_growth,
     merge_items,
     ratio_at_least,
     ratio_bands,
     ratio_bands_low,
+    staff_options,
     value_bands,
 )
 from countyworks.rules.innovative_sme_2022 import IP_FIELDS, ip_options
@@ -253,59 +254,68 @@ class SpecializedSme2022(RuleSet):
         )
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
-        """R&D for (二), then for the score: R&D, 研发人员 (each a new employee) and IP.
+        """R&D for (二) and equity for (三) in every route, then three routes for (四): the
+        score (R&D, 研发人员 reassigned or hired, IP), R&D raised until the two-year mean
+        reaches 1000 万元, or equity financing of 6000 万元; the cheapest complete route is
+        proposed and the others kept as alternatives.
 
         References
         ----------
-        .. [1] 工信部企业〔2022〕63号, 附件2（二）、（四）, 评价指标.
+        .. [1] 工信部企业〔2022〕63号, 附件2（二）、（三）、（四）, 评价指标.
         """
         rd, revenue = values["rd_expense"], values["revenue"]
-        f_rd = self.field("rd_expense")
+        f_rd, f_eq = self.field("rd_expense"), self.field("equity_financing_2y")
+        equity = values["equity_financing_2y"]
         required: list[GapItem] = []
         if result["fail_c2_rd"] and revenue > 0:
             need = max(Fraction(MIN_RD) - rd, amount_needed(rd, revenue, MIN_RD_RATIO, in_whole=False))
             required.append(GapItem(f_rd.name, f_rd.label, f_rd.unit, rd, rd + need))
-        blockers = tuple(
-            c.label
-            for c in self._failed(result)
-            if c.code != "c4_score" and not (c.code == "c2_rd" and revenue > 0)
-        )
+        if result["fail_c3_revenue"]:
+            required.append(GapItem(f_eq.name, f_eq.label, f_eq.unit, equity, Fraction(EQUITY_SMALL)))
+        fixable = {"c4_score", "c3_revenue"} | ({"c2_rd"} if revenue > 0 else set())
+        blockers = tuple(c.label for c in self._failed(result) if c.code not in fixable)
+        if not result["fail_c4_score"]:
+            return GapPlan(merge_items(required), blockers, "认定条件")
         pts = {i.name: Fraction(str(result[f"pts_{i.name}"])) for i in self.indicators}
         targets = {p: Fraction(t) for t, p in RD_AMOUNT_BANDS}
         for t, p in RD_RATIO_BANDS:
             if revenue > 0:
                 targets[p] = min(targets[p], revenue * t / 100)
         # R&D already required by (二) earns its band for free: options start from there.
-        floor = max(
-            [p for p, t in targets.items() if required and t <= required[0].required], default=pts["rd"]
-        )
-        staff, employees = values["rd_staff"], values["employees"]
-        f_staff = self.field("rd_staff")
-        staff_opts = [Option("rd_staff", pts["rd_staff"])]
-        for t, p in RD_STAFF_BANDS:
-            if p > pts["rd_staff"]:
-                hired = staff + hire_needed(staff, employees, t)
-                item = GapItem(
-                    f_staff.name,
-                    f_staff.label,
-                    f_staff.unit,
-                    Fraction(staff),
-                    Fraction(hired),
-                    ("employees",),
-                )
-                staff_opts.append(Option("rd_staff", p, (item,)))
+        rd_floor = max((i.required for i in required if i.field == "rd_expense"), default=rd)
+        floor = max([p for p, t in targets.items() if t <= rd_floor], default=pts["rd"])
         options: dict[str, list[Option]] = {
             "ip": ip_options(self, values, pts["ip"], IP_BANDS),
-            "rd": amount_options("rd", floor, f_rd, rd, ((t, p) for p, t in targets.items())),
-            "rd_staff": staff_opts,
+            "rd": amount_options("rd", max(floor, pts["rd"]), f_rd, rd, ((t, p) for p, t in targets.items())),
+            "rd_staff": staff_options(
+                "rd_staff",
+                pts["rd_staff"],
+                self.field("rd_staff"),
+                values["rd_staff"],
+                values["employees"],
+                RD_STAFF_BANDS,
+            ),
         }
-        if not result["fail_c4_score"]:
-            return GapPlan(merge_items(required), blockers)
         rest = sum(v for k, v in pts.items() if k not in options)
         plan = cheapest(options, lambda p: rest + sum(p.values()) >= PASS_SCORE, costs, required)
-        if plan is None:
-            blockers += (self.conditions[-1].label,)
-        return GapPlan(plan or (), blockers)
+        score_blockers = () if plan is not None else (self.conditions[-1].label,)
+        routes = [GapPlan(plan or merge_items(required), blockers + score_blockers, "评价得分")]
+        mean_need = 2 * RD_MEAN_DIRECT - values["rd_expense_prev"]
+        direct_rd = GapItem(f_rd.name, f_rd.label, f_rd.unit, rd, max(rd, mean_need), kind="direct")
+        routes.append(
+            GapPlan(
+                merge_items([*required, direct_rd]),
+                blockers,
+                "直接认定：近两年研发费用平均1000万元以上",
+            )
+        )
+        direct_eq = GapItem(
+            f_eq.name, f_eq.label, f_eq.unit, equity, max(equity, Fraction(EQUITY_DIRECT)), kind="direct"
+        )
+        routes.append(
+            GapPlan(merge_items([*required, direct_eq]), blockers, "直接认定：近两年新增股权融资6000万元以上")
+        )
+        return choose_route(routes, costs)
 
 
 RULESET = SpecializedSme2022()

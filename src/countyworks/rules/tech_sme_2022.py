@@ -32,8 +32,8 @@ from countyworks.rules.engine import (
     any_of,
     cheapest,
     count_options,
-    hire_needed,
     ratio_bands,
+    staff_options,
     value_bands,
 )
 
@@ -55,6 +55,21 @@ MAX_EMPLOYEES, MAX_REVENUE, MAX_ASSETS = 500, 20000, 20000
 PASS_SCORE = 60
 #: 第八条: the direct-confirmation flags.
 DIRECT_FLAGS = ("high_tech_cert", "national_award_top3", "provincial_rd_institution", "led_standard")
+
+
+def conditions_of(document: str) -> tuple[Condition, ...]:
+    """C1–C5 of 第六条 with their clauses in ``document`` (the 2017 and 2022 methods number
+    them alike)."""
+    return (
+        Condition("c1_resident", "境内注册的居民企业", f"{document} 第六条（一）"),
+        Condition("c2_size", "职工≤500人、销售收入≤2亿元、资产总额≤2亿元", f"{document} 第六条（二）"),
+        Condition("c3_industry", "不属于禁止、限制和淘汰类", f"{document} 第六条（三）"),
+        Condition("c4_compliance", "无重大事故或严重失信、未列入异常名录", f"{document} 第六条（四）"),
+        Condition("c5_score", "评价得分不低于60分", f"{document} 第六条（五）", "符合第八条直接确认条件"),
+        Condition(
+            "c5_staff_zero", "科技人员指标得分不为0分", f"{document} 第六条（五）", "符合第八条直接确认条件"
+        ),
+    )
 
 
 def _flag(name: str, label: str, *, required: bool = True) -> Field:
@@ -116,16 +131,7 @@ class TechSme2022(RuleSet):
         ),
         Indicator("ip", "科技成果指标", 30),
     )
-    conditions = (
-        Condition("c1_resident", "境内注册的居民企业", f"{DOCUMENT} 第六条（一）"),
-        Condition("c2_size", "职工≤500人、销售收入≤2亿元、资产总额≤2亿元", f"{DOCUMENT} 第六条（二）"),
-        Condition("c3_industry", "不属于禁止、限制和淘汰类", f"{DOCUMENT} 第六条（三）"),
-        Condition("c4_compliance", "无重大事故或严重失信、未列入异常名录", f"{DOCUMENT} 第六条（四）"),
-        Condition("c5_score", "评价得分不低于60分", f"{DOCUMENT} 第六条（五）", "符合第八条直接确认条件"),
-        Condition(
-            "c5_staff_zero", "科技人员指标得分不为0分", f"{DOCUMENT} 第六条（五）", "符合第八条直接确认条件"
-        ),
-    )
+    conditions = conditions_of(DOCUMENT)
 
     def compute(self, lf: pl.LazyFrame) -> pl.LazyFrame:
         """Points (第七条), conditions (第六条) and the direct rule (第八条).
@@ -162,16 +168,27 @@ class TechSme2022(RuleSet):
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
         """The cheapest combination of indicator bands reaching 60 with staff points > 0.
 
-        C1–C4 cannot be reached by adding staff, R&D or IP and are returned as blockers; so
-        is C5 when no combination reaches it (no plan may push employees above 500).
+        C1–C4 cannot be reached by adding staff, R&D or IP and are returned as blockers.  Staff
+        bands are reached by reassigning existing employees or by hiring (never past 500
+        employees, 第六条（二））; the direct confirmation of 第八条 rests on flags only, so it
+        is no route with a figure.
 
         References
         ----------
         .. [1] 国科发区〔2022〕67号, 第六条（五）, 第七条.
         """
         blockers = tuple(c.label for c in self.conditions[:4] if result[f"fail_{c.code}"])
+        f = self.field("tech_staff")
         options = {
-            "tech_staff": staff_options(self, values, result["pts_tech_staff"]),
+            "tech_staff": staff_options(
+                "tech_staff",
+                result["pts_tech_staff"],
+                f,
+                values["tech_staff"],
+                values["employees"],
+                STAFF_BANDS,
+                MAX_EMPLOYEES,
+            ),
             "rd": rd_options(self, values, result["pts_rd"]),
             "ip": ip_options(self, values, result["pts_ip"]),
         }
@@ -180,9 +197,9 @@ class TechSme2022(RuleSet):
             return points["tech_staff"] > 0 and sum(points.values()) >= PASS_SCORE
 
         items = cheapest(options, accept, costs)
-        if items is None:  # e.g. no hire fits under 500 employees
+        if items is None:
             blockers += tuple(c.label for c in self.conditions[4:] if result[f"fail_{c.code}"])
-        return GapPlan(items or (), blockers)
+        return GapPlan(items or (), blockers, "评价得分")
 
 
 def pts_tech_staff_points(tech_staff: pl.Expr, employees: pl.Expr) -> pl.Expr:
@@ -231,19 +248,6 @@ def direct_flag() -> pl.Expr:
     .. [1] 国科发区〔2022〕67号, 第八条.
     """
     return any_of(pl.col(name) for name in DIRECT_FLAGS)
-
-
-def staff_options(rs: RuleSet, values: Mapping[str, Any], points: int) -> list[Option]:
-    """Hiring options: each better staff band by new 科技人员 (also new employees)."""
-    staff, employees = values["tech_staff"], values["employees"]
-    options = [Option("tech_staff", points)]
-    for threshold, pts in STAFF_BANDS:
-        hires = hire_needed(staff, employees, threshold)
-        if pts > points and employees + hires <= MAX_EMPLOYEES:
-            f = rs.field("tech_staff")
-            item = GapItem(f.name, f.label, f.unit, Fraction(staff), Fraction(staff + hires), ("employees",))
-            options.append(Option("tech_staff", pts, (item,)))
-    return options
 
 
 def rd_options(rs: RuleSet, values: Mapping[str, Any], points: int) -> list[Option]:
