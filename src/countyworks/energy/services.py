@@ -41,8 +41,8 @@ from countyworks.energy.tariffs import tariff_prices
 from countyworks.energy.timeseries import LOCAL_TZ, TimeSeries
 
 PROGRAM = Program.ENERGY
-#: The workflow SLA policy of station alarms (1 working hour to respond, 4 to resolve).
-ALARM_TICKET_POLICY = "alarm-4h"
+#: The workflow SLA policy of station alarms: round the clock, 1 natural hour to respond, 4 to resolve.
+ALARM_TICKET_POLICY = "alarm-24x7"
 
 #: Default alarm rules a station gets with its points: (device kind, point code, kind, threshold, deadband, level).
 DEFAULT_RULES: tuple[tuple[str, str, str, float, float, str], ...] = (
