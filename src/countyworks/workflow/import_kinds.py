@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from countyworks.core.importing import (
     Checked,
     Column,
-    ImportResult,
     Importer,
+    ImportResult,
     Kind,
     OnExisting,
     RowError,

@@ -209,9 +209,9 @@ class HolidayNotice(models.Model):
 
     The notice lists the holidays of the year (放假) and the weekend days worked instead (调休上班);
     an administrator enters them here or imports them (import kind ``holiday-notices``) once the
-    notice is published, typically in November for the next year. A year with any row is decided by
-    its rows — unlisted Monday–Friday days are working days — and takes precedence over
-    chinese-calendar and over the computed fallback (:mod:`countyworks.workflow.working_calendar`).
+    notice is published, typically in November for the next year. A listed day takes precedence over
+    chinese-calendar and over the computed fallback, and a year with any row is no longer provisional
+    (:mod:`countyworks.workflow.working_calendar`).
     Changes go through :func:`countyworks.workflow.services.holiday_notice_save`, which recomputes the
     deadlines of open tickets.
     """
@@ -246,7 +246,8 @@ class HolidayNotice(models.Model):
 def holiday_notice_days() -> dict:
     """All notice data as ``date → is_working_day`` (the loader of the working calendar)."""
     return {
-        day: kind == HolidayNotice.Kind.WORKDAY for day, kind in HolidayNotice.objects.values_list("day", "kind")
+        day: kind == HolidayNotice.Kind.WORKDAY
+        for day, kind in HolidayNotice.objects.values_list("day", "kind")
     }
 
 
@@ -494,7 +495,9 @@ class Ticket(models.Model):
     response_due = models.DateTimeField(_("响应时限"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("办结时限"))
     due_provisional = models.BooleanField(
-        _("时限待定"), default=False, help_text=_("时限越过了节假日数据的年份，按法定节假日和周一至周五估算，待国务院放假通知确定")
+        _("时限待定"),
+        default=False,
+        help_text=_("时限越过了节假日数据的年份，按法定节假日和周一至周五估算，待国务院放假通知确定"),
     )
     responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

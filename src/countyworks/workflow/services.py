@@ -1060,7 +1060,9 @@ def calendar_changed(*, before: DayTable, acting_user) -> int:
     within :data:`~countyworks.workflow.working_calendar.NOTICE_TTL_SECONDS`).
     """
     transaction.on_commit(notices_changed)
-    return tickets_recompute_due(before=before, after=DayTable(holiday_notice_days()), acting_user=acting_user)
+    return tickets_recompute_due(
+        before=before, after=DayTable(holiday_notice_days()), acting_user=acting_user
+    )
 
 
 def _changed_days(before: DayTable, after: DayTable) -> list[date]:
@@ -1091,7 +1093,9 @@ def tickets_recompute_due(*, before: DayTable, after: DayTable, acting_user) -> 
     candidates = (
         Ticket.objects.filter(status__in=OPEN_STATUSES, created_at__lt=last)
         .filter(
-            models.Q(resolution_due__gte=first) | models.Q(response_due__gte=first) | models.Q(escalate_at__gte=first)
+            models.Q(resolution_due__gte=first)
+            | models.Q(response_due__gte=first)
+            | models.Q(escalate_at__gte=first)
         )
         .select_related("policy__office_hours")
         .order_by("pk")
@@ -1110,7 +1114,8 @@ def tickets_recompute_due(*, before: DayTable, after: DayTable, acting_user) -> 
         values = {
             "resolution_due": resolution_due,
             "response_due": response.at if response else ticket.response_due,
-            "due_provisional": (resolution.provisional and from_policy) or bool(response and response.provisional),
+            "due_provisional": (resolution.provisional and from_policy)
+            or bool(response and response.provisional),
             "escalate_at": escalate_at,
         }
         if any(getattr(ticket, name) != value for name, value in values.items()):

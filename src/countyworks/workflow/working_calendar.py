@@ -3,8 +3,8 @@
 Which days are working days, in order of precedence:
 
 1. the State Council's yearly notice as entered by an administrator
-   (:class:`countyworks.workflow.models.HolidayNotice`): for a year with notice data, the listed
-   holidays are off, the listed 调休 days are worked, every other Monday–Friday is a working day;
+   (:class:`countyworks.workflow.models.HolidayNotice`): the listed holidays are off, the listed
+   调休 days are worked, and a year with notice data is no longer provisional;
 2. the ``chinese-calendar`` package (``chinese_calendar.is_workday``), which ships the notices of
    the years it knows (public holidays *and* the 调休 make-up working days on weekends);
 3. beyond both, Monday–Friday minus the statutory holidays of 《全国年节及纪念日放假办法》
@@ -75,8 +75,8 @@ class DayTable:
     """Working days: notice data (``date → is_working_day``) over chinese-calendar over the fallback.
 
     ``notice`` holds the days the State Council's notices list (holidays ``False``, 调休 working
-    days ``True``); a year with any notice data is decided by it alone — its unlisted days follow
-    Monday–Friday — and is not provisional.
+    days ``True``); any other day is decided by chinese-calendar, else by the computed statutory
+    holidays. A year with notice data is not provisional: its notice has been entered.
     """
 
     def __init__(self, notice: Mapping[date, bool] | None = None) -> None:
@@ -84,9 +84,11 @@ class DayTable:
         self.years = frozenset(day.year for day in self.notice)
 
     def working_day(self, day: date) -> tuple[bool, bool]:
-        if day.year in self.years:
-            return self.notice.get(day, day.weekday() < 5), False
-        return package_working_day(day)
+        listed = self.notice.get(day)
+        if listed is not None:
+            return listed, False
+        working, provisional = package_working_day(day)
+        return working, provisional and day.year not in self.years
 
 
 #: How long a process keeps the notice data it read before reading it again: another process (a
