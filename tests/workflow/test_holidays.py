@@ -263,3 +263,19 @@ def test_import_kind_enters_a_notice_and_recomputes(world, louxing, admin_user):
     assert ticket.resolution_due == at(2027, 1, 5, 17, 30) and not ticket.due_provisional
     again = importer.import_rows(importer.read(CSV.encode()), acting_user=admin_user)
     assert not again.written and again.unchanged == 3
+
+
+def test_admin_enters_a_notice_day_and_open_tickets_follow(world, louxing, admin_user, client):
+    ticket = _overnight_ticket(world, louxing, at(2026, 12, 31, 16, 30))
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/workflow/holidaynotice/add/",
+        {"day": "2027-01-04", "kind": "holiday", "name": "元旦", "document": "（测试数据）"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "重新计算 1 张在办工单的时限" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.resolution_due == at(2027, 1, 5, 17, 30) and not ticket.due_provisional
+    notice = HolidayNotice.objects.get(day=date(2027, 1, 4))
+    assert notice.history.first().history_user == admin_user
