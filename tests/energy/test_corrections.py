@@ -140,3 +140,17 @@ def test_rebuild_recomputes_every_level_of_days_without_period(day_of_wind):
         assert store.rebuild_rollups([point.pk], DAY, DAY + timedelta(days=1)) == 24
     after = _rollups(point)
     assert [r[:6] for r in after] == [r[:6] for r in before]
+
+
+def test_the_nightly_task_rebuilds_yesterday(wind):
+    from django.utils import timezone
+
+    from countyworks.energy.tasks import energy_rollups_rebuild
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    hours = [datetime(yesterday.year, yesterday.month, yesterday.day, h, tzinfo=SH) for h in (8, 9)]
+    ingest_messages([message("yj-wind-1", "meter", ts, {"P_kW": 50000.0}, period_s=3600) for ts in hours])
+    Measurement.objects.filter(point=wind.output_point, ts=hours[1]).delete()
+    assert Rollup.objects.get(point=wind.output_point, step=86400).integral_pos == pytest.approx(100000)
+    assert energy_rollups_rebuild.call_local() == 1
+    assert Rollup.objects.get(point=wind.output_point, step=86400).integral_pos == pytest.approx(50000)
