@@ -133,5 +133,8 @@ def test_alarm_opens_a_workflow_ticket(storage, yuanjiang_officer):
     alarm.refresh_from_db()
     assert alarm.ticket_id == ticket.pk
     assert ticket.subject == alarm and ticket.program == "energy"
+    # Round the clock: 4 natural hours, nights and holidays included.
+    assert ticket.policy.code == "alarm-24x7"
+    assert ticket.resolution_due - ticket.created_at == timedelta(hours=4)
     with pytest.raises(Exception, match="已关联工单"):
         services.alarm_open_ticket(acting_user=yuanjiang_officer, alarm=alarm)

@@ -13,6 +13,15 @@ from django.contrib.auth import get_user_model
 
 from countyworks.core.models import Organisation, Person, Program, Role, RoleGrant
 from countyworks.workflow.models import EscalationChain, EscalationStep, Post, SlaKind
+from countyworks.workflow.working_calendar import notices_changed
+
+
+@pytest.fixture(autouse=True)
+def fresh_holiday_notices():
+    """Holiday notice data is read once per process and kept a minute: each test starts from the database."""
+    notices_changed()
+    yield
+    notices_changed()
 
 
 @pytest.fixture(autouse=True)

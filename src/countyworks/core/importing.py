@@ -492,7 +492,8 @@ class Importer:
     #: The program whose write reach governs the rows (core data is shared by all programs).
     program: ClassVar[str] = SHARED
     #: The column holding the region a row belongs to; it must lie in the user's write reach.
-    region_column: ClassVar[str] = "region"
+    #: ``None`` for national reference data (no region; the kind checks who may import it).
+    region_column: ClassVar[str | None] = "region"
     #: Model fields computed from the row (not columns) that also count when comparing with the database.
     derived_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -714,6 +715,8 @@ class Importer:
                     )
 
     def region_of_row(self, row: ParsedRow) -> str | None:
+        if self.region_column is None:
+            return None
         value = row.values.get(self.region_column)
         return value if isinstance(value, str) and value else None
 
@@ -793,7 +796,7 @@ class Importer:
             if row.key is not None:
                 by_alternative[row.key[0]][row.key[1:]] = row
         compare = self._compare_columns(checked.table)
-        region_attname = self.attname(self.column(self.region_column))
+        region_attname = self.attname(self.column(self.region_column)) if self.region_column else None
         for alternative, rows in by_alternative.items():
             names = self.keys[alternative]
             attnames = self._key_attnames(names)
@@ -812,7 +815,7 @@ class Importer:
                         continue
                     row = match
                     row.existing = obj
-                    stored_region = getattr(obj, region_attname)
+                    stored_region = getattr(obj, region_attname) if region_attname else None
                     if stored_region and not can_reach_region(user, self.program, stored_region, "write"):
                         checked.errors.append(
                             RowError(

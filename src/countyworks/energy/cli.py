@@ -1,4 +1,8 @@
-"""The ``dispatch`` and ``carbon`` commands (docs/design.md#cli-contract). They never import Django.
+"""The ``dispatch`` and ``carbon`` commands, which never import Django, and ``rollup``, which does
+(docs/design.md#cli-contract).
+
+``countyworks rollup --rebuild --station S --from D --to D`` recomputes every rollup level of a
+station's points over the local days D..D from the raw readings (idempotent).
 
 ``--prices`` takes a ``timestamp,price`` csv file or a tariff code::
 
@@ -22,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from countyworks.cli import InputError
+from countyworks.cli import InputError, setup_django
 from countyworks.energy.carbon import carbon_figures
 from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
 from countyworks.energy.tariffs import tariff_prices
@@ -41,8 +45,26 @@ def _soc_initial(text: str) -> float | str:
         raise argparse.ArgumentTypeError(f"expected a fraction of E or 'cyclic', got {text!r}") from None
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``dispatch`` and ``carbon`` sub-commands."""
+    """Add the ``dispatch``, ``carbon`` and ``rollup`` sub-commands."""
+    r = subparsers.add_parser(
+        "rollup", help="rebuild a station's rollups (1 min to 1 day) from its raw readings"
+    )
+    r.add_argument("--rebuild", action="store_true", required=True, help="recompute from raw readings")
+    r.add_argument("--station", required=True, help="station code")
+    r.add_argument("--from", dest="first", type=_day, required=True, help="first local day YYYY-MM-DD")
+    r.add_argument(
+        "--to", dest="last", type=_day, required=True, help="last local day YYYY-MM-DD (inclusive)"
+    )
+    r.set_defaults(func=cmd_rollup)
+
     p = subparsers.add_parser(
         "dispatch",
         help="optimal storage dispatch (arbitrage or peak-shaving) on a price series",
@@ -206,4 +228,22 @@ def _run_carbon(args: argparse.Namespace) -> int:
     print(f"标准煤 {figures.coal_text}")
     print(f"二氧化碳 {figures.co2_text}")
     print(f"因子集 {factors.code} ({factors.year}, {factors.scope}, {factors.status}): {factors.source}")
+    return 0
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from django.core.exceptions import ValidationError
+
+    from countyworks.energy.models import Station
+    from countyworks.energy.services import rollups_rebuild
+
+    station = Station.objects.filter(code=args.station).first()
+    if station is None:
+        raise InputError(f"unknown station {args.station}")
+    try:
+        count = rollups_rebuild(station=station, first=args.first, last=args.last)
+    except ValidationError as exc:
+        raise InputError(exc.messages) from exc
+    print(f"{station.code}: rollups of {args.first}..{args.last} rebuilt from {count} readings")
     return 0

@@ -188,12 +188,14 @@ def invalidate_registry() -> None:
 
 @dataclass
 class IngestReport:
-    """What one call did. ``duplicates`` are valid readings already stored (redeliveries)."""
+    """What one call did. ``duplicates`` are valid readings already stored with the same value
+    (redeliveries); ``corrected`` are readings already stored with another value (corrections)."""
 
     messages: int = 0
     readings: int = 0
     stored: int = 0
     duplicates: int = 0
+    corrected: int = 0
     quarantined: int = 0
     rejected_readings: int = 0
     device_alarms: int = 0
@@ -411,7 +413,9 @@ def ingest_messages(messages: Sequence[tuple[str, bytes]], *, now: datetime | No
     """Validate and store a batch of MQTT messages in one transaction; returns what happened.
 
     Idempotent: ingesting the same messages again stores nothing new (``duplicates``), and leaves
-    rollups unchanged. Out-of-order and late readings are accepted (rollups are additive); readings
+    rollups unchanged. A different value for a stored (point, ts) is a correction (``corrected``):
+    the earlier value is kept as a version and the rollups of its day are rebuilt
+    (:mod:`countyworks.energy.store`). Out-of-order and late readings are accepted (rollups are additive); readings
     stamped more than :data:`MAX_CLOCK_SKEW` in the future are quarantined. Raises only for
     database errors, so the caller can retry the batch and acknowledge nothing meanwhile.
     """
@@ -454,7 +458,10 @@ def ingest_messages(messages: Sequence[tuple[str, bytes]], *, now: datetime | No
             now=received_at,
         )
     report.stored = batch.stored
-    report.duplicates = len(readings) - batch.stored + (len(parsed.readings) - len(readings))
+    report.corrected = batch.corrected
+    report.duplicates = (
+        len(readings) - batch.stored - batch.corrected + (len(parsed.readings) - len(readings))
+    )
     report.alarms_raised = outcome.raised
     report.alarms_cleared = outcome.cleared
     return report

@@ -290,7 +290,13 @@ class Point(models.Model):
 
 
 class Measurement(models.Model):
-    """One reading: (point, ts) → value, immutable once stored (idempotent on its key).
+    """One reading: (point, ts) → its current value (idempotent on its key).
+
+    A redelivery of the same value changes nothing; a *different* value for a stored (point, ts) is
+    a correction: the row takes the new value and the value it replaces is kept in
+    :class:`MeasurementVersion` (see :mod:`countyworks.energy.store`). ``period_s`` is the sampling
+    period the reading represents (rebuilding rollups from raw data needs it; NULL on rows stored
+    before it was recorded, which count for their point's ``sample_seconds``).
 
     On PostgreSQL the table is partitioned by month (RANGE on ``ts``) with a BRIN index on ``ts``
     (migration 0001 and :mod:`countyworks.energy.store`); on SQLite it is a plain table with the same
@@ -302,6 +308,7 @@ class Measurement(models.Model):
     point = models.ForeignKey(Point, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     ts = models.DateTimeField()
     value = models.FloatField()
+    period_s = models.PositiveIntegerField(null=True)
 
     class Meta:
         verbose_name = _("测量值")
@@ -311,12 +318,35 @@ class Measurement(models.Model):
         return f"{self.point_id}@{self.ts:%Y-%m-%d %H:%M:%S}={self.value:g}"
 
 
+class MeasurementVersion(models.Model):
+    """A superseded value of a reading: what (point, ts) held until a correction replaced it.
+
+    The audit trail of corrections: every earlier value is kept with the moment it was replaced
+    (append-only; the current value is the :class:`Measurement` row).
+    """
+
+    point = models.ForeignKey(Point, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    ts = models.DateTimeField()
+    value = models.FloatField(_("原值"))
+    period_s = models.PositiveIntegerField(null=True)
+    superseded_at = models.DateTimeField(_("被更正时间"))
+
+    class Meta:
+        verbose_name = _("测量值更正记录")
+        verbose_name_plural = _("测量值更正记录")
+        indexes = [models.Index(fields=["point", "ts"], name="energy_measver_point_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id}@{self.ts:%Y-%m-%d %H:%M:%S}={self.value:g} (→ {self.superseded_at:%Y-%m-%d %H:%M})"
+
+
 class Rollup(models.Model):
     """Aggregate of a point's readings in one bucket (1 min, 15 min, 1 h, or one Asia/Shanghai day).
 
     ``integral_pos`` and ``integral_neg`` are the time integrals of the positive and negative parts
     of the value [unit·h]: for a kW point, the energy delivered and drawn in kWh (a reading counts
-    for its sampling period). Buckets are kept up to date incrementally by every ingested batch.
+    for its sampling period). Buckets are kept up to date incrementally by every ingested batch, and
+    rebuilt from the raw readings after a correction and by ``countyworks rollup --rebuild``.
     """
 
     class Step(models.IntegerChoices):

@@ -7,6 +7,7 @@ access to the energy program (the access gate, :mod:`countyworks.core.permission
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,7 +22,7 @@ from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import Organisation, Program, Region
 from countyworks.core.permissions import access_write_object, access_write_region
 from countyworks.core.services import audited_save
-from countyworks.energy import catalogue
+from countyworks.energy import catalogue, store
 from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
 from countyworks.energy.ingest import invalidate_registry
 from countyworks.energy.models import (
@@ -42,9 +43,11 @@ from countyworks.energy.models import (
 from countyworks.energy.tariffs import tariff_prices
 from countyworks.energy.timeseries import LOCAL_TZ, TimeSeries
 
+logger = logging.getLogger(__name__)
+
 PROGRAM = Program.ENERGY
-#: The workflow SLA policy of station alarms (1 working hour to respond, 4 to resolve).
-ALARM_TICKET_POLICY = "alarm-4h"
+#: The workflow SLA policy of station alarms: round the clock, 1 natural hour to respond, 4 to resolve.
+ALARM_TICKET_POLICY = "alarm-24x7"
 
 #: Default alarm rules a station gets with its points: (device kind, point code, kind, threshold, deadband, level).
 DEFAULT_RULES: tuple[tuple[str, str, str, float, float, str], ...] = (
@@ -521,3 +524,26 @@ def boiler_replacement_record(
     _require_object(acting_user, boiler)
     boiler.replaced_by, boiler.replaced_on, boiler.fuel_supplier = replaced_by, replaced_on, fuel_supplier
     return audited_save(boiler, acting_user=acting_user, reason=_("锅炉替代"))
+
+
+def rollups_rebuild(*, station: Station, first: date, last: date, now: datetime | None = None) -> int:
+    """Recompute every rollup level of ``station``'s points over local days ``first``..``last`` from raw data.
+
+    Idempotent (:func:`countyworks.energy.store.rebuild_rollups`), one transaction. Refused for days
+    whose raw readings the retention policy has already deleted (their rollups are all that is
+    left). Returns the readings aggregated. The platform's own operation (CLI, periodic task).
+    """
+    if last < first:
+        raise ValidationError(_("结束日期早于开始日期"))
+    horizon = store.raw_kept_from(timezone.localtime(now or timezone.now()).date())
+    if first < horizon:
+        raise ValidationError(
+            _("%(day)s 之前的原始读数已按保留期限删除，不能重算") % {"day": horizon.isoformat()}
+        )
+    point_ids = list(Point.objects.filter(device__station=station).values_list("pk", flat=True))
+    with transaction.atomic():
+        count = store.rebuild_rollups(point_ids, first, last)
+    logger.info(
+        "rebuilt the rollups of station %s from %s to %s: %d readings", station.code, first, last, count
+    )
+    return count

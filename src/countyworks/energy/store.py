@@ -2,10 +2,21 @@
 
 One call of :func:`write_readings` stores a batch of readings and, in the same transaction, folds
 the readings that were *new* into the 1-min / 15-min / hourly / daily rollups and the latest-value
-table. Idempotency is ``INSERT … ON CONFLICT (point_id, ts) DO NOTHING``: a reading is immutable
-once stored, so a redelivered message changes nothing, and the rollups add each reading exactly
-once (a conflicting row is not returned by ``RETURNING`` and so is never aggregated). A corrected
-value for an already stored timestamp is therefore ignored; gateways must not rewrite history.
+table. Idempotency is ``INSERT … ON CONFLICT (point_id, ts) DO NOTHING``: a redelivered message
+changes nothing, and the rollups add each reading exactly once (a conflicting row is not returned
+by ``RETURNING`` and so is never aggregated).
+
+**Corrections.** A reading whose (point, ts) is stored with a *different* value (a gateway or an
+operator re-sending a corrected figure) is a correction, handled in the same transaction only when
+a batch had conflicting rows (so the ordinary path costs nothing more): the stored value is copied
+to ``energy_measurementversion`` with the moment it was superseded, the row takes the new value,
+the latest value follows if it was that reading, and every rollup level of the local days concerned
+is rebuilt from the raw readings (:func:`rebuild_rollups`). The same value again is still a no-op.
+Corrections do not re-evaluate alarms: those fire on live data.
+
+:func:`rebuild_rollups` recomputes every level of a set of points over whole local days from the
+raw readings (delete, then aggregate): idempotent, and the way to make late or deleted raw data
+count (``countyworks rollup --rebuild``, and the nightly task for yesterday).
 
 - PostgreSQL: the batch is COPYed (binary) into a session temp table, then one statement inserts
   the new rows and upserts the four rollup levels and the latest values from its ``RETURNING``
@@ -23,6 +34,7 @@ A reading counts in the rollup levels whose bucket is at least as long as its sa
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +43,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
 
 #: Rollup steps in seconds; the day bucket starts at local (settings.TIME_ZONE) midnight.
 STEPS: tuple[int, ...] = (60, 900, 3600, 86400)
@@ -53,10 +67,11 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class StoredBatch:
-    """What a batch changed: new readings stored, and the new readings of the watched points."""
+    """What a batch changed: new readings stored, the new readings of the watched points, corrections."""
 
     stored: int
     watched: list[tuple[int, datetime, float]]
+    corrected: int = 0
 
 
 def local_tz() -> ZoneInfo:
@@ -176,10 +191,10 @@ def forget_partitions() -> None:
 
 
 def dedupe(readings: Iterable[Reading]) -> list[Reading]:
-    """Keep the first reading of each (point, ts), as the database would."""
+    """One reading per (point, ts): the last of the batch, the later word (a correction sent right after)."""
     seen: dict[tuple[int, datetime], Reading] = {}
     for reading in readings:
-        seen.setdefault((reading.point_id, reading.ts), reading)
+        seen[(reading.point_id, reading.ts)] = reading
     return list(seen.values())
 
 
@@ -226,8 +241,8 @@ def _pg_statement() -> str:
     tz = settings.TIME_ZONE.replace("'", "")
     ctes = [
         """new AS (
-    INSERT INTO energy_measurement (point_id, ts, value)
-    SELECT point_id, ts, value FROM energy_ingest_buffer
+    INSERT INTO energy_measurement (point_id, ts, value, period_s)
+    SELECT point_id, ts, value, period_s FROM energy_ingest_buffer
     ON CONFLICT (point_id, ts) DO NOTHING
     RETURNING point_id, ts, value)""",
         """fresh AS (
@@ -278,9 +293,34 @@ def _write_postgresql(
                 copy.write_row((r.point_id, r.ts, r.value, r.period_s))
         cursor.execute(_pg_statement(), {"received_at": received_at, "watched": sorted(watched)})
         rows = cursor.fetchall()
+        stored = int(rows[0][2])
+        corrected: list[tuple[int, datetime]] = []
+        if stored < len(readings):  # some rows were already stored: are any of them corrections?
+            cursor.execute(_PG_CORRECT, {"received_at": received_at})
+            corrected = [(int(p), ts) for p, ts in cursor.fetchall()]
         cursor.execute("TRUNCATE energy_ingest_buffer")
-    stored = int(rows[0][2])
-    return StoredBatch(stored, [(int(p), ts, float(v)) for p, ts, v in rows[1:]])
+    _rebuild_corrected(corrected)
+    return StoredBatch(stored, [(int(p), ts, float(v)) for p, ts, v in rows[1:]], len(corrected))
+
+
+#: Run after the batch's insert: every buffered reading whose stored value differs is a correction.
+#: (The rows just inserted hold the buffer's values, so they never match.)
+_PG_CORRECT = """WITH changed AS (
+    SELECT m.point_id, m.ts, m.value AS old_value, m.period_s AS old_period, b.value, b.period_s
+    FROM energy_ingest_buffer b JOIN energy_measurement m ON m.point_id = b.point_id AND m.ts = b.ts
+    WHERE m.value IS DISTINCT FROM b.value
+), archived AS (
+    INSERT INTO energy_measurementversion (point_id, ts, value, period_s, superseded_at)
+    SELECT point_id, ts, old_value, old_period, %(received_at)s FROM changed
+    RETURNING 1
+), latest AS (
+    UPDATE energy_pointlatest l SET value = c.value FROM changed c
+    WHERE l.point_id = c.point_id AND l.ts = c.ts
+    RETURNING 1
+)
+UPDATE energy_measurement m SET value = c.value, period_s = c.period_s FROM changed c
+WHERE m.point_id = c.point_id AND m.ts = c.ts
+RETURNING m.point_id, m.ts"""
 
 
 def _sqlite_text(moment: datetime) -> str:
@@ -302,20 +342,152 @@ def _write_generic(
             chunk = keys[start : start + _SQLITE_CHUNK]
             params: list[object] = []
             for point_id, ts_text in chunk:
-                params.extend((point_id, ts_text, by_key[(point_id, ts_text)].value))
-            values = ",".join(["(%s, %s, %s)"] * len(chunk))
+                reading = by_key[(point_id, ts_text)]
+                params.extend((point_id, ts_text, reading.value, reading.period_s))
+            values = ",".join(["(%s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO energy_measurement (point_id, ts, value) VALUES {values} "  # noqa: S608 - placeholders only
+                f"INSERT INTO energy_measurement (point_id, ts, value, period_s) VALUES {values} "  # noqa: S608 - placeholders only
                 "ON CONFLICT (point_id, ts) DO NOTHING RETURNING point_id, ts",
                 params,
             )
             new.extend(by_key[(int(p), str(t))] for p, t in cursor.fetchall())
-        if not new:
-            return StoredBatch(0, [])
-        _upsert_rollups_generic(cursor, new, adapt)
-        _upsert_latest_generic(cursor, new, received_at, adapt)
+        inserted = {(r.point_id, adapt(r.ts)) for r in new}
+        conflicting = [key for key in keys if key not in inserted]
+        corrected = _correct_generic(cursor, conflicting, by_key, received_at, adapt) if conflicting else []
+        if new:
+            _upsert_rollups_generic(cursor, new, adapt)
+            _upsert_latest_generic(cursor, new, received_at, adapt)
+    _rebuild_corrected(corrected)
     watched_rows = [(r.point_id, r.ts, r.value) for r in new if r.point_id in watched]
-    return StoredBatch(len(new), watched_rows)
+    return StoredBatch(len(new), watched_rows, len(corrected))
+
+
+def _correct_generic(
+    cursor, keys: list[tuple[int, str]], by_key: dict[tuple[int, str], Reading], received_at: datetime, adapt
+) -> list[tuple[int, datetime]]:
+    """Apply the corrections among already stored ``keys``; returns the corrected (point, ts)."""
+    changed: list[tuple[Reading, float, int | None]] = []
+    for start in range(0, len(keys), _SQLITE_CHUNK):
+        chunk = keys[start : start + _SQLITE_CHUNK]
+        wanted = " OR ".join(["(point_id = %s AND ts = %s)"] * len(chunk))
+        cursor.execute(
+            f"SELECT point_id, ts, value, period_s FROM energy_measurement WHERE {wanted}",  # noqa: S608 - placeholders only
+            [part for key in chunk for part in key],
+        )
+        for point_id, ts_text, value, period in cursor.fetchall():
+            reading = by_key[(int(point_id), str(ts_text))]
+            if value != reading.value:
+                changed.append((reading, value, period))
+    if not changed:
+        return []
+    superseded = adapt(received_at)
+    cursor.executemany(
+        "INSERT INTO energy_measurementversion (point_id, ts, value, period_s, superseded_at) "
+        "VALUES (%s, %s, %s, %s, %s)",
+        [(r.point_id, adapt(r.ts), old, period, superseded) for r, old, period in changed],
+    )
+    cursor.executemany(
+        "UPDATE energy_measurement SET value = %s, period_s = %s WHERE point_id = %s AND ts = %s",
+        [(r.value, r.period_s, r.point_id, adapt(r.ts)) for r, _old, _period in changed],
+    )
+    cursor.executemany(
+        "UPDATE energy_pointlatest SET value = %s WHERE point_id = %s AND ts = %s",
+        [(r.value, r.point_id, adapt(r.ts)) for r, _old, _period in changed],
+    )
+    return [(r.point_id, r.ts) for r, _old, _period in changed]
+
+
+def raw_kept_from(today: date) -> date:
+    """The first local day whose raw readings are all still kept under the retention policy."""
+    from countyworks.energy.tasks import retention_policy
+
+    raw_days, _rollup_days = retention_policy()
+    return today - timedelta(days=raw_days - 1)
+
+
+def _rebuild_corrected(corrected: Sequence[tuple[int, datetime]]) -> None:
+    """Rebuild every rollup level of the local days the corrected readings fall in.
+
+    A day whose raw readings the retention policy has begun deleting is not rebuilt (its rollups
+    are all that is left of it); the correction is stored and logged.
+    """
+    by_day: dict[date, set[int]] = {}
+    for point_id, ts in corrected:
+        by_day.setdefault(ts.astimezone(local_tz()).date(), set()).add(point_id)
+    kept_from = raw_kept_from(datetime.now(local_tz()).date())
+    for day, point_ids in sorted(by_day.items()):
+        if day < kept_from:
+            logger.warning("correction on %s: raw readings no longer kept, rollups not rebuilt", day)
+            continue
+        rebuild_rollups(sorted(point_ids), day, day)
+
+
+def local_day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """[local midnight starting ``first``, local midnight after ``last``)."""
+    tz = local_tz()
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    return start, end
+
+
+def rebuild_rollups(point_ids: Sequence[int], first: date, last: date) -> int:
+    """Recompute every rollup level of ``point_ids`` over local days ``first``..``last`` from raw data.
+
+    Deletes the buckets in the range and aggregates the stored readings again (each counts for its
+    ``period_s``, or its point's ``sample_seconds`` when it has none): running it twice gives the
+    same rows. Call it inside a transaction; returns the readings aggregated.
+    """
+    if not point_ids:
+        return 0
+    start, end = local_day_range(first, last)
+    ids = sorted(point_ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "DELETE FROM energy_rollup WHERE point_id = ANY(%s) AND bucket >= %s AND bucket < %s",
+                [ids, start, end],
+            )
+            cursor.execute(_pg_rebuild_statement(), {"ids": ids, "start": start, "end": end})
+            return int(cursor.fetchone()[0])
+        adapt = connection.ops.adapt_datetimefield_value
+        marks = ",".join(["%s"] * len(ids))
+        cursor.execute(
+            f"DELETE FROM energy_rollup WHERE point_id IN ({marks}) AND bucket >= %s AND bucket < %s",  # noqa: S608
+            [*ids, adapt(start), adapt(end)],
+        )
+        from countyworks.energy.models import Measurement, Point
+
+        periods = dict(Point.objects.filter(pk__in=ids).values_list("pk", "sample_seconds"))
+        readings = [
+            Reading(point_id, ts, value, period or periods[point_id])
+            for point_id, ts, value, period in Measurement.objects.filter(
+                point_id__in=ids, ts__gte=start, ts__lt=end
+            ).values_list("point_id", "ts", "value", "period_s")
+        ]
+        if readings:
+            _upsert_rollups_generic(cursor, readings, adapt)
+    return len(readings)
+
+
+@functools.cache
+def _pg_rebuild_statement() -> str:
+    tz = settings.TIME_ZONE.replace("'", "")
+    ctes = [
+        """fresh AS (
+    SELECT m.point_id, m.ts, m.value, coalesce(m.period_s, p.sample_seconds) AS period_s
+    FROM energy_measurement m JOIN energy_point p ON p.id = m.point_id
+    WHERE m.point_id = ANY(%(ids)s) AND m.ts >= %(start)s AND m.ts < %(end)s)""",
+        """agg AS (
+    SELECT point_id, date_trunc('minute', ts) AS minute, period_s, count(*) AS n, sum(value) AS total,
+           min(value) AS lo, max(value) AS hi,
+           sum(greatest(value, 0) * period_s) / 3600.0 AS pos, sum(greatest(-value, 0) * period_s) / 3600.0 AS neg
+    FROM fresh GROUP BY point_id, date_trunc('minute', ts), period_s)""",
+        _pg_rollup_cte("r1", 60, "minute"),
+        _pg_rollup_cte("r2", 900, "date_bin('15 minutes', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')"),
+        _pg_rollup_cte("r3", 3600, "date_trunc('hour', minute)"),
+        _pg_rollup_cte("r4", 86400, f"date_trunc('day', minute, '{tz}')"),
+    ]
+    return "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM fresh"
 
 
 def aggregate(readings: Iterable[Reading]) -> dict[tuple[int, int, int], list[float]]:

@@ -4,12 +4,16 @@
 - daily: monthly partitions created two months ahead (PostgreSQL), and the retention policy:
   raw readings are kept :data:`RAW_RETENTION_DAYS` days, 1-minute rollups 35 days, 15-minute
   rollups 400 days; hourly and daily rollups are kept for ever (statistics are computed from them).
-  Each limit can be overridden in settings (``ENERGY_RAW_RETENTION_DAYS``, ``ENERGY_ROLLUP_RETENTION_DAYS``).
+  Each limit can be overridden in settings (``ENERGY_RAW_RETENTION_DAYS``, ``ENERGY_ROLLUP_RETENTION_DAYS``);
+- daily: the rollups of yesterday (``ENERGY_ROLLUP_REBUILD_DAYS`` local days back, default 1) are
+  rebuilt from the raw readings of every station, so late data and raw rows deleted or corrected by
+  hand count in every level (idempotent).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -52,3 +56,19 @@ def energy_retention() -> dict[str, object]:
         report.rollups_deleted,
     )
     return {"raw_deleted": report.raw_deleted, "partitions_dropped": report.partitions_dropped}
+
+
+@db_periodic_task(crontab(hour="3", minute="45"))
+def energy_rollups_rebuild() -> int:
+    from countyworks.energy.models import Station
+    from countyworks.energy.services import rollups_rebuild
+
+    days = int(getattr(settings, "ENERGY_ROLLUP_REBUILD_DAYS", 1))
+    today = timezone.localdate()
+    total = 0
+    for station in Station.objects.order_by("pk"):
+        total += rollups_rebuild(
+            station=station, first=today - timedelta(days=days), last=today - timedelta(days=1)
+        )
+    logger.info("energy rollups rebuilt for the last %d days: %d readings", days, total)
+    return total

@@ -1,18 +1,23 @@
 """Back office for the workflow's data: office hours, SLA policies, posts, chains, meeting series.
 
-Policies and office hours apply everywhere (superuser-edited); the rest is scoped like the pages.
+Policies, office hours and the holiday notices apply everywhere (superuser-edited); the rest is
+scoped like the pages. A holiday notice day is saved and deleted through its services, which
+recompute the deadlines of open tickets.
 Tickets are changed only through the services (pages and API), so the admin shows them read-only.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from countyworks.core.admin import ScopedAdmin
+from countyworks.workflow import services
 from countyworks.workflow.models import (
     EscalationChain,
     EscalationStep,
+    HolidayNotice,
     MeetingSeries,
     OfficeHours,
     Post,
@@ -39,6 +44,33 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
         "active",
     )
     list_filter = ("active", "resolution_kind")
+
+
+@admin.register(HolidayNotice)
+class HolidayNoticeAdmin(SimpleHistoryAdmin):
+    """国务院节假日安排, day by day; every save or deletion recomputes open tickets' deadlines."""
+
+    list_display = ("day", "kind", "name", "document")
+    list_filter = ("kind", "name")
+    search_fields = ("name", "document")
+    date_hierarchy = "day"
+
+    def _recomputed(self, request, count: int) -> None:
+        self.message_user(
+            request, _("已按新的节假日安排重新计算 %(n)d 张在办工单的时限") % {"n": count}, messages.INFO
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        self._recomputed(request, services.holiday_notice_save(notice=obj, acting_user=request.user))
+
+    def delete_model(self, request, obj) -> None:
+        self._recomputed(request, services.holiday_notice_delete(notice=obj, acting_user=request.user))
+
+    def delete_queryset(self, request, queryset) -> None:
+        count = sum(
+            services.holiday_notice_delete(notice=notice, acting_user=request.user) for notice in queryset
+        )
+        self._recomputed(request, count)
 
 
 @admin.register(Post)

@@ -24,6 +24,13 @@ class WorkflowConfig(AppConfig):
             NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
         )
 
+    def ready(self) -> None:
+        # The working calendar reads the State Council's notices entered as data (HolidayNotice).
+        from countyworks.workflow.models import holiday_notice_days
+        from countyworks.workflow.working_calendar import set_notice_loader
+
+        set_notice_loader(holiday_notice_days)
+
     #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
     workflow_milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)
 

@@ -11,7 +11,7 @@ history; every other model keeps one (django-simple-history).
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -77,6 +77,8 @@ class SlaKind(models.TextChoices):
     WORKING_HOURS = "working_hours", _("工作小时")
     WORKING_DAYS = "working_days", _("工作日")
     SAME_WORKING_DAY = "same_working_day", _("当日办结（问题不过夜）")
+    #: Round-the-clock duties (a station's alarms are handled at night and on holidays): wall-clock hours.
+    NATURAL_HOURS = "natural_hours", _("自然小时（全天候）")
 
 
 def _target_deadline(
@@ -90,12 +92,18 @@ def _target_deadline(
         if cutoff is None:
             raise ValueError("a same-working-day target needs a cut-off time")
         return calendar.same_working_day(start, cutoff)
+    if kind == SlaKind.NATURAL_HOURS:
+        if amount is None or amount <= 0:
+            raise ValueError("natural hours must be positive")
+        return Deadline(start + timedelta(hours=float(amount)))
     raise ValueError(f"unknown SLA kind {kind!r}")
 
 
 def _validate_target(kind: str, amount: Decimal | None, field: str) -> dict[str, ValidationError]:
-    if kind in (SlaKind.WORKING_HOURS, SlaKind.WORKING_DAYS) and (amount is None or amount <= 0):
-        return {field: ValidationError(_("按工作小时或工作日计时须填写大于 0 的时限"))}
+    if kind in (SlaKind.WORKING_HOURS, SlaKind.WORKING_DAYS, SlaKind.NATURAL_HOURS) and (
+        amount is None or amount <= 0
+    ):
+        return {field: ValidationError(_("按工作小时、工作日或自然小时计时须填写大于 0 的时限"))}
     if kind == SlaKind.WORKING_DAYS and amount is not None and amount != int(amount):
         return {field: ValidationError(_("工作日时限须为整数"))}
     return {}
@@ -145,9 +153,17 @@ class SlaPolicy(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def deadlines(self, opened_at: datetime) -> tuple[Deadline | None, Deadline]:
-        """(response deadline or None, resolution deadline) for a ticket raised at ``opened_at``."""
-        calendar = self.office_hours.calendar()
+    def deadlines(
+        self, opened_at: datetime, calendar: WorkingCalendar | None = None
+    ) -> tuple[Deadline | None, Deadline]:
+        """(response deadline or None, resolution deadline) for a ticket raised at ``opened_at``.
+
+        The response deadline is never later than the resolution deadline: a ticket raised just
+        before the 问题不过夜 cut-off (2 working hours to respond, due at today's close) must be
+        answered by today's close, not after the next holiday (:func:`cap_response`).
+        ``calendar`` defaults to the policy's office hours on the day table in force.
+        """
+        calendar = calendar or self.office_hours.calendar()
         response = (
             _target_deadline(calendar, self.response_kind, self.response_amount, self.cutoff, opened_at)
             if self.response_kind
@@ -156,7 +172,7 @@ class SlaPolicy(models.Model):
         resolution = _target_deadline(
             calendar, self.resolution_kind, self.resolution_amount, self.cutoff, opened_at
         )
-        return response, resolution
+        return cap_response(response, resolution.at), resolution
 
     def describe(self) -> str:
         """Human-readable targets, e.g. "响应 2 工作小时；办结 当日办结（问题不过夜）"."""
@@ -176,9 +192,63 @@ class SlaPolicy(models.Model):
         return _("；").join(parts)
 
 
+def cap_response(response: Deadline | None, resolution_at: datetime) -> Deadline | None:
+    """The response deadline, brought forward to ``resolution_at`` when it would fall after it."""
+    if response is None or response.at <= resolution_at:
+        return response
+    return Deadline(resolution_at, provisional=False)
+
+
 def _plain(amount: Decimal) -> str:
     """``10`` for Decimal("10.00"), ``1.5`` for Decimal("1.50"): never exponent notation (1E+1)."""
     return f"{amount.normalize():f}"
+
+
+class HolidayNotice(models.Model):
+    """One day of the State Council's yearly holiday notice (国务院办公厅关于安排节假日的通知).
+
+    The notice lists the holidays of the year (放假) and the weekend days worked instead (调休上班);
+    an administrator enters them here or imports them (import kind ``holiday-notices``) once the
+    notice is published, typically in November for the next year. A listed day takes precedence over
+    chinese-calendar and over the computed fallback, and a year with any row is no longer provisional
+    (:mod:`countyworks.workflow.working_calendar`).
+    Changes go through :func:`countyworks.workflow.services.holiday_notice_save`, which recomputes the
+    deadlines of open tickets.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("安排"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=32, help_text=_("如 春节、国庆节"))
+    document = models.CharField(
+        _("通知文号"), max_length=64, blank=True, help_text=_("如 国办发明电〔2025〕7号")
+    )
+    history = HistoricalRecords()
+
+    SCOPE_REGION = None  # national reference data, like SlaPolicy
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
+
+    @property
+    def working(self) -> bool:
+        return self.kind == self.Kind.WORKDAY
+
+
+def holiday_notice_days() -> dict:
+    """All notice data as ``date → is_working_day`` (the loader of the working calendar)."""
+    return {
+        day: kind == HolidayNotice.Kind.WORKDAY
+        for day, kind in HolidayNotice.objects.values_list("day", "kind")
+    }
 
 
 class Post(models.Model):
@@ -425,7 +495,9 @@ class Ticket(models.Model):
     response_due = models.DateTimeField(_("响应时限"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("办结时限"))
     due_provisional = models.BooleanField(
-        _("时限待定"), default=False, help_text=_("时限越过了节假日数据的年份，按周一至周五估算")
+        _("时限待定"),
+        default=False,
+        help_text=_("时限越过了节假日数据的年份，按法定节假日和周一至周五估算，待国务院放假通知确定"),
     )
     responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

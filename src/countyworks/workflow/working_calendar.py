@@ -1,11 +1,16 @@
 """The China working calendar: deadlines in working hours, working days or "same working day".
 
-Which days are working days comes from the ``chinese-calendar`` package
-(``chinese_calendar.is_workday``), which ships the State Council's yearly holiday notices
-(国务院办公厅关于安排节假日的通知), public holidays *and* the 调休 make-up working days on
-weekends. The package only knows the years it ships; outside them it raises
-``NotImplementedError``: we then fall back to Monday–Friday and mark the deadline
-``provisional`` until the package is updated (docs/rules/working-calendar-sla.md §2).
+Which days are working days, in order of precedence:
+
+1. the State Council's yearly notice as entered by an administrator
+   (:class:`countyworks.workflow.models.HolidayNotice`): the listed holidays are off, the listed
+   调休 days are worked, and a year with notice data is no longer provisional;
+2. the ``chinese-calendar`` package (``chinese_calendar.is_workday``), which ships the notices of
+   the years it knows (public holidays *and* the 调休 make-up working days on weekends);
+3. beyond both, Monday–Friday minus the statutory holidays of 《全国年节及纪念日放假办法》
+   (:func:`countyworks.workflow.holidays.statutory_holidays`) — *provisional*, since the 调休 of
+   a year are only known from its notice; deadlines computed from such a day are marked so
+   (docs/rules/working-calendar-sla.md §2).
 
 Office hours are data (:class:`countyworks.workflow.models.OfficeHours`); the default shipped
 for Hunan county offices is 08:30–12:00 and 14:30–17:30 (6.5 working hours a day).
@@ -22,7 +27,9 @@ How periods are counted follows the Civil Code (《中华人民共和国民法�
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import threading
+import time as clock
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,6 +37,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
+
+from countyworks.workflow.holidays import statutory_holidays
 
 #: The default office hours of Hunan county offices (morning and afternoon sessions).
 DEFAULT_SESSIONS: tuple[tuple[time, time], ...] = ((time(8, 30), time(12, 0)), (time(14, 30), time(17, 30)))
@@ -47,20 +56,86 @@ class Deadline:
 
 
 @functools.lru_cache(maxsize=8192)
-def working_day(day: date) -> tuple[bool, bool]:
-    """``(is_working_day, provisional)`` for ``day`` on the China calendar.
+def package_working_day(day: date) -> tuple[bool, bool]:
+    """``(is_working_day, provisional)`` from chinese-calendar, else the computed fallback.
 
-    >>> working_day(date(2023, 10, 2))   # 国庆节
-    (False, False)
-    >>> working_day(date(2023, 10, 7))   # Saturday, 调休 working day
+    >>> package_working_day(date(2023, 10, 7))   # Saturday, 调休 working day
     (True, False)
-    >>> working_day(date(2100, 1, 4))    # a Monday beyond the package's data
+    >>> package_working_day(date(2100, 1, 4))    # a Monday beyond the package's data
     (True, True)
+    >>> package_working_day(date(2027, 1, 1))    # 元旦 beyond the package's data
+    (False, True)
     """
     try:
         return bool(chinese_calendar.is_workday(day)), False
     except NotImplementedError:
-        return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), True
+
+
+class DayTable:
+    """Working days: notice data (``date → is_working_day``) over chinese-calendar over the fallback.
+
+    ``notice`` holds the days the State Council's notices list (holidays ``False``, 调休 working
+    days ``True``); any other day is decided by chinese-calendar, else by the computed statutory
+    holidays. A year with notice data is not provisional: its notice has been entered.
+    """
+
+    def __init__(self, notice: Mapping[date, bool] | None = None) -> None:
+        self.notice: dict[date, bool] = dict(notice or {})
+        self.years = frozenset(day.year for day in self.notice)
+
+    def working_day(self, day: date) -> tuple[bool, bool]:
+        listed = self.notice.get(day)
+        if listed is not None:
+            return listed, False
+        working, provisional = package_working_day(day)
+        return working, provisional and day.year not in self.years
+
+
+#: How long a process keeps the notice data it read before reading it again: another process (a
+#: web worker, the task consumer) sees an administrator's change within this many seconds; the
+#: process that made the change sees it at once (:func:`notices_changed`).
+NOTICE_TTL_SECONDS = 60.0
+
+_lock = threading.Lock()
+_table: DayTable | None = None
+_loaded_at = 0.0
+_loader: Callable[[], Mapping[date, bool]] | None = None
+
+
+def set_notice_loader(loader: Callable[[], Mapping[date, bool]]) -> None:
+    """Install the function reading the notice data (the workflow app's ready() does)."""
+    global _loader
+    _loader = loader
+    notices_changed()
+
+
+def notices_changed() -> None:
+    """Forget the notice data read so far: the next lookup reads it again."""
+    global _table
+    with _lock:
+        _table = None
+
+
+def current_days() -> DayTable:
+    """The day table in force: the notice data as last read (at most :data:`NOTICE_TTL_SECONDS` old)."""
+    global _table, _loaded_at
+    now = clock.monotonic()
+    table = _table
+    if table is None or now - _loaded_at > NOTICE_TTL_SECONDS:
+        table = DayTable(_loader() if _loader is not None else None)
+        with _lock:
+            _table, _loaded_at = table, now
+    return table
+
+
+def working_day(day: date) -> tuple[bool, bool]:
+    """``(is_working_day, provisional)`` for ``day`` on the China calendar in force.
+
+    >>> working_day(date(2023, 10, 2))   # 国庆节
+    (False, False)
+    """
+    return current_days().working_day(day)
 
 
 def default_timezone() -> ZoneInfo:
@@ -71,8 +146,12 @@ class WorkingCalendar:
     """Deadline arithmetic over working days and office-hour sessions in one time zone."""
 
     def __init__(
-        self, sessions: Sequence[tuple[time, time]] = DEFAULT_SESSIONS, tz: ZoneInfo | None = None
+        self,
+        sessions: Sequence[tuple[time, time]] = DEFAULT_SESSIONS,
+        tz: ZoneInfo | None = None,
+        days: DayTable | None = None,
     ) -> None:
+        """``days``: a fixed day table (default: the one in force, :func:`current_days`, at each lookup)."""
         if not sessions:
             raise ValueError("a working calendar needs at least one office-hour session")
         ordered = sorted(sessions)
@@ -83,6 +162,10 @@ class WorkingCalendar:
                 raise ValueError("office-hour sessions overlap")
         self.sessions: tuple[tuple[time, time], ...] = tuple(ordered)
         self.tz = tz or default_timezone()
+        self.days = days
+
+    def working_day(self, day: date) -> tuple[bool, bool]:
+        return (self.days or current_days()).working_day(day)
 
     @property
     def close(self) -> time:
@@ -97,7 +180,7 @@ class WorkingCalendar:
         provisional = False
         for offset in range(1, _MAX_DAYS):
             candidate = day + timedelta(days=offset)
-            working, assumed = working_day(candidate)
+            working, assumed = self.working_day(candidate)
             provisional |= assumed
             if working:
                 return candidate, provisional
@@ -116,7 +199,7 @@ class WorkingCalendar:
         day = cursor.date()
         provisional = False
         for _ in range(_MAX_DAYS):
-            working, assumed = working_day(day)
+            working, assumed = self.working_day(day)
             provisional |= assumed
             if working:
                 for session_start, session_end in self.sessions:
@@ -146,7 +229,7 @@ class WorkingCalendar:
     def same_working_day(self, start: datetime, cutoff: time) -> Deadline:
         """问题不过夜: raised on a working day before ``cutoff``, due at that day's close; else the next one's."""
         local = start.astimezone(self.tz)
-        working, provisional = working_day(local.date())
+        working, provisional = self.working_day(local.date())
         if working and local.time() < cutoff:
             return Deadline(self._at(local.date(), self.close), provisional)
         day, assumed = self.next_working_day(local.date())
