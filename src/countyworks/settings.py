@@ -2,7 +2,8 @@
 
 Variables: ``COUNTYWORKS_DATA_DIR`` (default ``var/``), ``DATABASE_URL`` (default SQLite in the
 data dir, WAL mode), ``REDIS_URL`` (queue and cache; default SQLite-backed huey and local-memory
-cache), ``MQTT_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``, ``COUNTYWORKS_DEMO``.
+cache), ``MQTT_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``, ``COUNTYWORKS_DEMO``,
+``TRUSTED_PROXY_COUNT`` (reverse proxies in front of the web server; see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -29,6 +30,20 @@ def env_bool(name: str, default: bool) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Read a whole number not below ``minimum``; anything else raises."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def env_str(name: str, default: str) -> str:
@@ -178,9 +193,17 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+#: Reverse proxies in front of ``countyworks serve`` that append to X-Forwarded-For (0: none, the
+#: header is ignored). See ``countyworks.core.proxy``.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+#: Failures count per username, from whatever address: behind a proxy or an office NAT every
+#: client shares one address, so counting per address would let one person's typos (or one
+#: attacker) lock everybody out. Per username + address is contained in per username.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "countyworks.core.proxy.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 
 CONTENT_SECURITY_POLICY = {
