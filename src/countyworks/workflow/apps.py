@@ -24,6 +24,15 @@ class WorkflowConfig(AppConfig):
             NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
         )
 
+    def ready(self) -> None:
+        from countyworks.core.models import Organisation, Region
+        from countyworks.workflow.models import Meeting
+        from countyworks.workflow.subjects import register_ticket_subject
+
+        # The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
+        for model in (Organisation, Region, Meeting):
+            register_ticket_subject(model)
+
     #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
     workflow_milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)
 
