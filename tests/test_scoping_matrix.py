@@ -223,3 +223,148 @@ def test_no_route_leaks_or_writes_outside_the_grant(client):
             problems.append(f"{username}: {after - before} history rows added to objects outside the grant")
     assert checked > len(routes)
     assert not problems, "\n".join(problems[:50])
+
+
+# --- Ticket subjects: a reference carried in a POST body ------------------------------------------
+
+#: 娄星's objects of types a ticket must never be raised against (no region of their own), with the
+#: text each would show on the ticket page.
+FORBIDDEN_SUBJECTS = ("workflow.notification", "workflow.agendaitem", "core.apitoken", "auth.user")
+
+
+def _louxing_forbidden_subjects(louxing) -> dict[str, tuple[models.Model, str]]:
+    from django.utils import timezone
+
+    from countyworks.core.services import api_token_create
+    from countyworks.workflow.models import AgendaItem, Meeting, Notification
+
+    notification = Notification.objects.create(
+        user=louxing, kind="assigned", text="娄星机密：征地补偿方案初稿"
+    )
+    meeting = Meeting.objects.create(title="娄星区周调度会", region_id="431302", scheduled_at=timezone.now())
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=1, section="open", title="娄星议程：园区用地调整"
+    )
+    token, _raw = api_token_create(user=louxing, name="对接")
+    return {
+        "workflow.notification": (notification, notification.text),
+        "workflow.agendaitem": (item, item.title),
+        "core.apitoken": (token, token.key_prefix),
+        "auth.user": (louxing, louxing.username),
+    }
+
+
+def _raise_ticket(client, raw_token: str, owner_id: int, subject_type: str, subject_id: object):
+    return client.post(
+        "/api/v1/workflow/tickets",
+        {
+            "subject_type": subject_type,
+            "subject_id": str(subject_id),
+            "title": "跨区探测",
+            "region": "430482",
+            "policy_code": "overnight",
+            "owner_person_id": owner_id,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw_token}",
+    )
+
+
+@pytest.fixture
+def changning_api(changning):
+    from countyworks.core.models import Person
+    from countyworks.core.services import api_token_create
+
+    owner = Person.objects.create(name="常宁经办人", region_id="430482", user=changning)
+    _token, raw = api_token_create(user=changning, name="matrix")
+    return raw, owner.pk
+
+
+@pytest.mark.django_db
+def test_tickets_cannot_be_raised_against_unlisted_types(client, changning, changning_api, louxing):
+    """A 常宁 officer cannot read a 娄星 notification, agenda item, token or username through a ticket."""
+    from countyworks.workflow.models import Ticket
+
+    raw, owner_id = changning_api
+    client.force_login(changning, backend="django.contrib.auth.backends.ModelBackend")
+    subjects = _louxing_forbidden_subjects(louxing)
+    assert set(subjects) == set(FORBIDDEN_SUBJECTS)
+    problems = []
+    for label, (subject, secret) in subjects.items():
+        response = _raise_ticket(client, raw, owner_id, label, subject.pk)
+        shown = body_text(response)
+        if response.status_code == 201:
+            shown += client.get(response.json()["url"]).content.decode()
+        if response.status_code != 400 or secret in shown:
+            problems.append(f"{label}: {response.status_code}, name shown: {secret in shown}")
+    # Enumeration: an unlisted type answers the same whether the id exists or not.
+    missing = _raise_ticket(client, raw, owner_id, "auth.user", 987654)
+    existing = _raise_ticket(client, raw, owner_id, "auth.user", louxing.pk)
+    if (missing.status_code, missing.content) != (existing.status_code, existing.content):
+        problems.append(f"auth.user ids enumerable: {missing.status_code} vs {existing.status_code}")
+    assert not problems, "\n".join(problems)
+    assert not Ticket.objects.exists()
+
+
+def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[models.Model, str]]:
+    """One object of each registered subject type in county ``code``, with its display name."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from countyworks.core.models import Organisation
+    from countyworks.energy.models import Alarm
+    from countyworks.energy.services import station_create
+    from countyworks.innovation.models import EnterprisePlan
+    from countyworks.workflow.models import Meeting
+
+    company = Organisation.objects.create(name=f"{place}宏达机械有限公司", region_id=code)
+    plan = EnterprisePlan.objects.create(organisation=company, year=2024, measures=f"{place}帮扶措施")
+    meeting = Meeting.objects.create(title=f"{place}周调度会", region_id=code, scheduled_at=timezone.now())
+    station = station_create(
+        acting_user=None,
+        code=f"pv-{code}",
+        name=f"{place}光伏电站",
+        kind="pv_ground",
+        region=Region.objects.get(code=code),
+        capacity_mw=Decimal("20"),
+        commissioned_on=date(2021, 1, 1),
+        device_counts={"inv": 1},
+    )
+    alarm = Alarm.objects.create(
+        station=station,
+        source="rule",
+        code="T",
+        level="异常",
+        message=f"{place}逆变器过温",
+        raised_at=timezone.now(),
+    )
+    region = Region.objects.get(code=code)
+    objects = [company, plan, meeting, alarm, region]
+    return {obj._meta.label_lower: (obj, str(obj)) for obj in objects}
+
+
+@pytest.mark.django_db
+def test_tickets_against_out_of_area_subjects_of_every_allowed_type_are_404(
+    client, changning, changning_api, louxing
+):
+    """Every registered subject type is scoped: 娄星's object is 404 to 常宁, 常宁's own is accepted."""
+    from countyworks.workflow.models import Ticket
+    from countyworks.workflow.subjects import ticket_subject_types
+
+    raw, owner_id = changning_api
+    outside = _subject_of_every_allowed_type("431302", "娄星")
+    inside = _subject_of_every_allowed_type("430482", "常宁")
+    assert set(outside) == set(ticket_subject_types()), "a registered subject type has no case here"
+    problems = []
+    for label, (subject, name) in outside.items():
+        response = _raise_ticket(client, raw, owner_id, label, subject.pk)
+        if response.status_code != 404 or name in body_text(response):
+            problems.append(f"{label} outside: {response.status_code}")
+    assert not Ticket.objects.exists()
+    for label, (subject, _name) in inside.items():
+        response = _raise_ticket(client, raw, owner_id, label, subject.pk)
+        if response.status_code != 201:
+            problems.append(f"{label} inside: {response.status_code} {body_text(response)}")
+    assert not problems, "\n".join(problems)

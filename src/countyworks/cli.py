@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 #: Modules that contribute sub-commands, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "countyworks.core.commands",
@@ -76,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         for message in exc.messages:
             print(message, file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except ImproperlyConfigured as exc:  # a bad environment variable: the reason, not a traceback
+        print(f"configuration error: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
 
 

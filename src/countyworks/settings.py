@@ -2,7 +2,9 @@
 
 Variables: ``COUNTYWORKS_DATA_DIR`` (default ``var/``), ``DATABASE_URL`` (default SQLite in the
 data dir, WAL mode), ``REDIS_URL`` (queue and cache; default SQLite-backed huey and local-memory
-cache), ``MQTT_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``, ``COUNTYWORKS_DEMO``.
+cache), ``MQTT_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``, ``COUNTYWORKS_DEMO``,
+``TRUSTED_PROXY_COUNT`` (reverse proxies in front of the web server), ``SECURE_COOKIES``,
+``SECURE_HSTS_SECONDS``, ``API_TOKEN_TTL_DAYS``; see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Read a whole number not below ``minimum``; anything else raises."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
 def env_str(name: str, default: str) -> str:
     """Read a string, or the content of the file named by ``<NAME>_FILE`` (container secrets)."""
     file_name = os.environ.get(f"{name}_FILE")
@@ -44,8 +60,16 @@ DATA_DIR = Path(os.environ.get("COUNTYWORKS_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
+if not SECRET_KEY.strip():
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or the file SECRET_KEY_FILE names) is empty: set it to a random value of at least "
+        "50 characters (python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+        "or unset it to run the demo"
+    )
 DEBUG = env_bool("DEBUG", False)
 DEMO_MODE = env_bool("COUNTYWORKS_DEMO", False)
+#: Set by ``countyworks serve`` for its gunicorn workers: production defaults (HSTS, secure cookies).
+SERVING = env_bool("COUNTYWORKS_SERVE", False)
 #: pytest (≥ 8.2) sets PYTEST_VERSION for the whole session: tests run the queue eagerly.
 TESTING = env_bool("COUNTYWORKS_TESTING", "PYTEST_VERSION" in os.environ)
 ALLOWED_HOSTS = [
@@ -177,12 +201,33 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta t
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+#: Under ``countyworks serve`` the site is served over HTTPS (TLS at the reverse proxy): cookies are
+#: secure and HSTS is sent for a year unless these say otherwise (SECURE_HSTS_SECONDS=0 turns it off).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SERVING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SERVING else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+
+#: Reverse proxies in front of ``countyworks serve`` that append to X-Forwarded-For (0: none, the
+#: header is ignored). See ``countyworks.core.proxy``.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    # The trusted proxy terminates TLS and says so; Django then sends HSTS and builds https:// links.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: API tokens expire this many days after they are created (``API_TOKEN_TTL_DAYS``).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1)
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+#: Failures count per username, from whatever address: behind a proxy or an office NAT every
+#: client shares one address, so counting per address would let one person's typos (or one
+#: attacker) lock everybody out. Per username + address is contained in per username.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+#: axes.W006 asks for a per-address limit; that is exactly what locks a whole office out, so it is
+#: left out on purpose (a password-spraying address is a job for the proxy's request limits).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "countyworks.core.proxy.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 
 CONTENT_SECURITY_POLICY = {

@@ -1,16 +1,22 @@
-"""Bearer-token authentication for the API (tokens stored hashed, revocable), session as fallback."""
+"""Bearer-token authentication for the API (tokens stored hashed, expiring, revocable), session as fallback."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from countyworks.core.services import api_token_user
+from countyworks.core.services import ApiTokenExpired, api_token_user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(token)
+        try:
+            user = api_token_user(token)
+        except ApiTokenExpired as exc:
+            raise HttpError(
+                401, f"{exc}: create a new one with POST /api/v1/auth/token or on the /tokens/ page"
+            ) from exc
         if user is not None:
             request.user = user
         return user

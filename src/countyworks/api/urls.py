@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -32,20 +33,28 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 class TokenIn(Schema):
     username: str
     password: str
+    name: str = "api"
 
 
 class TokenOut(Schema):
     token: str
+    name: str
+    expires_at: datetime
 
 
 @api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
-def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    """Exchange a username and password for a new API token."""
+def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
+    """Exchange a username and password for an API token named ``name`` (default ``api``), valid for
+    ``API_TOKEN_TTL_DAYS``. Asking again with the same name rotates it: the previous token of that
+    name is revoked."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         raise HttpError(401, "invalid username or password")
-    _token, raw = api_token_create(user=user, name="api")
-    return {"token": raw}
+    try:
+        token, raw = api_token_create(user=user, name=payload.name)
+    except ValidationError as exc:
+        raise HttpError(400, "；".join(exc.messages)) from exc
+    return {"token": raw, "name": token.name, "expires_at": token.expires_at}
 
 
 #: (module, prefix): each module defines ``router``.

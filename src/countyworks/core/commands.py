@@ -128,6 +128,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
     env = dict(os.environ)
+    env["COUNTYWORKS_SERVE"] = "1"  # production defaults in the workers: HSTS, secure cookies
     command = [
         sys.executable,
         "-m",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc
@@ -215,13 +216,15 @@ class RoleGrant(models.Model):
 
 
 class ApiToken(models.Model):
-    """A per-user API token; only its SHA-256 hash is stored, and it can be revoked."""
+    """A per-user API token; only its SHA-256 hash is stored. It expires (``API_TOKEN_TTL_DAYS``)
+    and can be revoked; creating one with the name of a live one rotates it (the old one is revoked)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=64, blank=True)
     key_prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -231,6 +234,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.key_prefix}…"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class Job(models.Model):

@@ -1,4 +1,4 @@
-"""What stops `countyworks serve`: the demo secret key, DEBUG, demo accounts with the demo password."""
+"""What stops `countyworks serve`: a demo or weak secret key, DEBUG, demo accounts with the demo password."""
 
 from __future__ import annotations
 
@@ -8,11 +8,22 @@ from django.db.utils import OperationalError, ProgrammingError
 
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
+#: Django's own deployment check (security.W009) asks for this much: sessions, password-reset links
+#: and CSRF tokens are signed with the key.
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_DISTINCT = 5
+
 
 def production_problems() -> list[str]:
     problems: list[str] = []
-    if settings.SECRET_KEY == settings.DEMO_SECRET_KEY:
+    key = settings.SECRET_KEY
+    if key == settings.DEMO_SECRET_KEY:
         problems.append("SECRET_KEY is the demo key: set SECRET_KEY (or SECRET_KEY_FILE)")
+    elif len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        problems.append(
+            f"SECRET_KEY is too weak ({len(key)} characters): use a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     if settings.DEBUG:
         problems.append("DEBUG is on: unset DEBUG")
     try:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
-from countyworks.core.models import Household, Job, Organisation, Person, Region
+from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region
 from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
 
 #: The region switcher lists grant areas and their descendants down to this level.
@@ -81,3 +81,8 @@ def user_area_label(user, active: str | None) -> str:
     for grant in grants_of(user):
         names.append(grant.region.name if grant.region is not None else gettext("全国"))
     return "、".join(dict.fromkeys(names))
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (live, expired and revoked)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

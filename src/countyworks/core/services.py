@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -76,11 +78,38 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+#: ``last_used_at`` is written at most this often per token (a busy integration costs no write per call).
+TOKEN_LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class ApiTokenExpired(Exception):
+    """A live token past its ``expires_at``: the caller is told so, not just refused."""
+
+    def __init__(self, expired_at: datetime) -> None:
+        super().__init__(f"API token expired at {expired_at.isoformat(timespec='minutes')}")
+        self.expired_at = expired_at
+
+
 @transaction.atomic
-def api_token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and only its hash is stored."""
+def api_token_create(*, user, name: str = "api") -> tuple[ApiToken, str]:
+    """Create a token valid for ``API_TOKEN_TTL_DAYS``; the raw value is returned once and only its
+    hash is stored. A live token of the same user and name is revoked: asking again for the same
+    name rotates the token instead of piling up another one."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写令牌用途")})
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValidationError({"name": _("令牌用途过长")})
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(revoked_at=now)
     raw = "cw_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_prefix=raw[:8], key_hash=_hash_token(raw))
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_prefix=raw[:8],
+        key_hash=_hash_token(raw),
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
     return token, raw
 
 
@@ -90,7 +119,8 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def api_token_user(raw: str):
-    """The active user a raw token belongs to, or None (revoked, unknown or inactive)."""
+    """The active user a raw token belongs to, or None (revoked, unknown or inactive); raises
+    :class:`ApiTokenExpired` for a live token past its expiry."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
@@ -98,5 +128,9 @@ def api_token_user(raw: str):
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.expires_at <= now:
+        raise ApiTokenExpired(token.expires_at)
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

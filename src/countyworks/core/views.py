@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +19,10 @@ from countyworks.core import selectors, services
 from countyworks.core.audit import audit_trail
 from countyworks.core.charts import bar_chart
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS
+from countyworks.core.feedback import flash_errors
 from countyworks.core.home import collect_tiles
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import SESSION_KEY, active_region
-from countyworks.core.models import ApiToken
 from countyworks.core.scoping import visible_prefixes
 
 
@@ -85,13 +87,21 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    new_token = None
+    created = raw = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=user)
+            token = get_object_or_404(selectors.api_token_list(user=user), pk=request.POST["revoke"])
             services.api_token_revoke(token=token)
             messages.success(request, _("令牌已吊销"))
             return redirect("tokens")
-        _token, new_token = services.api_token_create(user=user, name=request.POST.get("name", "")[:64])
-    user_tokens = ApiToken.objects.filter(user=user).order_by("-created_at")
-    return render(request, "core/tokens.html", {"tokens": user_tokens, "new_token": new_token})
+        try:
+            created, raw = services.api_token_create(user=user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            flash_errors(request, exc)
+    context = {
+        "tokens": selectors.api_token_list(user=user),
+        "new_token": raw,
+        "new_token_expires": created.expires_at if created else None,
+        "ttl_days": settings.API_TOKEN_TTL_DAYS,
+    }
+    return render(request, "core/tokens.html", context)

@@ -16,6 +16,13 @@ class EnergyConfig(AppConfig):
 
         return (NavItem(_("新能源"), "energy:room", "energy", "⚡"),)
 
+    def ready(self) -> None:
+        from countyworks.core.models import Program
+        from countyworks.energy.models import Alarm
+        from countyworks.workflow.subjects import register_ticket_subject
+
+        register_ticket_subject(Alarm, program=Program.ENERGY)  # an alarm handled as a ticket
+
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         from countyworks.energy.selectors import home_tiles
 

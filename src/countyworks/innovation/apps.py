@@ -20,6 +20,12 @@ class InnovationConfig(AppConfig):
 
         return (NavItem(_("科技创新"), "innovation:home", "innovation", "🔬"),)
 
+    def ready(self) -> None:
+        from countyworks.innovation.models import PROGRAM, EnterprisePlan
+        from countyworks.workflow.subjects import register_ticket_subject
+
+        register_ticket_subject(EnterprisePlan, program=PROGRAM)  # a problem met carrying out a plan
+
     #: Due 一企一策 and 揭榜挂帅 milestones on the workflow's weekly meeting agendas.
     workflow_milestones = ("countyworks.innovation.selectors.workflow_milestones",)
 

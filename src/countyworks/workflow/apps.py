@@ -30,6 +30,13 @@ class WorkflowConfig(AppConfig):
         from countyworks.workflow.working_calendar import set_notice_loader
 
         set_notice_loader(holiday_notice_days)
+        from countyworks.core.models import Organisation, Region
+        from countyworks.workflow.models import Meeting
+        from countyworks.workflow.subjects import register_ticket_subject
+
+        # The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
+        for model in (Organisation, Region, Meeting):
+            register_ticket_subject(model)
 
     #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
     workflow_milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -39,6 +42,7 @@ from countyworks.workflow.models import (
     StatusChange,
     Ticket,
 )
+from countyworks.workflow.subjects import subject_type_get, ticket_subject_types
 
 #: Rows per page on ticket lists.
 PAGE_SIZE = 50
@@ -120,6 +124,24 @@ def ticket_get(*, user, pk: int, action: Action = "read") -> Ticket:
         action,
         pk=pk,
     )
+
+
+def ticket_subject_get(*, user, subject_type: str, subject_id: str) -> models.Model:
+    """The object a new ticket is raised against: a registered type (else ValidationError, whatever
+    the id) that ``user`` can read (else 404, like any object outside the area)."""
+    kind = subject_type_get(subject_type)
+    try:
+        return kind.visible(user).get(pk=subject_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def ticket_subject_shown(*, user, ticket: Ticket) -> models.Model | None:
+    """The ticket's subject if ``user`` may read it (a ticket is shared; its subject may not be)."""
+    kind = ticket_subject_types().get(f"{ticket.subject_type.app_label}.{ticket.subject_type.model}")
+    if kind is None:
+        return None
+    return kind.visible(user).filter(pk=ticket.subject_id).first()
 
 
 def ticket_can_write(*, user, ticket: Ticket) -> bool:

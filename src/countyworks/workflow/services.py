@@ -2,7 +2,7 @@
 
 The public interface other apps call (see docs/workflow.md):
 
-- :func:`ticket_open` — raise a ticket against any saved object;
+- :func:`ticket_open` — raise a ticket against a saved object of a registered type (:mod:`.subjects`);
 - :func:`ticket_transition` — move it along :data:`~countyworks.workflow.models.PIPELINE`;
 - :func:`ticket_assign`, :func:`ticket_comment_add`, :func:`ticket_attachment_add`, :func:`ticket_watch_set`;
 - :func:`tickets_escalate_overdue` — the escalation job (idempotent, set-based);
@@ -40,7 +40,7 @@ from simple_history.utils import bulk_update_with_history
 from countyworks.core.actors import SYSTEM, Actor, recorded_user
 from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.permissions import access_write_object, access_write_region
-from countyworks.core.scoping import SHARED, scope_q
+from countyworks.core.scoping import SHARED
 from countyworks.core.services import audited_delete, audited_save
 from countyworks.workflow import notify
 from countyworks.workflow.milestones import milestones_between
@@ -70,6 +70,7 @@ from countyworks.workflow.models import (
     cap_response,
     holiday_notice_days,
 )
+from countyworks.workflow.subjects import subject_type_of
 from countyworks.workflow.working_calendar import DayTable, WorkingCalendar, notices_changed, working_day
 
 logger = logging.getLogger(__name__)
@@ -208,14 +209,13 @@ def notifications_mark_read(*, user, ids: Sequence[int] | None = None) -> int:
 
 
 def _check_subject(subject: models.Model, acting_user) -> ContentType:
+    """The subject's content type, if tickets may be raised against its type (:mod:`.subjects`) and
+    ``acting_user`` (None = the platform) can read it."""
     if subject.pk is None:
         raise ValidationError(_("工单对象须先保存"))
-    model = type(subject)
-    if acting_user is not None and (
-        hasattr(model, "SCOPE_REGION") or any(f.name == "region" for f in model._meta.concrete_fields)
-    ):
-        if not model._default_manager.filter(scope_q(model, acting_user, SHARED), pk=subject.pk).exists():
-            raise PermissionDenied(_("无权对该对象提出工单"))
+    kind = subject_type_of(subject)
+    if acting_user is not None and not kind.visible(acting_user).filter(pk=subject.pk).exists():
+        raise PermissionDenied(_("无权对该对象提出工单"))
     return ContentType.objects.get_for_model(subject)
 
 

@@ -144,7 +144,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if can_write and ticket.is_open
         else None,
         "watching": ticket.watchers.filter(pk=request.user.pk).exists(),
-        "subject": ticket.subject,
+        "subject": selectors.ticket_subject_shown(user=request.user, ticket=ticket),
         "reporter_label": selectors.user_label(ticket.reporter),
         "steps": ticket.chain.steps.all() if ticket.chain_id else [],
         "max_mb": f"{services.attachment_max_bytes() / 1024 / 1024:g}",
