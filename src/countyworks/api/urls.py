@@ -1,8 +1,6 @@
-"""Assemble the API: one NinjaAPI, one router per app, the same scoping as the pages."""
+"""Assemble the API: one NinjaAPI, core's router and each installed program's, the same scoping as the pages."""
 
 from __future__ import annotations
-
-import importlib
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -10,6 +8,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from countyworks.api.auth import API_AUTH
+from countyworks.core.api import router as core_router
+from countyworks.core.programs import program_api_routers
 from countyworks.core.services import api_token_create
 
 api = NinjaAPI(
@@ -40,19 +40,6 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     return {"token": raw}
 
 
-#: (module, prefix): each module defines ``router``.
-ROUTERS = (
-    ("countyworks.core.api", "/core/"),
-    ("countyworks.workflow.api", "/workflow/"),
-    ("countyworks.innovation.api", "/innovation/"),
-    ("countyworks.energy.api", "/energy/"),
-)
-
-for module_name, prefix in ROUTERS:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    api.add_router(prefix, module.router)
+api.add_router("/core/", core_router)
+for prefix, router in program_api_routers():
+    api.add_router(prefix, router)

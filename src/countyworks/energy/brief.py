@@ -21,7 +21,7 @@ from countyworks.energy.models import (
     StationKind,
 )
 from countyworks.energy.statistics import AreaSummary, area_summary
-from countyworks.reports.briefs import BriefUnavailable
+from countyworks.core.errors import BriefUnavailable
 
 ARTICLE_SET = "article-2023"
 KWH_PER_MWH = 1000.0

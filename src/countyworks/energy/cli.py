@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from countyworks.cli import InputError
+from countyworks.core.errors import InputError
 from countyworks.energy.carbon import carbon_figures
 from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
 from countyworks.energy.tariffs import tariff_prices
@@ -42,7 +42,7 @@ def _soc_initial(text: str) -> float | str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``dispatch`` and ``carbon`` sub-commands."""
+    """Add the program's sub-commands: ``dispatch``, ``carbon``, then ``ingest`` and ``simulate``."""
     p = subparsers.add_parser(
         "dispatch",
         help="optimal storage dispatch (arbitrage or peak-shaving) on a price series",
@@ -93,6 +93,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--factors", help="factor set code (default: the set marked default in the data)")
     c.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     c.set_defaults(func=_run_carbon)
+
+    from countyworks.energy import commands  # ingest and simulate
+
+    commands.register(subparsers)
 
 
 def _period(text: str) -> tuple[date, date]:

@@ -875,7 +875,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 def brief(request: HttpRequest) -> HttpResponse:
     """The statistical brief of the active region (or the user's area) for a year."""
     from countyworks.innovation.brief import brief_text
-    from countyworks.reports.briefs import BriefUnavailable
+    from countyworks.core.errors import BriefUnavailable
 
     within = active_region(request)
     prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]
