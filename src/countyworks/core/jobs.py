@@ -92,13 +92,13 @@ def run_job(job_id: int, kind: str, kwargs: dict[str, Any]) -> None:
     job.save(update_fields=["status", "result", "done", "finished_at"])
 
 
-def job_enqueue(job: Job, kind: str, **kwargs: Any) -> Job:
+def job_enqueue(job: Job, kind: str, /, **kwargs: Any) -> Job:
     """Queue the job function of ``kind`` for ``job`` (runs immediately in tests, in-process in the demo)."""
     run_job(job.pk, kind, kwargs)
     return job
 
 
-def job_run_inline(kind: str, *, description: str, **kwargs: Any) -> dict[str, Any]:
+def job_run_inline(kind: str, /, *, description: str, **kwargs: Any) -> dict[str, Any]:
     """Run a job function in this process with a progress bar on stderr (CLI)."""
     from tqdm import tqdm
 
