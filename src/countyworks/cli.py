@@ -18,8 +18,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from countyworks.core.errors import InputError
+
+if TYPE_CHECKING:
+    from countyworks.core.programs import ProgramConfig
 
 #: The shell's command modules, first in ``--help``; the programs' follow in INSTALLED_APPS order.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -65,7 +69,7 @@ def settings_programs() -> list[str]:
     return list(importlib.import_module(name).PROGRAMS)
 
 
-def program_configs() -> list:
+def program_configs() -> list[ProgramConfig]:
     """The installed programs' ``ProgramConfig`` instances, in ``INSTALLED_APPS`` order.
 
     Once Django is set up (tests, ``countyworks shell``) the app registry answers; before, each
@@ -77,7 +81,7 @@ def program_configs() -> list:
 
     if apps.ready:
         return installed_programs()
-    configs = []
+    configs: list[ProgramConfig] = []
     for entry in settings_programs():
         config = AppConfig.create(entry)
         if not isinstance(config, ProgramConfig):

@@ -32,7 +32,7 @@ HOOKS: tuple[str, ...] = (
     "home_tiles",  # ``(user, within) -> list[dict]``
     "demo_loader",  # ``() -> None``, idempotent; after the programs named in ``demo_after``
     "demo_services",  # ``() -> None``: started next to the demo server (e.g. a simulator)
-    "milestones",  # tuple of providers for meeting agendas (countyworks.workflow.milestones)
+    "milestones",  # tuple of providers of dated items for meeting agendas
     "import_kinds",  # module registering importers with countyworks.core.importing.register
     "tasks",  # module defining the program's periodic huey tasks
     "jobs",  # {job kind: job function} run by countyworks.core.jobs
@@ -60,7 +60,7 @@ class ProgramConfig(AppConfig):
     #: Not an app's config itself: an ``apps.py`` that imports it still has one default config.
     default = False
 
-    #: Where the program's pages live, e.g. ``"energy/"``.
+    #: Where the program's pages live, e.g. ``"<label>/"``.
     url_prefix: ClassVar[str]
     #: Labels of the programs whose demo data must be loaded before this one's.
     demo_after: ClassVar[tuple[str, ...]] = ()
@@ -115,7 +115,7 @@ class ProgramConfig(AppConfig):
             if name == "jobs":
                 return {kind: _object(path) for kind, path in value.items()}
             return _object(value)
-        except ImportError as exc:
+        except Exception as exc:  # any failure importing a hook names the program and the hook
             raise ImproperlyConfigured(f"program {self.label!r}: hook {name} = {value!r}: {exc}") from exc
 
 
