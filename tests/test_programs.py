@@ -57,6 +57,28 @@ def test_every_program_declares_every_hook_and_each_resolves(config):
     assert all(callable(job) for job in config.hook("jobs").values())
 
 
+#: Hook → the module name a program conventionally gives it.
+CONVENTIONAL_MODULES = {
+    "urls": "urls",
+    "api_router": "api",
+    "cli_commands": "cli",
+    "brief": "brief",
+    "import_kinds": "import_kinds",
+    "tasks": "tasks",
+}
+
+
+@pytest.mark.parametrize("config", PROGRAMS, ids=lambda c: c.label)
+def test_no_program_module_is_left_unplugged(config):
+    """A module such as ``<app>/import_kinds.py`` next to ``import_kinds = None`` would silently do
+    nothing (the shell discovers nothing by name), so the hook must name it."""
+    import importlib.util
+
+    for hook, module in CONVENTIONAL_MODULES.items():
+        if importlib.util.find_spec(f"{config.name}.{module}") is not None:
+            assert getattr(config, hook) is not None, f"{config.label}: {module}.py exists, {hook} is None"
+
+
 @pytest.mark.parametrize("config", [c for c in PROGRAMS if c.urls], ids=lambda c: c.label)
 def test_urls_are_mounted_and_nav_items_resolve(config):
     for item in config.hook("nav_items"):

@@ -34,7 +34,7 @@ HOOKS: tuple[str, ...] = (
     "demo_services",  # ``() -> None``: started next to the demo server (e.g. a simulator)
     "milestones",  # tuple of providers of dated items for meeting agendas
     "import_kinds",  # module registering importers with countyworks.core.importing.register
-    "tasks",  # module defining the program's periodic huey tasks
+    "tasks",  # the module of the program's huey tasks (periodic ones register when it is imported)
     "jobs",  # {job kind: job function} run by countyworks.core.jobs
 )
 

@@ -25,7 +25,7 @@ class InnovationConfig(ProgramConfig):
     #: Due 一企一策 and 揭榜挂帅 milestones on the workflow's weekly meeting agendas.
     milestones = ("countyworks.innovation.selectors.workflow_milestones",)
     import_kinds = None
-    tasks = None
+    tasks = "countyworks.innovation.tasks"
     jobs = {"innovation.evaluate": "countyworks.innovation.tasks.campaign_evaluate_job"}
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
