@@ -122,8 +122,9 @@ def _start_background_workers() -> None:
     consumer._set_signal_handlers = lambda: None
     consumer.start()
     for config in installed_programs():
-        if config.demo_services:
-            config.hook("demo_services")()
+        start = config.hook("demo_services")
+        if start is not None:
+            start()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

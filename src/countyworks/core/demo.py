@@ -46,8 +46,9 @@ def load_demo() -> None:
     logger.info("regions: %d added", added)
     load_demo_accounts()
     for config in demo_order(installed_programs()):
-        if config.demo_loader is not None:
+        loader = config.hook("demo_loader")
+        if loader is not None:
             step = time.monotonic()
-            config.hook("demo_loader")()
+            loader()
             logger.info("demo data of %s loaded in %.1f s", config.label, time.monotonic() - step)
     logger.info("demo loaded in %.1f s", time.monotonic() - started)
