@@ -77,6 +77,14 @@ ALLOWED_HOSTS = [
 ]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
+#: The installed programs, one line each: apps whose AppConfig is a ``ProgramConfig``
+#: (docs/adding-a-program.md). A literal list: the CLI reads it without setting Django up.
+PROGRAMS = [
+    "countyworks.workflow",
+    "countyworks.innovation",
+    "countyworks.energy",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -92,10 +100,7 @@ INSTALLED_APPS = [
     # django-ninja's own copy of Swagger UI, served from static/ (no CDN: the CSP and an intranet forbid it).
     "ninja",
     "countyworks.core",
-    "countyworks.workflow",
-    "countyworks.innovation",
-    "countyworks.energy",
-    "countyworks.reports",
+    *PROGRAMS,
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""URL map: core pages, each app's pages under its own prefix, the API under /api/v1/."""
+"""URL map: core pages, each installed program's pages under its ``url_prefix``, the API under /api/v1/."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from countyworks.api.urls import api
 from countyworks.core import views as core_views
+from countyworks.core.programs import program_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,9 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("countyworks.core.urls")),
-    path("workflow/", include("countyworks.workflow.urls")),
-    path("innovation/", include("countyworks.innovation.urls")),
-    path("energy/", include("countyworks.energy.urls")),
+    *program_urlpatterns(),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
+from countyworks.core.briefs import brief_text
+from countyworks.core.errors import BriefUnavailable
 from countyworks.core.periods import Period
 from countyworks.energy import statistics
 from countyworks.energy.demo import load_demo
 from countyworks.energy.models import DayAheadSchedule, Measurement, Station
-from countyworks.reports.briefs import BriefUnavailable, brief_text
 
 
 @pytest.mark.slow

@@ -1,8 +1,7 @@
-"""Assemble the API: one NinjaAPI, one router per app, the same scoping as the pages."""
+"""Assemble the API: one NinjaAPI, core's router and each installed program's, the same scoping as the pages."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 
 from django.contrib.auth import authenticate
@@ -13,6 +12,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from countyworks.api.auth import API_AUTH
+from countyworks.core.api import router as core_router
+from countyworks.core.programs import program_api_routers
 from countyworks.core.services import api_token_create
 
 api = NinjaAPI(
@@ -57,19 +58,6 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     return {"token": raw, "name": token.name, "expires_at": token.expires_at}
 
 
-#: (module, prefix): each module defines ``router``.
-ROUTERS = (
-    ("countyworks.core.api", "/core/"),
-    ("countyworks.workflow.api", "/workflow/"),
-    ("countyworks.innovation.api", "/innovation/"),
-    ("countyworks.energy.api", "/energy/"),
-)
-
-for module_name, prefix in ROUTERS:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        continue
-    api.add_router(prefix, module.router)
+api.add_router("/core/", core_router)
+for prefix, router in program_api_routers():
+    api.add_router(prefix, router)

@@ -1,18 +1,17 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    """The shell: regions, people, scoping, import/export, jobs. Programs plug in through
+    :class:`countyworks.core.programs.ProgramConfig`."""
+
     name = "countyworks.core"
     label = "core"
     verbose_name = _("基础数据")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from countyworks.core.navigation import NavItem
-        from countyworks.core.scoping import SHARED
-
-        self.nav_items = (NavItem(_("数据导入"), "data-import", SHARED, "📥"),)
-        # Each app's ``import_kinds`` module registers its importers (countyworks.core.importing.IMPORTERS).
-        autodiscover_modules("import_kinds")
+        # Core's own importers (countyworks.core.importing.IMPORTERS); programs add theirs through
+        # their ``import_kinds`` hook.
+        from countyworks.core import import_kinds  # noqa: F401

@@ -36,7 +36,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from countyworks.cli import InputError
+from countyworks.core.errors import InputError
 
 #: Bump when the archive layout changes; restore refuses formats it does not know.
 ARCHIVE_FORMAT = 1

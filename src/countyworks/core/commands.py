@@ -1,4 +1,4 @@
-"""Core CLI commands: demo, serve, import, backup, restore, bench."""
+"""The shell's CLI commands: demo, serve, import, backup, restore, worker, migrate, bench, brief, shell."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from countyworks.cli import InputError, setup_django
+from countyworks.cli import program_configs, setup_django
+from countyworks.core.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +52,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench = subparsers.add_parser("bench", help="run the benchmarks under bench/")
     bench.add_argument("name", nargs="?", help="one benchmark, e.g. tech_sme")
     bench.set_defaults(func=cmd_bench)
+
+    with_brief = [config.label for config in program_configs() if config.brief]
+    brief = subparsers.add_parser("brief", help="the statistical brief of a program for a region and period")
+    brief.add_argument("program", metavar="PROGRAM", help=f"an installed program: {', '.join(with_brief)}")
+    brief.add_argument("--region", required=True, help="division code, e.g. 430800")
+    brief.add_argument("--period", required=True, help="2023, 2023-06 or 2023Q2")
+    brief.set_defaults(func=cmd_brief)
+
+    shell = subparsers.add_parser("shell", help="Django's shell with the project's settings (administrators)")
+    shell.add_argument("-c", "--command", help="run this Python code instead of the interactive shell")
+    shell.set_defaults(func=cmd_shell)
 
 
 def _migrate() -> None:
@@ -99,21 +111,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _start_background_workers() -> None:
-    """The demo's in-process huey consumer, plus each app's ``start_demo_services`` hook."""
-    from django.apps import apps
-    from django.utils.module_loading import autodiscover_modules
+    """The demo's in-process huey consumer, plus each program's ``demo_services`` hook."""
     from huey.contrib.djhuey import HUEY
 
-    autodiscover_modules("tasks")  # register every app's periodic tasks, as `countyworks worker` does
+    from countyworks.core.programs import installed_programs
 
+    # The programs' periodic tasks are registered: ProgramConfig.ready imports their ``tasks`` hook.
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
     # The web server owns the process's signals; huey's worker and scheduler threads are daemons.
     consumer._set_signal_handlers = lambda: None
     consumer.start()
-    for config in apps.get_app_configs():
-        hook = getattr(config, "start_demo_services", None)
-        if hook is not None:
-            hook()
+    for config in installed_programs():
+        start = config.hook("demo_services")
+        if start is not None:
+            start()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -185,3 +196,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"== {script.name}", flush=True)
         status |= subprocess.call([sys.executable, str(script)])  # noqa: S603 - our own scripts
     return status
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.briefs import brief_text
+    from countyworks.core.errors import BriefUnavailable
+    from countyworks.core.periods import InvalidPeriod, Period
+    from countyworks.core.regions import InvalidRegionCode
+
+    try:
+        text = brief_text(args.program, args.region, Period.parse(args.period))
+    except (InvalidPeriod, InvalidRegionCode, BriefUnavailable) as exc:
+        raise InputError(str(exc)) from exc
+    print(text)
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from django.core.management import call_command
+
+    call_command("shell", command=args.command, verbosity=0)
+    return 0

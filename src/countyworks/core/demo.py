@@ -1,7 +1,8 @@
-"""The demo dataset: national regions, demo accounts, then each app's own demo data.
+"""The demo dataset: national regions, demo accounts, then each installed program's own demo data.
 
-Each app contributes by defining ``load_demo()`` on its AppConfig; loaders are idempotent and
-load in bulk so the demo is serving within a minute on a 2-core machine.
+Each program contributes through the ``demo_loader`` hook of its ``ProgramConfig``, after the
+programs named in its ``demo_after``; loaders are idempotent and load in bulk so the demo is
+serving within a minute on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import logging
 import time
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from countyworks.core.models import Region, RoleGrant
+from countyworks.core.programs import demo_order, installed_programs
 from countyworks.core.region_data import load_national_regions
 from countyworks.core.regions import significant_prefix
 
@@ -44,8 +45,8 @@ def load_demo() -> None:
     added = load_national_regions()
     logger.info("regions: %d added", added)
     load_demo_accounts()
-    for config in apps.get_app_configs():
-        loader = getattr(config, "load_demo", None)
+    for config in demo_order(installed_programs()):
+        loader = config.hook("demo_loader")
         if loader is not None:
             step = time.monotonic()
             loader()

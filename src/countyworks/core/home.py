@@ -1,16 +1,15 @@
-"""Home-page tiles contributed by each app (``AppConfig.home_tiles(user, within)``)."""
+"""Home-page tiles: each installed program's ``home_tiles(user=…, within=…)`` hook, in app order."""
 
 from __future__ import annotations
 
-from django.apps import apps
+from countyworks.core.programs import installed_programs
 
 
 def collect_tiles(user, within: str | None) -> list[dict[str, object]]:
     tiles: list[dict[str, object]] = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "home_tiles", None)
-        if provider is not None:
-            tiles.extend(provider(user, within))
+    for config in installed_programs():
+        if config.home_tiles is not None:
+            tiles.extend(config.hook("home_tiles")(user=user, within=within))
     for number, tile in enumerate(tiles, start=1):
         if tile.get("chart"):
             tile["chart_id"] = f"tile-chart-{number}"

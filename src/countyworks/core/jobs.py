@@ -1,13 +1,13 @@
 """Background jobs with progress: one runner used by the huey queue (pages) and the CLI (progress bar).
 
 A job function has the signature ``fn(*, progress: Progress, **kwargs) -> dict`` and returns the
-result shown on the job page. Pages enqueue it with :func:`job_enqueue`; the CLI calls
-:func:`job_run_inline` with a tqdm bar. Either way the same function does the work.
+result shown on the job page. It is known by its kind: core's own in :data:`CORE_JOBS`, a program's
+in the ``jobs`` hook of its ``ProgramConfig``. Pages enqueue it with :func:`job_enqueue`; the CLI
+calls :func:`job_run_inline` with a tqdm bar. Either way the same function does the work.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -15,9 +15,11 @@ from typing import Any, Protocol
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from huey.contrib.djhuey import db_task
 
 from countyworks.core.models import Job
+from countyworks.core.programs import installed_programs
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +28,22 @@ class Progress(Protocol):
     def __call__(self, done: int, total: int | None = None) -> None: ...
 
 
-def _resolve(dotted: str) -> Callable[..., dict[str, Any]]:
-    module_name, _, attr = dotted.rpartition(".")
-    return getattr(importlib.import_module(module_name), attr)
+#: Core's own job functions, by kind.
+CORE_JOBS: dict[str, str] = {"import": "countyworks.core.import_jobs.run_staged_import"}
+
+
+class UnknownJob(LookupError):
+    """No core job and no installed program's job has this kind."""
+
+
+def _resolve(kind: str) -> Callable[..., dict[str, Any]]:
+    if kind in CORE_JOBS:
+        return import_string(CORE_JOBS[kind])
+    for config in installed_programs():
+        jobs = config.hook("jobs")
+        if kind in jobs:
+            return jobs[kind]
+    raise UnknownJob(f"no job of kind {kind!r}")
 
 
 def job_create(*, kind: str, title: str, user=None, region_id: str | None = None, total: int = 0) -> Job:
@@ -52,17 +67,17 @@ def _job_progress(job_id: int) -> Progress:
 
 
 @db_task()
-def run_job(job_id: int, dotted: str, kwargs: dict[str, Any]) -> None:
-    """Huey task: run ``dotted(**kwargs)`` for a job, recording status, progress and result."""
+def run_job(job_id: int, kind: str, kwargs: dict[str, Any]) -> None:
+    """Huey task: run the job function of ``kind`` with ``kwargs``, recording status, progress and result."""
     if (
         not connection.in_atomic_block
     ):  # a consumer thread: drop a stale connection; eager mode: keep the caller's
         close_old_connections()
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
     try:
-        result = _resolve(dotted)(progress=_job_progress(job_id), **kwargs)
+        result = _resolve(kind)(progress=_job_progress(job_id), **kwargs)
     except Exception as exc:
-        logger.exception("job %s (%s) failed", job_id, dotted)
+        logger.exception("job %s (%s) failed", job_id, kind)
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,
             message=f"{exc}\n\n{traceback.format_exc(limit=3)}",
@@ -77,13 +92,13 @@ def run_job(job_id: int, dotted: str, kwargs: dict[str, Any]) -> None:
     job.save(update_fields=["status", "result", "done", "finished_at"])
 
 
-def job_enqueue(job: Job, dotted: str, **kwargs: Any) -> Job:
-    """Queue ``dotted`` for ``job`` (runs immediately in tests, in-process in the demo)."""
-    run_job(job.pk, dotted, kwargs)
+def job_enqueue(job: Job, kind: str, /, **kwargs: Any) -> Job:
+    """Queue the job function of ``kind`` for ``job`` (runs immediately in tests, in-process in the demo)."""
+    run_job(job.pk, kind, kwargs)
     return job
 
 
-def job_run_inline(dotted: str, *, description: str, **kwargs: Any) -> dict[str, Any]:
+def job_run_inline(kind: str, /, *, description: str, **kwargs: Any) -> dict[str, Any]:
     """Run a job function in this process with a progress bar on stderr (CLI)."""
     from tqdm import tqdm
 
@@ -96,6 +111,6 @@ def job_run_inline(dotted: str, *, description: str, **kwargs: Any) -> dict[str,
         bar.refresh()
 
     try:
-        return _resolve(dotted)(progress=progress, **kwargs)
+        return _resolve(kind)(progress=progress, **kwargs)
     finally:
         bar.close()

@@ -1,34 +1,30 @@
-"""The navigation: each app's AppConfig lists its entries as ``nav_items``; shown by program reach."""
+"""The navigation: core's own entries, then each installed program's ``nav_items``; shown by program reach."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 
+from countyworks.core.programs import NavItem, installed_programs
 from countyworks.core.scoping import SHARED, reaches
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str | StrPromise
-    url_name: str
-    program: str = SHARED
-    icon: str = "•"
+#: The shell's own entries, before the programs'.
+CORE_NAV_ITEMS = (NavItem(_("数据导入"), "data-import", SHARED, "📥"),)
 
 
 def nav_for(user) -> list[dict[str, str]]:
     """The entries ``user`` may open, in app order, with resolved URLs."""
     items: list[dict[str, str]] = []
-    for config in apps.get_app_configs():
-        for item in getattr(config, "nav_items", ()):
-            if not reaches(user, item.program):
-                continue
-            try:
-                url = reverse(item.url_name)
-            except NoReverseMatch:
-                continue
-            items.append({"label": str(item.label), "url": url, "icon": item.icon, "program": item.program})
+    entries = [
+        *CORE_NAV_ITEMS,
+        *(item for config in installed_programs() for item in config.hook("nav_items")),
+    ]
+    for item in entries:
+        if not reaches(user, item.program):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": str(item.label), "url": url, "icon": item.icon, "program": item.program})
     return items

@@ -211,7 +211,7 @@ def data_import_commit(request: HttpRequest, token: str) -> HttpResponse:
     )
     job_enqueue(
         job,
-        "countyworks.core.import_jobs.run_staged_import",
+        "import",
         token=token,
         kind=importer.kind,
         fmt=entry["format"],

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Min, Sum
 
+from countyworks.core.errors import BriefUnavailable
 from countyworks.core.models import Region
 from countyworks.core.periods import Period
 from countyworks.energy import formatting as fmt
@@ -29,7 +30,6 @@ from countyworks.energy.models import (
 )
 from countyworks.energy.statistics import AreaSummary, area_summary, local_midnight
 from countyworks.energy.store import local_tz
-from countyworks.reports.briefs import BriefUnavailable
 
 ARTICLE_SET = "article-2023"
 KWH_PER_MWH = 1000.0

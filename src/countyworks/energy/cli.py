@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from countyworks.cli import InputError, setup_django
+from countyworks.cli import setup_django
+from countyworks.core.errors import InputError
 from countyworks.energy.carbon import carbon_figures
 from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
 from countyworks.energy.tariffs import tariff_prices
@@ -53,18 +54,7 @@ def _day(text: str) -> date:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``dispatch``, ``carbon`` and ``rollup`` sub-commands."""
-    r = subparsers.add_parser(
-        "rollup", help="rebuild a station's rollups (1 min to 1 day) from its raw readings"
-    )
-    r.add_argument("--rebuild", action="store_true", required=True, help="recompute from raw readings")
-    r.add_argument("--station", required=True, help="station code")
-    r.add_argument("--from", dest="first", type=_day, required=True, help="first local day YYYY-MM-DD")
-    r.add_argument(
-        "--to", dest="last", type=_day, required=True, help="last local day YYYY-MM-DD (inclusive)"
-    )
-    r.set_defaults(func=cmd_rollup)
-
+    """Add the program's sub-commands: ``dispatch``, ``carbon``, ``rollup``, then ``ingest`` and ``simulate``."""
     p = subparsers.add_parser(
         "dispatch",
         help="optimal storage dispatch (arbitrage or peak-shaving) on a price series",
@@ -115,6 +105,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     c.add_argument("--factors", help="factor set code (default: the set marked default in the data)")
     c.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     c.set_defaults(func=_run_carbon)
+
+    r = subparsers.add_parser(
+        "rollup", help="rebuild a station's rollups (1 min to 1 day) from its raw readings"
+    )
+    r.add_argument("--rebuild", action="store_true", required=True, help="recompute from raw readings")
+    r.add_argument("--station", required=True, help="station code")
+    r.add_argument("--from", dest="first", type=_day, required=True, help="first local day YYYY-MM-DD")
+    r.add_argument(
+        "--to", dest="last", type=_day, required=True, help="last local day YYYY-MM-DD (inclusive)"
+    )
+    r.set_defaults(func=cmd_rollup)
+
+    from countyworks.energy import commands  # ingest and simulate
+
+    commands.register(subparsers)
 
 
 def _period(text: str) -> tuple[date, date]:

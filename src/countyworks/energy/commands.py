@@ -15,7 +15,8 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from countyworks.cli import InputError, setup_django
+from countyworks.cli import setup_django
+from countyworks.core.errors import InputError
 
 
 def _url(args: argparse.Namespace) -> str:

@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from countyworks.core.programs import NavItem, ProgramConfig
 
-class InnovationConfig(AppConfig):
+
+class InnovationConfig(ProgramConfig):
     name = "countyworks.innovation"
     label = "innovation"
     verbose_name = _("科技创新")
     default_auto_field = "django.db.models.BigAutoField"
 
-    @property
-    def nav_items(self) -> tuple:
-        # Imported here: core.navigation needs the models, which are not loaded when apps.py is.
-        from countyworks.core.navigation import NavItem
-
-        return (NavItem(_("科技创新"), "innovation:home", "innovation", "🔬"),)
-
-    def ready(self) -> None:
-        from countyworks.innovation.models import PROGRAM, EnterprisePlan
-        from countyworks.workflow.subjects import register_ticket_subject
-
-        register_ticket_subject(EnterprisePlan, program=PROGRAM)  # a problem met carrying out a plan
-
+    url_prefix = "innovation/"
+    urls = "countyworks.innovation.urls"
+    api_router = "countyworks.innovation.api.router"
+    cli_commands = None
+    brief = "countyworks.innovation.brief.brief_text"
+    nav_items = (NavItem(_("科技创新"), "innovation:home", "innovation", "🔬"),)
+    demo_loader = "countyworks.innovation.demo.load_demo"
+    demo_services = None
     #: Due 一企一策 and 揭榜挂帅 milestones on the workflow's weekly meeting agendas.
-    workflow_milestones = ("countyworks.innovation.selectors.workflow_milestones",)
+    milestones = ("countyworks.innovation.selectors.workflow_milestones",)
+    import_kinds = None
+    tasks = "countyworks.innovation.tasks"
+    ticket_subjects = ("innovation.EnterprisePlan",)  # a problem met carrying out a plan
+    jobs = {"innovation.evaluate": "countyworks.innovation.tasks.campaign_evaluate_job"}
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         """Tech-SME and 高企 pool sizes of the latest year, with the change on the year before."""
@@ -72,8 +72,3 @@ class InnovationConfig(AppConfig):
                 unit=gettext("家"),
             )
         return tiles
-
-    def load_demo(self) -> None:
-        from countyworks.innovation.demo import load_demo
-
-        load_demo()

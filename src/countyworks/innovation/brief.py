@@ -145,7 +145,7 @@ def _challenge_sentence(figures: RegionFigures, place: str, year: int) -> str:
 
 def brief_text(region_prefix: str, period: Period) -> str:
     """The brief of program 2 for everything under ``region_prefix`` in ``period``'s year."""
-    from countyworks.reports.briefs import BriefUnavailable
+    from countyworks.core.errors import BriefUnavailable
 
     if period.kind != "year":
         raise BriefUnavailable(

@@ -521,7 +521,7 @@ def officers(*, user, within: str | None = None) -> QuerySet[Person]:
 
 
 def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
-    """Due 一企一策 and 揭榜挂帅 milestones (``workflow_milestones`` of the AppConfig)."""
+    """Due 一企一策 and 揭榜挂帅 milestones (the ``milestones`` hook of the ProgramConfig)."""
     from django.urls import reverse
 
     from countyworks.innovation.models import ChallengeMilestone

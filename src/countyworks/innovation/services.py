@@ -410,7 +410,7 @@ def campaign_run(*, campaign: EvaluationCampaign, acting_user: Actor):
         audited_save(campaign, acting_user=acting_user, reason=_("开始评价"))
     job_enqueue(
         job,
-        "countyworks.innovation.tasks.campaign_evaluate_job",
+        "innovation.evaluate",
         campaign_id=campaign.pk,
         user_id=acting_user.pk,
     )

@@ -862,8 +862,8 @@ def platform_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @program_required(PROGRAM)
 def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The statistical brief of the active region (or the user's area) for a year."""
+    from countyworks.core.errors import BriefUnavailable
     from countyworks.innovation.brief import brief_text
-    from countyworks.reports.briefs import BriefUnavailable
 
     within = active_region(request)
     prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]

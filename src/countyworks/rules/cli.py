@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from countyworks.cli import InputError
+from countyworks.core.errors import InputError
 
 if TYPE_CHECKING:
     import polars as pl

@@ -1,47 +1,60 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from countyworks.core.programs import NavItem, ProgramConfig
 
-class WorkflowConfig(AppConfig):
+
+class WorkflowConfig(ProgramConfig):
+    """The shared workflow (工单与调度), plugged in as a program without a brief of its own.
+
+    It is not one of the five programs of the seed article (its items are reached by every program,
+    ``shared`` scope), but it has pages, an API, navigation, home tiles, demo data, milestones and
+    periodic tasks exactly like one, so it declares them through the same contract.
+    """
+
     name = "countyworks.workflow"
     label = "workflow"
     verbose_name = gettext_lazy("工单与调度")
     default_auto_field = "django.db.models.BigAutoField"
 
-    @property
-    def nav_items(self) -> tuple:
-        # Imported here: core.navigation needs the models, which are not loaded when apps.py is.
-        from countyworks.core.navigation import NavItem
+    url_prefix = "workflow/"
+    urls = "countyworks.workflow.urls"
+    api_router = "countyworks.workflow.api.router"
+    cli_commands = None
+    brief = None
+    nav_items = (
+        NavItem(gettext_lazy("工单"), "workflow:mine", icon="📋"),
+        NavItem(gettext_lazy("逾期督办"), "workflow:overdue", icon="⏰"),
+        NavItem(gettext_lazy("调度会"), "workflow:meetings", icon="🗓"),
+        NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
+    )
+    demo_loader = "countyworks.workflow.demo.load_workflow_demo"
+    demo_services = None
 
-        return (
-            NavItem(gettext_lazy("工单"), "workflow:mine", icon="📋"),
-            NavItem(gettext_lazy("逾期督办"), "workflow:overdue", icon="⏰"),
-            NavItem(gettext_lazy("调度会"), "workflow:meetings", icon="🗓"),
-            NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
-        )
+    #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
+    milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)
+    #: The State Council's yearly holiday notice, imported as data.
+    import_kinds = "countyworks.workflow.import_kinds"
+    tasks = "countyworks.workflow.tasks"
+    jobs = {}
+    #: The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
+    ticket_subjects = ("core.Organisation", "core.Region", "workflow.Meeting")
+    #: Its subjects and pages are reached by every program (scoping's ``shared``).
+    scope_program = "shared"
 
     def ready(self) -> None:
+        super().ready()
         # The working calendar reads the State Council's notices entered as data (HolidayNotice).
         from countyworks.workflow.models import holiday_notice_days
         from countyworks.workflow.working_calendar import set_notice_loader
 
         set_notice_loader(holiday_notice_days)
-        from countyworks.core.models import Organisation, Region
-        from countyworks.workflow.models import Meeting
-        from countyworks.workflow.subjects import register_ticket_subject
-
-        # The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
-        for model in (Organisation, Region, Meeting):
-            register_ticket_subject(model)
-
-    #: Milestone providers for meeting agendas (see :mod:`countyworks.workflow.milestones`).
-    workflow_milestones = ("countyworks.workflow.milestones.ticket_due_milestones",)
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
+        from django.urls import reverse
+
         from countyworks.core.scoping import SHARED, reaches
         from countyworks.workflow.selectors import home_figures
 
@@ -66,8 +79,3 @@ class WorkflowConfig(AppConfig):
                 "chart": None,
             },
         ]
-
-    def load_demo(self) -> None:
-        from countyworks.workflow.demo import load_workflow_demo
-
-        load_workflow_demo()

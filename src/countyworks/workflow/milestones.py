@@ -2,10 +2,10 @@
 
 A provider is a callable ``provider(*, region_prefix: str, start: datetime, end: datetime)``
 returning :class:`Milestone` items due in ``[start, end)`` under the region prefix. An app
-contributes one by naming it on its AppConfig, the same way it contributes ``nav_items``::
+contributes one through the ``milestones`` hook of its ``ProgramConfig`` (docs/adding-a-program.md)::
 
-    class ParksConfig(AppConfig):
-        workflow_milestones = ("countyworks.parks.selectors.project_milestones",)
+    class ParksConfig(ProgramConfig):
+        milestones = ("countyworks.parks.selectors.project_milestones",)
 
 The workflow app contributes the due dates of open tickets itself
 (:func:`ticket_due_milestones`); parks (场平, 地勘, 主体, 竣工 …) and innovation can add theirs later
@@ -14,14 +14,14 @@ without the workflow knowing their models.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext
+
+from countyworks.core.programs import installed_programs
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,9 @@ class Milestone:
 MilestoneProvider = Callable[..., Iterable[Milestone]]
 
 
-def _resolve(dotted: str) -> MilestoneProvider:
-    module_name, _, attr = dotted.rpartition(".")
-    return getattr(importlib.import_module(module_name), attr)
-
-
 def milestone_providers() -> list[MilestoneProvider]:
-    """Every provider named by an AppConfig's ``workflow_milestones``, in app order."""
-    providers: list[MilestoneProvider] = []
-    for config in apps.get_app_configs():
-        for dotted in getattr(config, "workflow_milestones", ()):
-            providers.append(_resolve(dotted))
-    return providers
+    """Every installed program's ``milestones`` providers, in app order."""
+    return [provider for config in installed_programs() for provider in config.hook("milestones")]
 
 
 def milestones_between(*, region_prefix: str, start: datetime, end: datetime) -> list[Milestone]:

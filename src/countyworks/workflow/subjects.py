@@ -7,9 +7,9 @@ its own ``region`` or the region of a related object). Anything else — a notif
 line, a token, a user, a type nobody registered — is refused whatever its id, so the answer tells
 nothing about which ids exist.
 
-Each app registers its own types from its ``AppConfig.ready``::
-
-    register_ticket_subject(EnterprisePlan, program=PROGRAM)
+Each program declares its types in the program contract (``ticket_subjects`` of its
+:class:`~countyworks.core.programs.ProgramConfig`, e.g. ``("innovation.EnterprisePlan",)``); they are
+scoped under that program. The registry is built from the installed programs on first use.
 """
 
 from __future__ import annotations
@@ -54,19 +54,29 @@ def register_ticket_subject(model: type[models.Model], *, program: str = SHARED)
     _REGISTRY[label] = SubjectType(label=label, model=model, program=program)
 
 
+def _registry() -> dict[str, SubjectType]:
+    if not _REGISTRY:
+        from countyworks.core.programs import installed_programs
+
+        for config in installed_programs():
+            for model in config.hook("ticket_subjects"):
+                register_ticket_subject(model, program=config.scope_code)
+    return _REGISTRY
+
+
 def ticket_subject_types() -> dict[str, SubjectType]:
     """The registered types by label (a copy)."""
-    return dict(_REGISTRY)
+    return dict(_registry())
 
 
 def subject_type_get(label: str) -> SubjectType:
     """The registered type called ``label`` (``app_label.model``), else a ValidationError."""
-    kind = _REGISTRY.get(label.lower())
+    kind = _registry().get(label.lower())
     if kind is None:
         raise ValidationError(
             _("不能对“%(type)s”类对象提出工单，可选：%(allowed)s"),
             code="subject_type",
-            params={"type": label, "allowed": "、".join(sorted(_REGISTRY))},
+            params={"type": label, "allowed": "、".join(sorted(_registry()))},
         )
     return kind
 

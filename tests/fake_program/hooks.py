@@ -1,0 +1,29 @@
+from ninja import Router
+
+router = Router()
+
+
+@router.get("/ping", auth=None)
+def ping(request) -> dict[str, str]:
+    return {"pong": "fake"}
+
+
+def brief_text(region_prefix: str, period) -> str:
+    return f"fake brief of {region_prefix} for {period}"
+
+
+def home_tiles(*, user, within):
+    return [{"label": "fake tile", "value": 1, "unit": "", "note": "", "url": "/fake/", "chart": None}]
+
+
+def load_demo() -> None:
+    """Nothing to load."""
+
+
+def milestones(*, region_prefix, start, end):
+    return []
+
+
+def count_job(*, progress, upto: int) -> dict[str, int]:
+    progress(upto, upto)
+    return {"counted": upto}
