@@ -65,7 +65,7 @@ def _applied_migrations(alias: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
     return dict(applied)
 
 
-def _dumped_models() -> list[Any]:
+def dumped_models() -> list[Any]:
     excluded_apps = {e for e in EXCLUDED if "." not in e}
     excluded_models = {e for e in EXCLUDED if "." in e}
     return [
@@ -98,7 +98,7 @@ def backup_write(path: Path) -> str:
                 # IMMEDIATE transaction already keeps writers out while it runs).
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            counts = {m._meta.label_lower: m._default_manager.count() for m in _dumped_models()}
+            counts = {m._meta.label_lower: m._default_manager.count() for m in dumped_models()}
             call_command(
                 "dumpdata", exclude=list(EXCLUDED), natural_foreign=True, output=str(data), verbosity=0
             )
