@@ -22,6 +22,8 @@ from django.db import models
 
 from countyworks.core.backup import dumped_models
 from countyworks.core.models import Household, Organisation, Person, Region, RoleGrant
+from countyworks.energy.models import Measurement
+from countyworks.energy.store import ensure_partitions
 from countyworks.workflow.models import Post
 
 #: A timestamp whose last three digits of microseconds a millisecond encoder would lose.
@@ -31,7 +33,8 @@ UPLOAD = ("courtyards/2023/下南冲.jpg", b"\xff\xd8photo")
 
 
 def seed() -> None:
-    """Records with history (microsecond dates), an m2m on a historical model, the login log, an upload."""
+    """Records with history (microsecond dates), an m2m on a historical model, the login log,
+    telemetry (a composite key, a partition on PostgreSQL) and an upload."""
     Region.objects.bulk_create(
         [
             Region(code="43", name="湖南省", level="province"),
@@ -74,6 +77,8 @@ def seed() -> None:
     )
     AccessAttemptExpiration.objects.create(access_attempt=attempt, expires_at=STAMP)
     AccessFailureLog.objects.create(username="backup-admin", locked_out=False, **login)
+    ensure_partitions([STAMP])  # telemetry is partitioned by month on PostgreSQL
+    Measurement.objects.create(point_id=1, ts=STAMP, value=0.1 + 0.2)
     upload = Path(settings.MEDIA_ROOT) / UPLOAD[0]
     upload.parent.mkdir(parents=True, exist_ok=True)
     upload.write_bytes(UPLOAD[1])

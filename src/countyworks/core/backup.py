@@ -3,7 +3,9 @@
 The archive is a ``tar.gz`` holding
 
 * ``manifest.json`` — archive format, creation time, countyworks and Django versions, the database
-  vendor, the migrations applied per app (the schema) and the number of records per model;
+  vendor, the migrations applied per app (the schema), the number of records per model and each
+  app's notes for the restore (an AppConfig's ``backup_notes()``, handed back to its
+  ``before_restore(notes)`` just before the load: the energy app's telemetry partitions);
 * ``data.json`` — every table in Django's JSON fixture format, ordered by primary key, with natural
   foreign keys so that it loads into any database, SQLite or PostgreSQL. Timestamps keep their
   microseconds (Django's own encoder cuts them to milliseconds). The audit history and the
@@ -120,6 +122,10 @@ def _history_off() -> Iterator[None]:
         settings.SIMPLE_HISTORY_ENABLED = previous
 
 
+def _app_hooks(name: str) -> list[tuple[str, Any]]:
+    return [(app.label, getattr(app, name)) for app in apps.get_app_configs() if hasattr(app, name)]
+
+
 def _upload_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
@@ -141,6 +147,7 @@ def backup_write(path: Path) -> str:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             counts = {m._meta.label_lower: m._base_manager.count() for m in dumped_models()}
+            notes = {label: hook() for label, hook in _app_hooks("backup_notes")}
             with data.open("w", encoding="utf-8") as stream:
                 _dump(stream)
         files = _upload_files(media)
@@ -153,6 +160,7 @@ def backup_write(path: Path) -> str:
             "migrations": _applied_migrations(),
             "counts": {label: n for label, n in counts.items() if n},
             "uploads": len(files),
+            "notes": notes,
         }
         manifest_path = Path(tmp) / _MANIFEST
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -231,6 +239,8 @@ def backup_restore(path: Path) -> str:
         with transaction.atomic(), _history_off():
             _settle_deferred_constraints()
             call_command("flush", interactive=False, verbosity=0)
+            for label, hook in _app_hooks("before_restore"):
+                hook(manifest.get("notes", {}).get(label, {}))
             call_command("loaddata", str(data), verbosity=0)  # also resets the PostgreSQL sequences
         files = _restore_uploads(staging / _UPLOADS, media)
     total = sum(manifest.get("counts", {}).values())

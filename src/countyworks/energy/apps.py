@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,18 @@ class EnergyConfig(AppConfig):
         from countyworks.energy.demo import load_demo
 
         load_demo()
+
+    def backup_notes(self) -> dict[str, list[str]]:
+        """For the backup manifest: the months of telemetry, whose partitions a restore creates first."""
+        from countyworks.energy.store import measurement_months
+
+        return {"measurement_months": [month.isoformat() for month in measurement_months()]}
+
+    def before_restore(self, notes: dict[str, list[str]]) -> None:
+        """On PostgreSQL a measurement only inserts into its month's partition: create them."""
+        from countyworks.energy.store import ensure_partitions
+
+        ensure_partitions(date.fromisoformat(month) for month in notes.get("measurement_months", []))
 
     def start_demo_services(self) -> None:
         from countyworks.energy.demo import start_live_simulator

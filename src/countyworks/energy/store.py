@@ -158,6 +158,13 @@ def _remember(months: set[date]) -> None:
         _known_partitions.update(months)
 
 
+def measurement_months() -> list[date]:
+    """The UTC months that have telemetry (for a backup: the partitions a restore must create)."""
+    from countyworks.energy.models import Measurement
+
+    return sorted({month_start(ts) for ts in Measurement.objects.datetimes("ts", "month", tzinfo=UTC)})
+
+
 def ensure_partitions_ahead(today: date, months_ahead: int = 2) -> list[date]:
     """Create this month's partition and the next ``months_ahead`` ones (periodic task)."""
     months = [today.replace(day=1)]
