@@ -20,4 +20,6 @@ class FakeProgramConfig(ProgramConfig):
     import_kinds = None
     tasks = None
     jobs = {"fake_program.count": "tests.fake_program.hooks.count_job"}
+    backup_notes = None
+    before_restore = None
     ticket_subjects = ()

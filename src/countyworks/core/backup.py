@@ -3,45 +3,58 @@
 The archive is a ``tar.gz`` holding
 
 * ``manifest.json`` — archive format, creation time, countyworks and Django versions, the database
-  vendor, the migrations applied per app (the schema) and the number of records per model;
-* ``data.json`` — Django's ``dumpdata`` of every app, with natural foreign keys so that it loads
-  into any database, SQLite or PostgreSQL (content types and permissions are rebuilt by
-  ``migrate``; sessions and django-axes login records are host-local and left out);
+  vendor, the migrations applied per app (the schema), the number of records per model and each
+  program's notes for the restore (its ``backup_notes`` hook, handed back to its
+  ``before_restore`` hook just before the load: the energy program's telemetry partitions);
+* ``data.json`` — every table in Django's JSON fixture format, ordered by primary key, with natural
+  foreign keys so that it loads into any database, SQLite or PostgreSQL. Timestamps keep their
+  microseconds (Django's own encoder cuts them to milliseconds). The audit history and the
+  django-axes login log are included; content types and permissions are rebuilt by ``migrate``
+  and sessions are host-local, so they are left out;
 * ``uploads/`` — the uploads directory (``MEDIA_ROOT``).
 
 Restoring migrates the database to this version's schema, then flushes it and loads the dump in
-one transaction (a failure leaves the database as it was), then replaces the uploads. An archive
-written by a newer schema (a migration this version does not know) is refused before anything
-changes. The JSON dump suits a county's data; a province-scale PostgreSQL database is better
-backed up with ``pg_dump`` (docs/operations.md).
+one transaction (a failure leaves the database as it was) with simple-history switched off — the
+history comes from the archive, the load writes none of its own — and moves the PostgreSQL
+sequences past the loaded ids; then it replaces the uploads. An archive written by a newer schema
+(a migration this version does not know) is refused before anything changes. The JSON dump suits a
+county's data; a province-scale PostgreSQL database is better backed up with ``pg_dump``
+(docs/operations.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import tarfile
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import django
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from countyworks.core.errors import InputError
+from countyworks.core.programs import installed_programs
 
 #: Bump when the archive layout changes; restore refuses formats it does not know.
 ARCHIVE_FORMAT = 1
-#: App labels and models not dumped: rebuilt by ``migrate`` (contenttypes, permissions) or host-local.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes")
+#: App labels and models not dumped: rebuilt by ``migrate`` (contenttypes, permissions) or host-local
+#: (sessions: after a restore everyone signs in again).
+EXCLUDED = ("contenttypes", "auth.permission", "sessions")
 _MANIFEST = "manifest.json"
 _DATA = "data.json"
 _UPLOADS = "uploads"
@@ -65,7 +78,7 @@ def _applied_migrations(alias: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
     return dict(applied)
 
 
-def _dumped_models() -> list[Any]:
+def dumped_models() -> list[Any]:
     excluded_apps = {e for e in EXCLUDED if "." not in e}
     excluded_models = {e for e in EXCLUDED if "." in e}
     return [
@@ -76,6 +89,43 @@ def _dumped_models() -> list[Any]:
         and not model._meta.proxy
         and model._meta.managed
     ]
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """Datetimes and times with every microsecond (``DjangoJSONEncoder`` keeps milliseconds only)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _dump(stream: IO[str]) -> None:
+    """``dumpdata --natural-foreign`` of :func:`dumped_models`, every row, timestamps exact."""
+    by_app: dict[Any, list[Any]] = defaultdict(list)
+    for model in dumped_models():
+        by_app[model._meta.app_config].append(model)
+    ordered = serializers.sort_dependencies(by_app.items(), allow_cycles=True)
+    rows = (row for model in ordered for row in model._base_manager.order_by("pk").iterator())
+    serializers.serialize("json", rows, stream=stream, cls=_ExactEncoder, use_natural_foreign_keys=True)
+
+
+@contextmanager
+def _history_off() -> Iterator[None]:
+    """No simple-history record while the archive loads. ``loaddata`` saves raw (no record) but
+    sets the m2m lists through ``m2m_changed``, which would write a record dated now (and on
+    PostgreSQL take an id the archive's history needs). Process-wide: ``restore`` runs alone."""
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = previous
+
+
+def _program_hooks(name: str) -> list[tuple[str, Any]]:
+    """``(label, hook)`` of every installed program that declares the backup hook ``name``."""
+    return [(p.label, p.hook(name)) for p in installed_programs() if getattr(p, name)]
 
 
 def _upload_files(root: Path) -> list[Path]:
@@ -98,10 +148,10 @@ def backup_write(path: Path) -> str:
                 # IMMEDIATE transaction already keeps writers out while it runs).
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            counts = {m._meta.label_lower: m._default_manager.count() for m in _dumped_models()}
-            call_command(
-                "dumpdata", exclude=list(EXCLUDED), natural_foreign=True, output=str(data), verbosity=0
-            )
+            counts = {m._meta.label_lower: m._base_manager.count() for m in dumped_models()}
+            notes = {label: hook() for label, hook in _program_hooks("backup_notes")}
+            with data.open("w", encoding="utf-8") as stream:
+                _dump(stream)
         files = _upload_files(media)
         manifest: dict[str, Any] = {
             "format": ARCHIVE_FORMAT,
@@ -112,6 +162,7 @@ def backup_write(path: Path) -> str:
             "migrations": _applied_migrations(),
             "counts": {label: n for label, n in counts.items() if n},
             "uploads": len(files),
+            "notes": notes,
         }
         manifest_path = Path(tmp) / _MANIFEST
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -187,10 +238,12 @@ def backup_restore(path: Path) -> str:
         if not data.is_file():
             raise BackupError(f"{path.name} has no {_DATA}")
         call_command("migrate", verbosity=0, interactive=False)
-        with transaction.atomic():
+        with transaction.atomic(), _history_off():
             _settle_deferred_constraints()
             call_command("flush", interactive=False, verbosity=0)
-            call_command("loaddata", str(data), verbosity=0)
+            for label, hook in _program_hooks("before_restore"):
+                hook(manifest.get("notes", {}).get(label, {}))
+            call_command("loaddata", str(data), verbosity=0)  # also resets the PostgreSQL sequences
         files = _restore_uploads(staging / _UPLOADS, media)
     total = sum(manifest.get("counts", {}).values())
     return (

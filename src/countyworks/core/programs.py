@@ -37,6 +37,8 @@ HOOKS: tuple[str, ...] = (
     "tasks",  # the module of the program's huey tasks (periodic ones register when it is imported)
     "jobs",  # {job kind: job function} run by countyworks.core.jobs
     "ticket_subjects",  # labels of the models tickets may be raised against (each scoped by region)
+    "backup_notes",  # ``() -> dict`` written into a backup's manifest under the program's label
+    "before_restore",  # ``(notes) -> None`` run by a restore after the flush, before the load
 )
 
 #: Hooks holding a collection: declared empty rather than None.
@@ -81,6 +83,8 @@ class ProgramConfig(AppConfig):
     tasks: ClassVar[str | None]
     jobs: ClassVar[dict[str, str]]
     ticket_subjects: ClassVar[tuple[str, ...]]
+    backup_notes: ClassVar[str | Callable[[], dict[str, Any]] | None]
+    before_restore: ClassVar[str | Callable[[dict[str, Any]], None] | None]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

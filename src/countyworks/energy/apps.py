@@ -24,3 +24,6 @@ class EnergyConfig(ProgramConfig):
     import_kinds = None
     tasks = "countyworks.energy.tasks"
     jobs = {}
+    #: The months of telemetry go into the backup manifest; a restore creates their partitions first.
+    backup_notes = "countyworks.energy.store.backup_notes"
+    before_restore = "countyworks.energy.store.before_restore"

@@ -173,6 +173,25 @@ def _remember(months: set[date]) -> None:
         _known_partitions.update(months)
 
 
+def measurement_months() -> list[date]:
+    """The UTC months that have telemetry (for a backup: the partitions a restore must create)."""
+    from countyworks.energy.models import Measurement
+
+    return sorted({month_start(ts) for ts in Measurement.objects.datetimes("ts", "month", tzinfo=UTC)})
+
+
+def backup_notes() -> dict[str, list[str]]:
+    """For the backup manifest (program hook): the months of telemetry, whose partitions a restore
+    must create before it loads them."""
+    return {"measurement_months": [month.isoformat() for month in measurement_months()]}
+
+
+def before_restore(notes: dict[str, list[str]]) -> None:
+    """Program hook run by a restore after the flush: on PostgreSQL a measurement only inserts into
+    its month's partition, so create the archive's months."""
+    ensure_partitions(date.fromisoformat(month) for month in notes.get("measurement_months", []))
+
+
 def ensure_partitions_ahead(today: date, months_ahead: int = 2) -> list[date]:
     """Create this month's partition and the next ``months_ahead`` ones (periodic task)."""
     months = [today.replace(day=1)]

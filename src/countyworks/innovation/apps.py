@@ -28,6 +28,8 @@ class InnovationConfig(ProgramConfig):
     tasks = "countyworks.innovation.tasks"
     ticket_subjects = ("innovation.EnterprisePlan",)  # a problem met carrying out a plan
     jobs = {"innovation.evaluate": "countyworks.innovation.tasks.campaign_evaluate_job"}
+    backup_notes = None
+    before_restore = None
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         """Tech-SME and 高企 pool sizes of the latest year, with the change on the year before."""

@@ -39,6 +39,8 @@ class WorkflowConfig(ProgramConfig):
     import_kinds = "countyworks.workflow.import_kinds"
     tasks = "countyworks.workflow.tasks"
     jobs = {}
+    backup_notes = None
+    before_restore = None
     #: The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
     ticket_subjects = ("core.Organisation", "core.Region", "workflow.Meeting")
     #: Its subjects and pages are reached by every program (scoping's ``shared``).
