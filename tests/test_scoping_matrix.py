@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.demo import load_demo
 from countyworks.core.models import Region, Role, RoleGrant
 from countyworks.core.scoping import SHARED, scope
@@ -323,7 +324,7 @@ def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[mod
     plan = EnterprisePlan.objects.create(organisation=company, year=2024, measures=f"{place}帮扶措施")
     meeting = Meeting.objects.create(title=f"{place}周调度会", region_id=code, scheduled_at=timezone.now())
     station = station_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         code=f"pv-{code}",
         name=f"{place}光伏电站",
         kind="pv_ground",

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Organisation
 from countyworks.workflow import selectors, services
 from countyworks.workflow.models import AgendaItem, Notification, OfficeHours, Ticket
@@ -27,7 +28,7 @@ def test_the_platform_cannot_raise_a_ticket_against_an_unregistered_type(world, 
             category="other",
             region="431302",
             policy_code="overnight",
-            acting_user=None,
+            acting_user=SYSTEM,
             owner_post=world.lx.posts[0],
         )
     assert not Ticket.objects.exists()
@@ -42,7 +43,7 @@ def test_ticket_page_hides_a_subject_the_reader_cannot_read(world, louxing, chan
         category="other",
         region="431302",
         policy_code="overnight",
-        acting_user=None,
+        acting_user=SYSTEM,
         owner_post=world.lx.posts[0],
     )
     assert selectors.ticket_subject_shown(user=louxing, ticket=ticket) is None
