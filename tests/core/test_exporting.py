@@ -7,7 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from countyworks.core.exporting import error_report_xlsx, export_xlsx
+from countyworks.core.exporting import export_xlsx
+from countyworks.core.importing import error_report_xlsx
 from countyworks.core.importing import IMPORTERS
 from countyworks.core.models import Household, Organisation, Person, Region
 

@@ -26,6 +26,8 @@ class RowError:
     def __str__(self) -> str:
         """The English line printed on stderr by the command line."""
         shown = self.value if len(self.value) <= 80 else self.value[:79] + "…"
+        if self.code == "missing_column":  # a whole column is missing: no row to name
+            return f"missing column {self.column}: {self.reason_en}"
         if shown:
             return f"row {self.row}, column {self.column}, value {shown!r}: {self.reason_en}"
         return f"row {self.row}, column {self.column}: {self.reason_en}"

@@ -18,7 +18,7 @@ _SIGNATURES = (
     (b"%PDF-", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"\xff\xd8\xff", "jpeg"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # .xls / .doc of Office 97–2003
+    (b"\xd0\xcf\x11\xe0", "ole"),  # .xls / .doc of Office 97–2003
     (b"PAR1", "parquet"),
 )
 
