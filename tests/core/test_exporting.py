@@ -8,8 +8,7 @@ import openpyxl
 import pytest
 
 from countyworks.core.exporting import export_xlsx
-from countyworks.core.importing import error_report_xlsx
-from countyworks.core.importing import IMPORTERS
+from countyworks.core.importing import IMPORTERS, error_report_xlsx
 from countyworks.core.models import Household, Organisation, Person, Region
 
 from .test_importing import bad_check_digit, credit_code, csv_bytes, snapshot

@@ -19,9 +19,9 @@ from countyworks.core.importing import (
     UnsupportedFile,
     rejected_rows_file,
 )
+from countyworks.core.models import Household, Organisation, Person, Region
 from countyworks.core.tabular import read_grid
 from countyworks.core.tabular import table_format as sniff_format
-from countyworks.core.models import Household, Organisation, Person, Region
 
 
 def credit_code(serial: int, region: str = "430482") -> str:
