@@ -383,11 +383,7 @@ class Importer:
                 else:
                     problem = found.get(code)
                     exc = problem if isinstance(problem, CellError) else column.lookup.unknown(code)
-                    checked.errors.append(
-                        RowError(
-                            row.number, column.name, _display_code(column, code), exc.reason_en, exc.reason_zh
-                        )
-                    )
+                    checked.errors.append(exc.at(row.number, column.name, _display_code(column, code)))
 
     def region_of_row(self, row: ParsedRow) -> str | None:
         value = row.values.get(self.region_column)
