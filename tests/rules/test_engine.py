@@ -65,8 +65,8 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
         "row 5, column tech_staff, value '101': tech_staff above employees",
         "row 5, column ip_class2, value '-1': negative value not allowed",
     ]
-    assert errors[1].message == "研发费用总额不是数字"
-    assert errors[6].message == "科技人员数大于职工总数"
+    assert errors[1].reason_zh == "研发费用总额不是数字"
+    assert errors[6].reason_zh == "科技人员数大于职工总数"
 
 
 def test_missing_columns_are_reported_on_the_header_row():
@@ -92,7 +92,7 @@ def test_implausible_amounts_and_non_finite_numbers():
     errors = TECH.validate(
         text_frame({**BASE, "revenue": "1e11", "total_cost": "inf", "total_assets": "nan"})
     )
-    assert [(e.column, e.reason) for e in errors] == [
+    assert [(e.column, e.reason_en) for e in errors] == [
         ("revenue", "implausibly large amount (above 10000000000 万元)"),
         ("total_assets", "not a number"),
         ("total_cost", "not a number"),

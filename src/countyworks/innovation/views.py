@@ -594,7 +594,7 @@ def self_assess(request: HttpRequest) -> HttpResponse:
         assessment = services.self_assess(ruleset_code=code, figures=figures)
         for error in assessment.errors:
             if error.column in form.fields:
-                form.add_error(error.column, error.message)
+                form.add_error(error.column, error.reason_zh)
     else:
         form = forms.self_assessment_form(ruleset, initial=_own_figures(request, ruleset))
     context = {

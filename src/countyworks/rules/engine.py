@@ -33,6 +33,9 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
+from countyworks.core.tabular import YES_NO, RowError
+from countyworks.core.tabular.cells import YES_NO_HELP_EN
+
 #: Amounts, percentages and scores are held as integers of 1/SCALE of their unit.
 SCALE = 10_000
 #: Largest accepted amount in 万元 (10^14 元); keeps ``amount * 100 * 10`` inside Int64.
@@ -44,9 +47,8 @@ Kind = Literal["id", "amount", "count", "ratio", "score", "bool", "date", "enum"
 _SCALED_KINDS = frozenset({"amount", "ratio", "score"})
 _NUMBER_KINDS = _SCALED_KINDS | {"count"}
 
-_TRUE = ("true", "是", "1", "yes", "1.0")
-_FALSE = ("false", "否", "0", "no", "0.0")
-_BOOLEANS = {word: True for word in _TRUE} | {word: False for word in _FALSE}
+#: The platform's one yes/no vocabulary (the importer's too).
+_BOOLEANS = YES_NO
 
 
 @dataclass(frozen=True)
@@ -112,21 +114,6 @@ class Condition:
     label: str
     clause: str
     alternative: str = ""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A validation error: ``row`` as in the file (header = row 1), the column, the raw value,
-    the reason in English and the message in Chinese."""
-
-    row: int
-    column: str
-    value: str
-    reason: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -484,7 +471,7 @@ class RuleSet:
         """
         schema = frame.schema
         errors = [
-            RowError(1, f.name, "", "missing column", f"缺少列“{f.name}”（{f.label}）")
+            RowError(1, f.name, "", "missing column", f"缺少列“{f.name}”（{f.label}）", "missing_column")
             for f in self.fields
             if f.required and f.name not in schema
         ]
@@ -655,7 +642,7 @@ def _field_checks(f: Field) -> list[Check]:
         "ratio": ("not a number", "不是数字"),
         "score": ("not a number", "不是数字"),
         "count": ("not a number", "不是数字"),
-        "bool": ("not a boolean (true/false, 是/否, 1/0, yes/no)", "不是是/否值"),
+        "bool": (f"not a boolean ({YES_NO_HELP_EN})", "不是是/否值"),
         "date": ("not a date (YYYY-MM-DD)", "不是日期（YYYY-MM-DD）"),
         "enum": (f"not one of {', '.join(f.choices)}", f"不是可选值（{'、'.join(f.choices)}）之一"),
     }.get(f.kind)
