@@ -58,7 +58,7 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
     assert [str(e) for e in errors] == [
         "row 3, column employees, value '0': below the minimum 1",
         "row 3, column rd_expense, value 'abc': not a number",
-        "row 3, column resident, value 'maybe': not a boolean (true/false, 是/否, 1/0, yes/no)",
+        "row 3, column resident, value 'maybe': not a boolean (是/否, true/false, yes/no, y/n, t/f, 1/0)",
         "row 4, column tech_staff, value '2.5': not a whole number",
         "row 4, column revenue, value '-1': negative value not allowed",
         "row 4, column total_cost, value '': blank required field",
@@ -72,8 +72,8 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
 def test_missing_columns_are_reported_on_the_header_row():
     errors = TECH.validate(text_frame(BASE).drop("rd_expense", "resident"))
     assert errors == [
-        RowError(1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）"),
-        RowError(1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）"),
+        RowError(1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）", "missing_column"),
+        RowError(1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）", "missing_column"),
     ]
 
 
