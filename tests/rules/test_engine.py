@@ -61,7 +61,7 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
         "row 3, column resident, value 'maybe': not a boolean (是/否, true/false, yes/no, y/n, t/f, 1/0)",
         "row 4, column tech_staff, value '2.5': not a whole number",
         "row 4, column revenue, value '-1': negative value not allowed",
-        "row 4, column total_cost, value '': blank required field",
+        "row 4, column total_cost: blank required field",
         "row 5, column tech_staff, value '101': tech_staff above employees",
         "row 5, column ip_class2, value '-1': negative value not allowed",
     ]
