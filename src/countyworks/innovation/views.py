@@ -6,7 +6,6 @@ area); every write goes through a service that checks the viewer's write reach (
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -30,6 +29,8 @@ from countyworks.core.middleware import active_region
 from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
 from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
+from countyworks.core.tabular import XLSX_CONTENT_TYPE as XLSX
+from countyworks.core.tabular import xlsx_bytes
 from countyworks.innovation import forms, selectors, services
 from countyworks.innovation.models import (
     PROGRAM,
@@ -44,8 +45,6 @@ from countyworks.innovation.models import (
 )
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def program_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -66,16 +65,8 @@ def _writable_regions(user):
 
 
 def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    """A one-sheet download through the platform's xlsx writer (formula cells neutralised)."""
+    response = HttpResponse(xlsx_bytes("data", header, rows), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 
