@@ -72,8 +72,12 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
 def test_missing_columns_are_reported_on_the_header_row():
     errors = TECH.validate(text_frame(BASE).drop("rd_expense", "resident"))
     assert errors == [
-        RowError(1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）", "missing_column"),
-        RowError(1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）", "missing_column"),
+        RowError(
+            1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）", "missing_column"
+        ),
+        RowError(
+            1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）", "missing_column"
+        ),
     ]
 
 
@@ -153,13 +157,24 @@ def test_io_round_trip_with_chinese_headers(tmp_path):
     source = tmp_path / "企业.csv"
     source.write_bytes(pl.DataFrame([chinese]).write_csv().encode("gb18030"))
     frame = io.read_table(source, TECH)
-    assert frame.columns == list(BASE) and frame["tech_staff"][0] == "25"
+    assert frame.columns == list(BASE) and frame["tech_staff"][0] == 25  # polars' native parser
     for suffix in (".csv", ".xlsx", ".parquet"):
         target = tmp_path / f"out{suffix}"
         io.write_table(TECH.evaluate(frame), target)
         back = io.read_table(target)
         assert back["score"].cast(pl.Int64).to_list() == [64]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.parquet", "out.xlsx", "企业.csv"]
+
+
+@pytest.mark.parametrize("at", [0, 20_000])
+def test_io_fast_csv_path_still_reports_every_bad_cell(tmp_path, at):
+    """A decimal comma early (the column is read as text) or late (past type inference) is reported."""
+    rows = [{k: str(v).lower() for k, v in dict(BASE, id=f"E{i}").items()} for i in range(at + 1)]
+    rows[at]["rd_expense"] = "12,5"
+    source = tmp_path / "big.csv"
+    pl.DataFrame(rows, schema=dict.fromkeys(BASE, pl.String)).write_csv(source)
+    errors = TECH.validate(io.read_table(source, TECH))
+    assert [(e.row, e.column, e.value) for e in errors] == [(at + 2, "rd_expense", "12,5")]
 
 
 def test_io_xlsx_input_with_aliases(tmp_path):

@@ -1,10 +1,13 @@
 """Reading and writing evaluation tables: csv, xlsx and parquet, chosen by file extension.
 
 Input headers may be the English field names or the Chinese labels and aliases a rule set
-declares (DESIGN.md "CLI contract").  csv and xlsx cells are read as text, so that the rule
-set's validation sees exactly what the file holds ("12,5" is reported, not silently lost);
-parquet keeps its types (see ``countyworks.core.tabular``).  Writing is atomic: a temporary file in the target directory is
-renamed over the target only when complete, so a failed run leaves nothing half-written.
+declares.  Files go through the platform's intake (``countyworks.core.tabular``): with a rule
+set, a csv is read by polars' native parser (numbers and true/false typed; identifiers, choices
+and dates as text), and a column that is not one type throughout is read as text, so the rule
+set's validation still sees exactly what the file holds ("12,5" is reported, not silently lost);
+xlsx cells are read as text, parquet keeps its types.  Writing is atomic: a temporary file in
+the target directory is renamed over the target only when complete, so a failed run leaves
+nothing half-written; csv and xlsx cells that would run as formulas are neutralised.
 """
 
 from __future__ import annotations
@@ -41,7 +44,11 @@ def read_table(path: str | Path, ruleset: RuleSet | None = None) -> pl.DataFrame
     as their text, e.g. ``#DIV/0!``, and are reported), csv and xlsx cells as text; parquet typed.
     """
     check_format(path)
-    frame = read_frame(Path(path).read_bytes())
+    text_columns = None
+    if ruleset is not None:  # numbers and flags natively parsed; identifiers, choices, dates as text
+        text_kinds = {f.name for f in ruleset.fields if f.kind in ("id", "enum", "date")}
+        text_columns = {header for header, name in ruleset.header_names().items() if name in text_kinds}
+    frame = read_frame(Path(path).read_bytes(), text_columns=text_columns)
     return frame if ruleset is None else rename_headers(frame, ruleset)
 
 

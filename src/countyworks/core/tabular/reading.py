@@ -17,6 +17,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -170,17 +171,27 @@ def excel_error_cells(data: bytes) -> tuple[dict[tuple[int, int], str], int]:
     return found, (first_row if found else 1)
 
 
-def read_frame(data: bytes, fmt: TableFormat | None = None) -> pl.DataFrame:
+def read_frame(
+    data: bytes, fmt: TableFormat | None = None, *, text_columns: Collection[str] | None = None
+) -> pl.DataFrame:
     """A csv/xlsx/parquet file as a polars frame: csv and xlsx cells as text, parquet typed.
 
-    Headers are stripped (and lose a stray BOM).  Excel error cells come back as their text.
+    With ``text_columns`` (the fast path for large files) a csv is read by polars' native parser
+    with its types inferred (numbers, true/false), except ``text_columns``, which stay text; a
+    column that does not parse as one type throughout (``12,5`` among numbers) stays text, so the
+    caller still sees and reports every bad cell.  Headers are stripped (and lose a stray BOM).
+    Excel error cells come back as their text.
     """
     import polars as pl
 
     fmt = fmt or table_format(data, allow_parquet=True)
     if fmt == "csv":
-        text = decode(data)
-        frame = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+        try:  # polars decodes headers leniently: check the encoding first (fast for UTF-8)
+            body.decode("utf-8")
+        except UnicodeDecodeError:  # GB18030, or refused with the reason
+            body = decode(data).encode("utf-8")
+        frame = _native_csv(body, text_columns)
     elif fmt == "xlsx":
         grid = _xlsx_grid(data)
         header = [("" if c is None else str(c)) for c in (grid.rows[0] if grid.rows else [])]
@@ -194,3 +205,16 @@ def read_frame(data: bytes, fmt: TableFormat | None = None) -> pl.DataFrame:
     else:
         frame = pl.read_parquet(io.BytesIO(data))
     return frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
+
+
+def _native_csv(body: bytes, text_columns: Collection[str] | None) -> pl.DataFrame:
+    import polars as pl
+
+    if text_columns is None:
+        return pl.read_csv(body, infer_schema=False)
+    header = pl.read_csv(body, n_rows=0, infer_schema=False).columns
+    overrides = {name: pl.String for name in header if name.strip().lstrip("\ufeff") in text_columns}
+    try:
+        return pl.read_csv(body, infer_schema_length=10_000, schema_overrides=overrides)
+    except pl.exceptions.PolarsError:  # a column that is not one type throughout: all text
+        return pl.read_csv(body, infer_schema=False)
