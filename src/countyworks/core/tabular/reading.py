@@ -187,11 +187,11 @@ def read_frame(
     fmt = fmt or table_format(data, allow_parquet=True)
     if fmt == "csv":
         body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-        try:  # polars decodes headers leniently: check the encoding first (fast for UTF-8)
-            body.decode("utf-8")
-        except UnicodeDecodeError:  # GB18030, or refused with the reason
-            body = decode(data).encode("utf-8")
-        frame = _native_csv(body, text_columns)
+        try:  # polars reads a header leniently but refuses invalid UTF-8 in the data
+            body[: body.find(b"\n") % (len(body) + 1)].decode("utf-8")
+            frame = _native_csv(body, text_columns)
+        except (UnicodeDecodeError, pl.exceptions.ComputeError):  # GB18030, or refused with the reason
+            frame = _native_csv(decode(data).encode("utf-8"), text_columns)
     elif fmt == "xlsx":
         grid = _xlsx_grid(data)
         header = [("" if c is None else str(c)) for c in (grid.rows[0] if grid.rows else [])]
