@@ -71,5 +71,5 @@ def table_format(data: bytes, *, allow_parquet: bool = False) -> TableFormat:
     expected = "csv, xlsx or parquet" if allow_parquet else "csv or xlsx"
     expected_zh = "csv、xlsx 或 parquet" if allow_parquet else "csv 或 xlsx"
     raise UnsupportedFile(
-        f"{kind} file: expected {expected}", f"文件类型不对：只接受 {expected_zh}", "not_a_table"
+        f"binary file ({kind}): expected {expected}", f"二进制文件：只接受 {expected_zh}", "not_a_table"
     )
