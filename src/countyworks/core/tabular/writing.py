@@ -131,12 +131,10 @@ def _letter(index: int) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Numbers and dates as such, booleans as 是/否, None as blank, everything else as text."""
+    """Numbers, booleans and dates as such, None as blank, everything else as text."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float | Decimal | date):
+    if isinstance(value, bool | int | float | Decimal | date):
         return value
     return str(value)
 
