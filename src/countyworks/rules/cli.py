@@ -1,4 +1,4 @@
-"""``countyworks evaluate RULESET INPUT [-o OUTPUT]``: batch evaluation (DESIGN.md "CLI contract").
+"""``countyworks evaluate RULESET INPUT [-o OUTPUT]``: batch evaluation.
 
 Reads csv/xlsx/parquet (by extension), validates every row, evaluates with the rule set's
 vectorised ``evaluate`` and writes csv/xlsx/parquet by the extension of ``-o`` (csv on stdout

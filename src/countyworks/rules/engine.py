@@ -1,6 +1,6 @@
 """The rules engine: declared fields, vectorised evaluation, validation, reasons and gaps.
 
-A rule set (one module per policy document, see DESIGN.md "Rules engine") subclasses
+A rule set (one module per policy document) subclasses
 :class:`RuleSet` and declares its input :class:`Field` s, its :class:`Indicator` s and its
 :class:`Condition` s; it implements :meth:`RuleSet.compute` with polars expressions and,
 optionally, :meth:`RuleSet.extra_checks` and :meth:`RuleSet.gap_plan`.  Everything else —
