@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from countyworks.core.exporting import error_report_xlsx, export_xlsx
-from countyworks.core.importing import IMPORTERS
+from countyworks.core.exporting import export_xlsx
+from countyworks.core.importing import IMPORTERS, error_report_xlsx
 from countyworks.core.models import Household, Organisation, Person, Region
 
 from .test_importing import bad_check_digit, credit_code, csv_bytes, snapshot
@@ -123,3 +123,32 @@ def test_choice_labels_in_files_do_not_follow_the_ui_language():
     with translation.override("en"):
         assert column.display("enterprise") == "企业"
         assert column.parse("企业") == "enterprise"
+
+
+# --- formula injection ---------------------------------------------------------------------------
+def test_export_error_report_and_rejected_rows_never_hold_a_live_formula(changning):
+    """A name such as ``=HYPERLINK(…)`` already stored (or uploaded) is text in every file we write."""
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    from countyworks.core.importing import IMPORTERS, rejected_rows_file
+    from countyworks.core.models import Organisation
+
+    dangerous = '=HYPERLINK("http://evil.example","点我")'
+    Organisation.objects.create(name=dangerous, region_id="430482", kind="enterprise")
+    importer = IMPORTERS["organisations"]
+    exported = _openpyxl.load_workbook(
+        _io.BytesIO(export_xlsx("organisations", importer.queryset(changning)))
+    )
+    names = [row[0] for row in exported.active.iter_rows(min_row=2)]
+    assert any(c.value == dangerous and c.data_type == "s" for c in names)
+
+    upload = f"名称,所在区划\r\n{dangerous.replace(chr(34), chr(34) * 2).join(chr(34) * 2)},430482\r\n"
+    table = importer.read(upload.encode("utf-8"))
+    result = importer.import_rows(table, acting_user=changning)
+    assert [e.code for e in result.errors] == ["formula"]
+    report = _openpyxl.load_workbook(_io.BytesIO(error_report_xlsx(table, result.errors))).worksheets[0]
+    assert all(c.data_type != "f" for row in report.iter_rows() for c in row)
+    rejected = rejected_rows_file(table, result.errors).decode("utf-8-sig")
+    assert f"'{dangerous}" in rejected.replace('""', '"')

@@ -11,17 +11,17 @@ import openpyxl
 import pytest
 from stdnum.cn import uscc
 
-from countyworks.core.exporting import rejected_rows_file
 from countyworks.core.importing import (
     IMPORTERS,
     CellError,
     Column,
     Kind,
     UnsupportedFile,
-    read_grid,
-    sniff_format,
+    rejected_rows_file,
 )
 from countyworks.core.models import Household, Organisation, Person, Region
+from countyworks.core.tabular import read_grid
+from countyworks.core.tabular import table_format as sniff_format
 
 
 def credit_code(serial: int, region: str = "430482") -> str:
@@ -136,12 +136,12 @@ def test_format_is_recognised_by_content_not_name():
 
 
 def test_csv_saved_by_chinese_excel_in_gbk_is_read():
-    grid = read_grid("名称,所在区划\n常宁市某公司,430482\n".encode("gb18030"), "csv")
+    grid = read_grid("名称,所在区划\n常宁市某公司,430482\n".encode("gb18030"), "csv").rows
     assert grid == [["名称", "所在区划"], ["常宁市某公司", "430482"]]
 
 
 def test_xlsx_cells_are_read_as_strings():
-    grid = read_grid(xlsx_bytes([["code", "n"], [430482100201, 3]]), "xlsx")
+    grid = read_grid(xlsx_bytes([["code", "n"], [430482100201, 3]]), "xlsx").rows
     assert grid[1] == ["430482100201", "3"]
 
 
@@ -239,7 +239,7 @@ def test_missing_and_unknown_columns_reject_the_whole_file(changning):
     assert {(e.row, e.column) for e in result.errors} == {(1, "region"), (1, "电话号码")}
     assert result.rejected_rows == [2]
     missing = next(e for e in result.errors if e.column == "region")
-    assert str(missing) == "row 1, column region: missing required column region (所在区划)"
+    assert str(missing) == "missing column region: missing required column region (所在区划)"
 
 
 def test_duplicate_key_against_the_database_is_an_error_for_reject_kinds(changning):
@@ -297,7 +297,7 @@ def test_valid_only_imports_good_rows_and_hands_back_the_rest(changning, make):
 
     rejected = rejected_rows_file(table, result.errors, language="zh")
     assert sniff_format(rejected) == table.format
-    grid = read_grid(rejected, table.format)
+    grid = read_grid(rejected, table.format).rows
     assert grid[0] == ["名称", "统一社会信用代码", "类型", "所在区划", "error"]
     assert [r[0] for r in grid[1:]] == ["坏公司", "无区划公司"]
     assert "统一社会信用代码" in grid[1][4]
@@ -363,7 +363,7 @@ def test_persons_reference_organisations_by_credit_code_or_name(changning):
 
 
 def test_the_marked_report_imports_again_once_fixed(changning):
-    from countyworks.core.exporting import error_report_xlsx
+    from countyworks.core.importing import error_report_xlsx
 
     rows = [["序号", "名称", "所在区划", "备注"], ["1", "甲", "430482", "新设"], ["2", "乙", "430499", ""]]
     importer = IMPORTERS["organisations"]

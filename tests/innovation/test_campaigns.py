@@ -120,11 +120,11 @@ def test_missing_column_and_wrong_file_type(zjj, city):
     ]
     fake = csv_upload([tech_row(1)], name="data.xlsx")  # csv bytes under an xlsx name
     errors = services.campaign_upload(campaign=campaign, upload=fake, acting_user=zjj)
-    assert [e.message for e in errors] == ["文件内容与扩展名不符"]
+    assert [e.reason_zh for e in errors] == ["文件内容与扩展名不符"]
     errors = services.campaign_upload(
         campaign=campaign, upload=csv_upload([tech_row(1)], name="a.txt"), acting_user=zjj
     )
-    assert "文件类型不支持" in errors[0].message
+    assert "文件类型不支持" in errors[0].reason_zh
 
 
 def test_xlsx_with_chinese_headers_is_accepted(zjj, city):

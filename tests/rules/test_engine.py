@@ -58,22 +58,26 @@ def test_row_errors_name_row_column_value_and_reason_in_two_languages():
     assert [str(e) for e in errors] == [
         "row 3, column employees, value '0': below the minimum 1",
         "row 3, column rd_expense, value 'abc': not a number",
-        "row 3, column resident, value 'maybe': not a boolean (true/false, 是/否, 1/0, yes/no)",
+        "row 3, column resident, value 'maybe': not a boolean (是/否, true/false, yes/no, y/n, t/f, 1/0)",
         "row 4, column tech_staff, value '2.5': not a whole number",
         "row 4, column revenue, value '-1': negative value not allowed",
-        "row 4, column total_cost, value '': blank required field",
+        "row 4, column total_cost: blank required field",
         "row 5, column tech_staff, value '101': tech_staff above employees",
         "row 5, column ip_class2, value '-1': negative value not allowed",
     ]
-    assert errors[1].message == "研发费用总额不是数字"
-    assert errors[6].message == "科技人员数大于职工总数"
+    assert errors[1].reason_zh == "研发费用总额不是数字"
+    assert errors[6].reason_zh == "科技人员数大于职工总数"
 
 
 def test_missing_columns_are_reported_on_the_header_row():
     errors = TECH.validate(text_frame(BASE).drop("rd_expense", "resident"))
     assert errors == [
-        RowError(1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）"),
-        RowError(1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）"),
+        RowError(
+            1, "rd_expense", "", "missing column", "缺少列“rd_expense”（研发费用总额）", "missing_column"
+        ),
+        RowError(
+            1, "resident", "", "missing column", "缺少列“resident”（境内注册居民企业）", "missing_column"
+        ),
     ]
 
 
@@ -92,7 +96,7 @@ def test_implausible_amounts_and_non_finite_numbers():
     errors = TECH.validate(
         text_frame({**BASE, "revenue": "1e11", "total_cost": "inf", "total_assets": "nan"})
     )
-    assert [(e.column, e.reason) for e in errors] == [
+    assert [(e.column, e.reason_en) for e in errors] == [
         ("revenue", "implausibly large amount (above 10000000000 万元)"),
         ("total_assets", "not a number"),
         ("total_cost", "not a number"),
@@ -154,13 +158,24 @@ def test_io_round_trip_with_chinese_headers(tmp_path):
     source = tmp_path / "企业.csv"
     source.write_bytes(pl.DataFrame([chinese]).write_csv().encode("gb18030"))
     frame = io.read_table(source, TECH)
-    assert frame.columns == list(BASE) and frame["tech_staff"][0] == "25"
+    assert frame.columns == list(BASE) and frame["tech_staff"][0] == 25  # polars' native parser
     for suffix in (".csv", ".xlsx", ".parquet"):
         target = tmp_path / f"out{suffix}"
         io.write_table(TECH.evaluate(frame), target)
         back = io.read_table(target)
         assert back["score"].cast(pl.Int64).to_list() == [64]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.parquet", "out.xlsx", "企业.csv"]
+
+
+@pytest.mark.parametrize("at", [0, 20_000])
+def test_io_fast_csv_path_still_reports_every_bad_cell(tmp_path, at):
+    """A decimal comma early (the column is read as text) or late (past type inference) is reported."""
+    rows = [{k: str(v).lower() for k, v in dict(BASE, id=f"E{i}").items()} for i in range(at + 1)]
+    rows[at]["rd_expense"] = "12,5"
+    source = tmp_path / "big.csv"
+    pl.DataFrame(rows, schema=dict.fromkeys(BASE, pl.String)).write_csv(source)
+    errors = TECH.validate(io.read_table(source, TECH))
+    assert [(e.row, e.column, e.value) for e in errors] == [(at + 2, "rd_expense", "12,5")]
 
 
 def test_io_xlsx_input_with_aliases(tmp_path):

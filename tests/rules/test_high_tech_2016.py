@@ -152,7 +152,7 @@ def test_expert_growth_value_inside_the_band():
     assert one(HT, BASE, growth_revenue_pts=7)["pts_growth_revenue"] == 7
     assert one(HT, BASE, growth_revenue_pts=7.5)["score"] == 75.5
     errors = HT.validate(pl.DataFrame([{**BASE, "growth_revenue_pts": 9}]))
-    assert [(e.row, e.column, e.reason) for e in errors] == [
+    assert [(e.row, e.column, e.reason_en) for e in errors] == [
         (2, "growth_revenue_pts", "expert growth points outside the band's range")
     ]
 
@@ -178,7 +178,7 @@ def test_expert_growth_value_inside_the_band():
 )
 def test_year_validation(changes, column, reason):
     errors = HT.validate(pl.DataFrame([{**BASE, **changes}], strict=False))
-    assert [(e.column, e.reason) for e in errors][:1] == ([(column, reason)] if column else [])
+    assert [(e.column, e.reason_en) for e in errors][:1] == ([(column, reason)] if column else [])
 
 
 def test_young_enterprise_with_one_year():

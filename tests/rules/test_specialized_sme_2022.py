@@ -208,7 +208,7 @@ def test_validation_of_enums_and_ranges():
     frame = pl.DataFrame(
         [{**BASE, "chain_role": "maybe", "local_pts": 16, "rd_staff": 101, "ip_class1_own": 2}]
     )
-    assert [(e.column, e.reason) for e in SPEC.validate(frame)] == [
+    assert [(e.column, e.reason_en) for e in SPEC.validate(frame)] == [
         ("rd_staff", "rd_staff above employees"),
         ("chain_role", "not one of key, basic, none"),
         ("local_pts", "outside the range 0–15"),

@@ -235,6 +235,22 @@ def test_attachment_accepted_by_content(world, louxing, settings, tmp_path):
     assert image.content_type == "image/png"
 
 
+def _xlsx_bytes() -> bytes:
+    from countyworks.core.tabular import xlsx_bytes
+
+    return xlsx_bytes("t", ["a"], [["b"]])
+
+
+def _zip_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "x")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -242,6 +258,8 @@ def test_attachment_accepted_by_content(world, louxing, settings, tmp_path):
         ("noextension", PDF, "不支持的附件类型"),
         ("disguised.pdf", b"<html><script>", "内容与扩展名"),
         ("fake.docx", PDF, "内容与扩展名"),
+        ("workbook-as.docx", _xlsx_bytes(), "内容与扩展名"),  # both are zips: told apart by their parts
+        ("plain-zip.xlsx", _zip_bytes(), "内容与扩展名"),
     ],
 )
 def test_attachment_type_is_checked(world, louxing, settings, tmp_path, name, content, message):

@@ -15,8 +15,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from countyworks.core.exporting import rejected_rows_file
-from countyworks.core.importing import IMPORTERS, FileFormat
+from countyworks.core.importing import IMPORTERS, FileFormat, rejected_rows_file
 from countyworks.core.jobs import Progress
 
 

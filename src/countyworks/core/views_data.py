@@ -26,12 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from countyworks.core.exporting import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    error_report_xlsx,
-    export_xlsx,
-)
+from countyworks.core.exporting import export_xlsx
 from countyworks.core.import_jobs import rejected_path, staged_path, staging_dir
 from countyworks.core.importing import (
     IMPORTERS,
@@ -40,11 +35,12 @@ from countyworks.core.importing import (
     OnExisting,
     Table,
     UnsupportedFile,
+    error_report_xlsx,
     importers_writable_by,
-    sniff_format,
 )
 from countyworks.core.jobs import job_create, job_enqueue
 from countyworks.core.middleware import active_region
+from countyworks.core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_format
 
 SESSION_KEY = "data_imports"
 #: Errors listed on the page; the marked xlsx report holds all of them.
@@ -86,7 +82,7 @@ class UploadForm(forms.Form):
             )
         self.content = upload.read()
         try:
-            self.format = sniff_format(self.content)  # by content, not by the file name
+            self.format = table_format(self.content)  # by content, not by the file name
         except UnsupportedFile as exc:
             raise forms.ValidationError(exc.reason_zh) from exc
         return upload

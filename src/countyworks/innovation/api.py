@@ -261,7 +261,7 @@ def self_assessment(request: HttpRequest, payload: SelfAssessmentIn):
         raise HttpError(422, f"unknown rule set {payload.ruleset!r}; known: {', '.join(known_codes())}")
     assessment = services.self_assess(ruleset_code=payload.ruleset, figures=payload.figures)
     return {
-        "errors": [{"column": e.column, "value": e.value, "message": e.message} for e in assessment.errors],
+        "errors": [{"column": e.column, "value": e.value, "message": e.reason_zh} for e in assessment.errors],
         "result": assessment.result,
         "reasons": assessment.reasons,
         "gap": assessment.gap,

@@ -36,6 +36,7 @@ from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.permissions import access_write_region
 from countyworks.core.regions import InvalidRegionCode, significant_prefix
 from countyworks.core.services import audited_save
+from countyworks.core.tabular import RowError, identify
 from countyworks.innovation.bulk import insert_with_history
 from countyworks.innovation.models import (
     PROGRAM,
@@ -62,7 +63,7 @@ from countyworks.innovation.models import (
     ruleset_family,
     tier_for_ruleset,
 )
-from countyworks.rules.engine import FIRST_DATA_ROW, RowError, RuleSet
+from countyworks.rules.engine import FIRST_DATA_ROW, RuleSet
 from countyworks.rules.io import UnsupportedFormat, check_format, read_table
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes, ruleset_in_force, versions
 
@@ -152,7 +153,7 @@ def row_error_zh(error: RowError) -> str:
         "where": where,
         "column": error.column,
         "value": value,
-        "reason": error.message,
+        "reason": error.reason_zh,
     }
 
 
@@ -335,12 +336,11 @@ def _enterprise_errors(
 
 
 def _sniff_ok(suffix: str, head: bytes) -> bool:
-    """The file's content matches its extension (an xlsx is a zip, a parquet starts with PAR1)."""
-    if suffix == ".xlsx":
-        return head.startswith(b"PK\x03\x04")
-    if suffix == ".parquet":
-        return head.startswith(b"PAR1")
-    return b"\x00" not in head
+    """The file's content matches its extension (by the platform's one sniffer)."""
+    kind = identify(head)
+    return {".xlsx": kind in ("xlsx", "binary"), ".parquet": kind == "parquet", ".csv": kind == "text"}[
+        suffix
+    ]
 
 
 def campaign_upload(
@@ -361,7 +361,7 @@ def campaign_upload(
         limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
         return [RowError(1, "", name, "file too large", _("文件超过 %(mb)d MB 上限") % {"mb": limit})]
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read()
     upload.seek(0)
     if suffix in (".xlsx", ".csv", ".parquet") and not _sniff_ok(suffix, head):
         return [RowError(1, "", name, "content does not match the extension", _("文件内容与扩展名不符"))]

@@ -8,7 +8,6 @@ that checks the viewer's write reach on the object (403).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +30,8 @@ from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
 from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
+from countyworks.core.tabular import XLSX_CONTENT_TYPE as XLSX
+from countyworks.core.tabular import xlsx_bytes
 from countyworks.innovation import forms, selectors, services
 from countyworks.innovation.models import (
     PROGRAM,
@@ -46,24 +47,14 @@ from countyworks.innovation.models import (
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _writable_regions(user):
     return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
 
 
 def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    """A one-sheet download through the platform's xlsx writer (formula cells neutralised)."""
+    response = HttpResponse(xlsx_bytes("data", header, rows), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 
@@ -582,7 +573,7 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         assessment = services.self_assess(ruleset_code=code, figures=figures)
         for error in assessment.errors:
             if error.column in form.fields:
-                form.add_error(error.column, error.message)
+                form.add_error(error.column, error.reason_zh)
     else:
         form = forms.self_assessment_form(ruleset, initial=_own_figures(request, ruleset))
     context = {

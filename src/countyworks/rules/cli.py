@@ -54,6 +54,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     """Run the evaluation; raise :class:`InputError` (exit 1) on any bad input."""
     import polars as pl
 
+    from countyworks.core.tabular import neutralise_frame
     from countyworks.rules.io import UnsupportedFormat, check_format, read_table, write_table
     from countyworks.rules.registry import UnknownRuleSet, get_ruleset
 
@@ -71,12 +72,13 @@ def evaluate_command(args: argparse.Namespace) -> int:
         frame = read_table(source, ruleset)
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         raise InputError(f"{source}: cannot read: {exc}") from exc
-    errors = ruleset.validate(frame)
-    if errors:
+    errors, typed = ruleset.validate_typed(frame)
+    if errors or typed is None:
         raise InputError([f"{source}: {len(errors)} row error(s), nothing written", *map(str, errors)])
-    result = evaluate_in_chunks(ruleset, frame)
+    del frame
+    result = evaluate_in_chunks(ruleset, typed)
     if not args.output:
-        sys.stdout.write(result.write_csv())
+        sys.stdout.write(neutralise_frame(result).write_csv())
         return 0
     try:
         write_table(result, args.output)
@@ -86,15 +88,16 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 
 def evaluate_in_chunks(ruleset: RuleSet, frame: pl.DataFrame) -> pl.DataFrame:
-    """``ruleset.evaluate`` over the frame, in chunks with a progress bar when it is large."""
+    """``ruleset.evaluate_typed`` over the typed frame (cells parsed once, by the validation), in
+    chunks with a progress bar when it is large."""
     import polars as pl
     from tqdm import tqdm
 
     if frame.height <= CHUNK_THRESHOLD:
-        return ruleset.evaluate(frame)
+        return ruleset.evaluate_typed(frame)
     parts = []
     with tqdm(total=frame.height, unit="rows", desc=ruleset.code, file=sys.stderr) as bar:
         for chunk in frame.iter_slices(CHUNK_ROWS):
-            parts.append(ruleset.evaluate(chunk))
+            parts.append(ruleset.evaluate_typed(chunk))
             bar.update(chunk.height)
     return pl.concat(parts)

@@ -54,6 +54,9 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
+from countyworks.core.tabular import YES_NO, RowError
+from countyworks.core.tabular.cells import YES_NO_HELP_EN
+
 #: Amounts, percentages and scores are held as integers of 1/SCALE of their unit.
 SCALE = 10_000
 #: Largest accepted amount in 万元 (10^14 元); keeps ``amount * 100 * 10`` inside Int64.
@@ -65,9 +68,8 @@ Kind = Literal["id", "amount", "count", "ratio", "score", "bool", "date", "enum"
 _SCALED_KINDS = frozenset({"amount", "ratio", "score"})
 _NUMBER_KINDS = _SCALED_KINDS | {"count"}
 
-_TRUE = ("true", "是", "1", "yes", "1.0")
-_FALSE = ("false", "否", "0", "no", "0.0")
-_BOOLEANS = {word: True for word in _TRUE} | {word: False for word in _FALSE}
+#: The platform's one yes/no vocabulary (the importer's too).
+_BOOLEANS = YES_NO
 
 
 @dataclass(frozen=True)
@@ -133,21 +135,6 @@ class Condition:
     label: str
     clause: str
     alternative: str = ""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A validation error: ``row`` as in the file (header = row 1), the column, the raw value,
-    the reason in English and the message in Chinese."""
-
-    row: int
-    column: str
-    value: str
-    reason: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -447,10 +434,6 @@ def _default(f: Field) -> pl.Expr:
     return pl.lit(f.default)
 
 
-def _raw_text(name: str) -> pl.Expr:
-    return pl.col(name).cast(pl.String).fill_null("")
-
-
 # --- the rule set base class ----------------------------------------------------------------
 
 
@@ -538,9 +521,19 @@ class RuleSet:
         above whole, and the rule set's :meth:`extra_checks`.  A cell that fails one check is
         not checked further.  ``first_row`` is the file row of the frame's first row.
         """
+        return self.validate_typed(frame, first_row=first_row)[0]
+
+    def validate_typed(
+        self, frame: pl.DataFrame, *, first_row: int = FIRST_DATA_ROW
+    ) -> tuple[list[RowError], pl.DataFrame | None]:
+        """:meth:`validate`, and the typed frame of :meth:`coerce` when there is no error.
+
+        Every cell is parsed once: the values the checks see are the values evaluated
+        (:meth:`evaluate_typed`), so a large file is not parsed twice.
+        """
         schema = frame.schema
         errors = [
-            RowError(1, f.name, "", "missing column", f"缺少列“{f.name}”（{f.label}）")
+            RowError(1, f.name, "", "missing column", f"缺少列“{f.name}”（{f.label}）", "missing_column")
             for f in self.fields
             if f.required and f.name not in schema
         ]
@@ -551,7 +544,6 @@ class RuleSet:
                 dtype = schema[f.name]
                 parsed = _parse(f, dtype)
                 cells += [
-                    _raw_text(f.name).alias(f"{f.name}__raw"),
                     _is_blank(f.name, dtype).alias(f"{f.name}__blank"),
                     parsed.alias(f"{f.name}__value"),
                     _typed(f, parsed).alias(f.name),
@@ -559,12 +551,11 @@ class RuleSet:
                 checks += _field_checks(f)
             elif not f.required:  # an optional column left out: blank throughout
                 cells += [
-                    pl.lit("").alias(f"{f.name}__raw"),
                     pl.lit(True).alias(f"{f.name}__blank"),
                     pl.lit(None).alias(f"{f.name}__value"),
                     _default(f).alias(f.name),
                 ]
-        typed = frame.lazy().select(cells)
+        typed = frame.lazy().select(cells).collect().lazy()
         for part, whole in self.parts:
             if part in schema and whole in schema:
                 p, w = self.field(part), self.field(whole)
@@ -578,9 +569,23 @@ class RuleSet:
                 )
         if all(f.name in schema for f in self.fields if f.required):
             checks += self.extra_checks()
-        errors += _run_checks(typed, checks, first_row)
+        errors += _run_checks(typed, frame, checks, first_row)
         order = {f.name: i for i, f in enumerate(self.fields)}
-        return sorted(errors, key=lambda e: (e.row, order.get(e.column, len(order))))
+        errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
+        if errors:
+            return errors, None
+        ident = pl.col("id").cast(pl.String) if "id" in schema else pl.lit(None, pl.String)
+        values = [
+            pl.col(f.name).fill_null(_default(f))
+            if not f.required and f.default is not None
+            else pl.col(f.name)
+            for f in self.fields
+            if f.name != "id"
+        ]
+        result = typed.select(values).collect()
+        return [], result.with_columns(frame.select(ident.alias("id")).to_series()).select(
+            "id", *(f.name for f in self.fields if f.name != "id")
+        )
 
     # -- evaluation ----------------------------------------------------------------------
 
@@ -596,7 +601,11 @@ class RuleSet:
         too; ``qualified`` is true exactly when no condition is listed, and ``direct`` is
         ``qualified`` and the rule set's ``direct_rule``.
         """
-        lf = self.compute(self.coerce(frame).lazy())
+        return self.evaluate_typed(self.coerce(frame), detail=detail)
+
+    def evaluate_typed(self, typed: pl.DataFrame, *, detail: bool = False) -> pl.DataFrame:
+        """:meth:`evaluate` of a frame already typed by :meth:`coerce` or :meth:`validate_typed`."""
+        lf = self.compute(typed.lazy())
         names = lf.collect_schema().names()
         fails = []
         for c in self.conditions:
@@ -718,7 +727,7 @@ def _field_checks(f: Field) -> list[Check]:
         "ratio": ("not a number", "不是数字"),
         "score": ("not a number", "不是数字"),
         "count": ("not a number", "不是数字"),
-        "bool": ("not a boolean (true/false, 是/否, 1/0, yes/no)", "不是是/否值"),
+        "bool": (f"not a boolean ({YES_NO_HELP_EN})", "不是是/否值"),
         "date": ("not a date (YYYY-MM-DD)", "不是日期（YYYY-MM-DD）"),
         "enum": (f"not one of {', '.join(f.choices)}", f"不是可选值（{'、'.join(f.choices)}）之一"),
     }.get(f.kind)
@@ -758,7 +767,9 @@ def _field_checks(f: Field) -> list[Check]:
     return checks
 
 
-def _run_checks(typed: pl.LazyFrame, checks: Sequence[Check], first_row: int) -> list[RowError]:
+def _run_checks(
+    typed: pl.LazyFrame, frame: pl.DataFrame, checks: Sequence[Check], first_row: int
+) -> list[RowError]:
     """Run every check in one pass; fetch the raw values only of the rows that failed.
 
     A cell reports only its first failed check (checks of a column are in order).
@@ -771,13 +782,15 @@ def _run_checks(typed: pl.LazyFrame, checks: Sequence[Check], first_row: int) ->
     hits = [i for i, column in enumerate(flags.iter_columns()) if column.any()]
     if not hits:
         return []
-    raw = typed.select(f"{column}__raw" for column in {checks[i].column for i in hits}).collect()
     errors: list[RowError] = []
     reported: dict[str, set[int]] = {}
     for i in hits:
         check = checks[i]
         rows = flags.get_column(f"__fail{i}").arg_true()
-        values = raw.get_column(f"{check.column}__raw").gather(rows)
+        if check.column in frame.columns:
+            values = frame.get_column(check.column).gather(rows).cast(pl.String).fill_null("")
+        else:
+            values = pl.Series([""] * rows.len())
         seen = reported.setdefault(check.column, set())
         for index, value in zip(rows.to_list(), values.to_list(), strict=True):
             if index not in seen:

@@ -1,25 +1,25 @@
 """Reading and writing evaluation tables: csv, xlsx and parquet, chosen by file extension.
 
 Input headers may be the English field names or the Chinese labels and aliases a rule set
-declares (docs/design.md#cli-contract).  csv and xlsx cells are read as text, so that the rule
-set's validation sees exactly what the file holds ("12,5" is reported, not silently lost);
-parquet keeps its types.  Writing is atomic: a temporary file in the target directory is
-renamed over the target only when complete, so a failed run leaves nothing half-written.
+declares (docs/design.md#cli-contract).  Files go through the platform's intake (``countyworks.core.tabular``): with a rule
+set, a csv is read by polars' native parser (numbers and true/false typed; identifiers, choices
+and dates as text), and a column that is not one type throughout is read as text, so the rule
+set's validation still sees exactly what the file holds ("12,5" is reported, not silently lost);
+xlsx cells are read as text, parquet keeps its types.  Writing is atomic: a temporary file in
+the target directory is renamed over the target only when complete, so a failed run leaves
+nothing half-written; csv and xlsx cells that would run as formulas are neutralised.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
 
+from countyworks.core.tabular import UnsupportedFile, read_frame, write_frame
 from countyworks.rules.engine import RuleSet
 
 FORMATS = (".csv", ".xlsx", ".parquet")
-#: Rows of one Excel sheet, header included.
-XLSX_MAX_ROWS = 1_048_576
 
 
 class UnsupportedFormat(ValueError):
@@ -37,32 +37,19 @@ def check_format(path: str | Path) -> str:
 
 
 def read_table(path: str | Path, ruleset: RuleSet | None = None) -> pl.DataFrame:
-    """Read a csv/xlsx/parquet file; with ``ruleset``, rename Chinese headers to field names.
+    """Read a csv/xlsx/parquet file through the platform's intake; with ``ruleset``, rename Chinese
+    headers to field names.
 
-    csv is read as UTF-8 (with or without the BOM Excel writes) or, failing that, as GB18030
-    (what Chinese Excel saves as "CSV"), all cells as text;
-    xlsx reads the first sheet, all cells as text (dates as ``YYYY-MM-DD[ 00:00:00]``).
+    csv is UTF-8 (with or without BOM) or GB18030, xlsx its first sheet (Excel error cells come back
+    as their text, e.g. ``#DIV/0!``, and are reported), csv and xlsx cells as text; parquet typed.
     """
-    suffix = check_format(path)
-    if suffix == ".csv":
-        frame = pl.read_csv(_utf8(Path(path).read_bytes()), infer_schema=False)
-    elif suffix == ".xlsx":
-        import fastexcel  # imported here: only xlsx needs it
-
-        frame = fastexcel.read_excel(str(path)).load_sheet(0, dtypes="string").to_polars()
-    else:
-        frame = pl.read_parquet(path)
-    frame = frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
+    check_format(path)
+    text_columns = None
+    if ruleset is not None:  # numbers and flags natively parsed; identifiers, choices, dates as text
+        text_kinds = {f.name for f in ruleset.fields if f.kind in ("id", "enum", "date")}
+        text_columns = {header for header, name in ruleset.header_names().items() if name in text_kinds}
+    frame = read_frame(Path(path).read_bytes(), text_columns=text_columns)
     return frame if ruleset is None else rename_headers(frame, ruleset)
-
-
-def _utf8(data: bytes) -> bytes:
-    """The csv bytes as UTF-8 without BOM, decoding GB18030 when they are not UTF-8."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return text.encode("utf-8")
 
 
 def rename_headers(frame: pl.DataFrame, ruleset: RuleSet) -> pl.DataFrame:
@@ -75,34 +62,9 @@ def rename_headers(frame: pl.DataFrame, ruleset: RuleSet) -> pl.DataFrame:
 
 
 def write_table(frame: pl.DataFrame, path: str | Path) -> None:
-    """Write ``frame`` atomically to csv, xlsx or parquet (by extension)."""
-    target = Path(path)
-    suffix = check_format(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent or Path("."))
-    os.close(fd)
+    """Write ``frame`` atomically to csv, xlsx or parquet (by extension); formula cells neutralised."""
+    suffix = check_format(path)
     try:
-        if suffix == ".csv":
-            frame.write_csv(tmp)
-        elif suffix == ".parquet":
-            frame.write_parquet(tmp)
-        else:
-            _write_xlsx(frame, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_xlsx(frame: pl.DataFrame, path: str) -> None:
-    """Write one sheet with openpyxl in streaming mode (polars' writer needs xlsxwriter)."""
-    from openpyxl import Workbook  # imported here: only xlsx needs it
-
-    if frame.height >= XLSX_MAX_ROWS:
-        raise UnsupportedFormat(f"xlsx holds at most {XLSX_MAX_ROWS - 1} data rows; write csv or parquet")
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("result")
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():
-        sheet.append(row)
-    book.save(path)
+        write_frame(frame, path, suffix.lstrip("."))
+    except UnsupportedFile as exc:
+        raise UnsupportedFormat(exc.reason_en) from exc

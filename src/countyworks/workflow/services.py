@@ -42,6 +42,7 @@ from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.permissions import access_write_object, access_write_region
 from countyworks.core.scoping import SHARED
 from countyworks.core.services import audited_delete, audited_save
+from countyworks.core.tabular import identify
 from countyworks.workflow import notify
 from countyworks.workflow.milestones import milestones_between
 from countyworks.workflow.models import (
@@ -416,16 +417,17 @@ def ticket_watch_set(*, ticket: Ticket, acting_user: AbstractBaseUser, watching:
 
 # --- Attachments -------------------------------------------------------------------------------------
 
-#: extension → (MIME type, accepted leading bytes). Types are checked by content, not only by name.
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+#: extension → (MIME type, what :func:`countyworks.core.tabular.identify` must find in the content).
+#: Types are checked by content, not only by name.
+ATTACHMENT_TYPES: dict[str, tuple[str, str]] = {
+    "pdf": ("application/pdf", "pdf"),
+    "png": ("image/png", "png"),
+    "jpg": ("image/jpeg", "jpeg"),
+    "jpeg": ("image/jpeg", "jpeg"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "doc": ("application/msword", "ole"),
+    "xls": ("application/vnd.ms-excel", "ole"),
 }
 
 
@@ -443,11 +445,11 @@ def _sniff(upload: UploadedFile) -> str:
             params={"ext": extension or "?", "allowed": "、".join(sorted(ATTACHMENT_TYPES))},
             code="attachment_type",
         )
-    mime, signatures = ATTACHMENT_TYPES[extension]
+    mime, expected = ATTACHMENT_TYPES[extension]
     upload.seek(0)
-    head = upload.read(16)
+    content = upload.read()  # at most the attachment size limit; an OOXML file is told by its parts
     upload.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
+    if identify(content) != expected:
         raise ValidationError(
             _("附件「%(name)s」的内容与扩展名 .%(ext)s 不符"),
             params={"name": name, "ext": extension},
