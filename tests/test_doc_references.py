@@ -19,7 +19,8 @@ SELF = Path(__file__).resolve()
 #: Where references are looked for, and which files there are text worth reading.
 SCANNED = ("src", "docs", "README.md", "bench", "tests")
 SUFFIXES = {".py", ".md", ".html", ".csv", ".txt", ".po", ".toml", ".js", ".css", ".cfg"}
-SKIPPED_DIRS = {"vendor", "__pycache__", "screenshots", "migrations"}
+#: ``malformed``: the importer's corpus of broken files (other encodings, junk on purpose).
+SKIPPED_DIRS = {"vendor", "__pycache__", "screenshots", "migrations", "malformed"}
 
 #: A repo path: ``docs/…``, ``src/…``, ``tests/…`` or ``bench/…``, optionally followed by ``§3`` / ``§3.2``
 #: or ``#an-anchor``.  Not preceded by a path character, so ``…/main/src/x.py`` in a URL is not one.
@@ -48,6 +49,7 @@ def _files() -> list[Path]:
                 and path.suffix in SUFFIXES
                 and path.resolve() != SELF
                 and not SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts)
+                and not any(part.endswith(".egg-info") for part in path.parts)
             ):
                 found.append(path)
     return found

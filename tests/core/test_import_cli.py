@@ -102,7 +102,7 @@ def test_usage_and_input_problems(changning, tmp_path, capsys):
     source = write_csv(tmp_path / "ok.csv", [["名称", "所在区划"], ["甲", "430482"]])
     assert main(["import", "enterprises", str(source), "--user", "changning"]) == 2
     assert (
-        "unknown kind 'enterprises'; known kinds: households, organisations, persons, regions"
+        "unknown kind 'enterprises'; known kinds: holiday-notices, households, organisations, persons, regions"
         in capsys.readouterr().err
     )
     assert main(["import", "organisations", str(source), "--user", "nobody"]) == 1
