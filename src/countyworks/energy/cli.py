@@ -20,21 +20,30 @@ import csv
 import json
 import os
 import tempfile
-from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from countyworks.cli import setup_django
 from countyworks.core.errors import InputError
-from countyworks.energy.carbon import carbon_figures
-from countyworks.energy.dispatch import DispatchResult, PeakShaving, StorageParams, solve_dispatch
-from countyworks.energy.tariffs import tariff_prices
-from countyworks.energy.timeseries import EnergyInputError, TimeSeries, read_load, read_prices
 
+if TYPE_CHECKING:
+    from countyworks.energy.dispatch import DispatchResult
+    from countyworks.energy.timeseries import TimeSeries
+
+# The maths (numpy, polars, HiGHS) is imported by the command that runs, not when the parser is
+# built: every ``countyworks`` command builds the whole parser, and most never dispatch.
 TARIFF_PREFIX = "tariff:"
-_DEFAULTS = {f.name: f.default for f in fields(StorageParams)}
+#: StorageParams fields an option may leave unset (the dataclass's own default applies).
+_STORAGE_OPTIONS = (
+    "eta_charge",
+    "eta_discharge",
+    "soc_min",
+    "soc_max",
+    "soc_initial",
+    "degradation_yuan_per_mwh",
+    "max_cycles_per_day",
+)
 
 
 def _soc_initial(text: str) -> float | str:
@@ -71,18 +80,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--mode", choices=("arbitrage", "peak-shaving"), help="default: peak-shaving if --load is given"
     )
-    p.add_argument(
-        "--eta-charge", type=float, default=_DEFAULTS["eta_charge"], help="charge efficiency (0, 1]"
-    )
-    p.add_argument(
-        "--eta-discharge", type=float, default=_DEFAULTS["eta_discharge"], help="discharge efficiency (0, 1]"
-    )
-    p.add_argument("--soc-min", type=float, default=_DEFAULTS["soc_min"], help="SOC floor [fraction of E]")
-    p.add_argument("--soc-max", type=float, default=_DEFAULTS["soc_max"], help="SOC ceiling [fraction of E]")
+    p.add_argument("--eta-charge", type=float, help="charge efficiency (0, 1]")
+    p.add_argument("--eta-discharge", type=float, help="discharge efficiency (0, 1]")
+    p.add_argument("--soc-min", type=float, help="SOC floor [fraction of E]")
+    p.add_argument("--soc-max", type=float, help="SOC ceiling [fraction of E]")
     p.add_argument(
         "--soc-initial",
         type=_soc_initial,
-        default=_DEFAULTS["soc_initial"],
         help="initial (= final) SOC [fraction of E], or 'cyclic' (free, end = start)",
     )
     p.add_argument("--load", help="csv timestamp,load_mw [MW] on the prices' timestamps (peak-shaving)")
@@ -90,7 +94,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--degradation-yuan-per-mwh",
         type=float,
-        default=_DEFAULTS["degradation_yuan_per_mwh"],
         help="cost per MWh discharged [元/MWh]",
     )
     p.add_argument("--max-cycles-per-day", type=float, help="cycle limit N per day")
@@ -149,6 +152,8 @@ def _tariff_series(spec: str) -> TimeSeries:
         raise InputError(
             f"--prices {spec!r}: expected tariff:CODE:BASE:PERIOD[:STEP_MINUTES], e.g. tariff:hunan-tou-a:0.5:2023"
         ) from None
+    from countyworks.energy.tariffs import tariff_prices
+
     return tariff_prices(code, base_price, start, end, step)
 
 
@@ -158,6 +163,8 @@ def _write_schedule(path: Path, result: DispatchResult, prices: TimeSeries) -> N
     columns = {"charge_mw": schedule.charge_mw, "discharge_mw": schedule.discharge_mw, "soc": schedule.soc}
     if schedule.grid_mw is not None:
         columns["grid_mw"] = schedule.grid_mw
+    import numpy as np
+
     rounded = {name: np.round(values, 6) + 0.0 for name, values in columns.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
@@ -188,17 +195,11 @@ def _run_dispatch(args: argparse.Namespace) -> int:
     mode = args.mode or ("peak-shaving" if args.load else "arbitrage")
     if (mode == "peak-shaving") != (args.load is not None):
         parser.error("--mode peak-shaving needs --load and --cap-mw, and they need it")
-    storage = StorageParams(
-        power_mw=args.power_mw,
-        energy_mwh=args.energy_mwh,
-        eta_charge=args.eta_charge,
-        eta_discharge=args.eta_discharge,
-        soc_min=args.soc_min,
-        soc_max=args.soc_max,
-        soc_initial=args.soc_initial,
-        degradation_yuan_per_mwh=args.degradation_yuan_per_mwh,
-        max_cycles_per_day=args.max_cycles_per_day,
-    )
+    from countyworks.energy.dispatch import PeakShaving, StorageParams, solve_dispatch
+    from countyworks.energy.timeseries import EnergyInputError, read_load, read_prices
+
+    options = {name: getattr(args, name) for name in _STORAGE_OPTIONS if getattr(args, name) is not None}
+    storage = StorageParams(power_mw=args.power_mw, energy_mwh=args.energy_mwh, **options)
     try:
         prices = (
             _tariff_series(args.prices) if args.prices.startswith(TARIFF_PREFIX) else read_prices(args.prices)
@@ -221,6 +222,9 @@ def _run_dispatch(args: argparse.Namespace) -> int:
 
 
 def _run_carbon(args: argparse.Namespace) -> int:
+    from countyworks.energy.carbon import carbon_figures
+    from countyworks.energy.timeseries import EnergyInputError
+
     try:
         figures = carbon_figures(args.kwh, args.factors)
     except EnergyInputError as exc:
