@@ -15,11 +15,11 @@ import pytest
 from django.db import connection
 
 from countyworks.cli import main
+from countyworks.core.briefs import brief_text
 from countyworks.core.periods import Period
 from countyworks.energy import statistics, store
 from countyworks.energy.ingest import ingest_messages
 from countyworks.energy.models import Measurement, MeasurementVersion, PointLatest, Rollup
-from countyworks.reports.briefs import brief_text
 from tests.energy.conftest import message
 
 SH = ZoneInfo("Asia/Shanghai")
