@@ -3,7 +3,8 @@
 A wind farm (50 MW) reports one hourly reading (period 3600 s) for each hour of 2023-07-24
 (Asia/Shanghai): 50 000 kW → 24 × 50 MWh = 1 200 MWh that day. Hand-computed after a correction
 of 10:00 to 20 000 kW: 23 × 50 + 20 = 1 170 MWh; after the raw reading of 11:00 is deleted and
-the day rebuilt: 1 170 − 50 = 1 120 MWh.
+the day rebuilt: 1 170 − 50 = 1 120 MWh. The brief, which covers whole periods only, is checked on
+the whole of July at 50 MW: 37 200 MWh, and 37 170 MWh after the correction.
 """
 
 from __future__ import annotations
@@ -67,7 +68,6 @@ def test_redelivery_of_the_same_value_is_still_a_noop(day_of_wind):
 def test_a_correction_is_versioned_and_moves_the_brief(day_of_wind):
     wind = day_of_wind
     assert _day_mwh(wind) == pytest.approx(1200)
-    assert "发电 120万 kWh" in brief_text("energy", "430981", Period.parse("2023-07"))
     corrected_at = HOURS[10]
     report = ingest_messages([message("yj-wind-1", "meter", corrected_at, {"P_kW": 20000.0}, period_s=3600)])
     assert (report.stored, report.duplicates, report.corrected) == (0, 0, 1)
@@ -80,7 +80,6 @@ def test_a_correction_is_versioned_and_moves_the_brief(day_of_wind):
         3600,
     )
     assert _day_mwh(wind) == pytest.approx(1170)  # 23 × 50 + 20
-    assert "发电 117万 kWh" in brief_text("energy", "430981", Period.parse("2023-07"))
     hour = Rollup.objects.get(point=wind.output_point, step=3600, bucket=corrected_at)
     assert (hour.count, hour.total, hour.minimum, hour.maximum) == (1, 20000.0, 20000.0, 20000.0)
     day = Rollup.objects.get(point=wind.output_point, step=86400)
@@ -89,6 +88,21 @@ def test_a_correction_is_versioned_and_moves_the_brief(day_of_wind):
     again = ingest_messages([message("yj-wind-1", "meter", corrected_at, {"P_kW": 20000.0}, period_s=3600)])
     assert (again.duplicates, again.corrected) == (1, 0)
     assert MeasurementVersion.objects.count() == 1
+
+
+def test_the_month_brief_moves_with_a_correction(day_of_wind):
+    """The brief covers whole periods only: the rest of July at 50 MW too, 31 × 1 200 = 37 200 MWh;
+    10:00 of the 24th corrected to 20 MW gives 37 200 − 30 = 37 170 MWh."""
+    month = [
+        datetime(2023, 7, day, hour, tzinfo=SH)
+        for day in range(1, 32)
+        if day != DAY.day
+        for hour in range(24)
+    ]
+    ingest_messages([message("yj-wind-1", "meter", ts, {"P_kW": 50000.0}, period_s=3600) for ts in month])
+    assert "发电 3,720万 kWh" in brief_text("energy", "430981", Period.parse("2023-07"))
+    ingest_messages([message("yj-wind-1", "meter", HOURS[10], {"P_kW": 20000.0}, period_s=3600)])
+    assert "发电 3,717万 kWh" in brief_text("energy", "430981", Period.parse("2023-07"))
 
 
 def test_a_correction_of_the_latest_reading_updates_the_latest_value(day_of_wind):
