@@ -336,7 +336,8 @@ def test_station_year_view_shows_todays_data(login, yuanjiang_officer, live):
     option = page.context["history"]
     assert len(option["xAxis"]["data"]) >= 365  # the whole year is on the axis
     power = option["series"][0]
-    assert power["data"][-1] == pytest.approx(100.0) and power["showSymbol"] is True
+    assert power["data"][-1] == pytest.approx(100.0)
+    assert power["showSymbol"] is True and power["showAllSymbol"] is True
 
 
 def test_control_room_charts_todays_output_by_type_with_the_storage_soc(login, yuanjiang_officer, live):
@@ -408,3 +409,20 @@ def test_dispatch_defaults_are_consistent_and_codes_are_words(login, yuanjiang_o
     assert "峰谷套利" in scenario and "期初期末相等、由求解确定" in scenario and "cyclic" not in scenario
     english = client.get(ok.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Peak–valley arbitrage" in english and "Hunan time-of-use tariff" in english
+
+
+def test_chart_titles_name_their_unit_once(login, yuanjiang_officer, storage):
+    client = login(yuanjiang_officer)
+    client.post(reverse("energy:dispatch"), {**DISPATCH_FORM, "station": storage.pk, "soc_initial": "0.5"})
+    titles = [client.get(reverse("energy:dispatch")).context["compare"]["title"]["text"]]
+    for params in (
+        {"calc": "wind", "mean_speed": "2.44", "ref_height": "10", "hub_height": "129", "alpha": "0.2"}
+        | {"k": "2", "turbine": "E-141/4200", "losses": "0.15", "turbines": "1"},
+        {"calc": "pv", "latitude": "28.8", "longitude": "112.4", "year": "2023", "tilt": "20"}
+        | {"azimuth": "180", "index": "clear-sky", "capacity_mw": "1"},
+    ):
+        charts = client.get(reverse("energy:resource"), params).context["charts"]
+        titles += [chart["title"]["text"] for chart in charts.values()]
+    assert len(titles) >= 2
+    for title in titles:
+        assert title.count("(") + title.count("（") == 1, title

@@ -287,10 +287,11 @@ def room_chart(stations: Sequence[Station], now: datetime | None = None) -> dict
     labels = [f"{slot:%H:%M}" for slot in slots]
     option = line_chart(str(_("今日各类型出力")), labels, series, unit="MW")
     option["animation"] = False  # redrawn at every refresh of the room
-    option["legend"] = {"bottom": 0, "type": "scroll"}
-    option["yAxis"] = [{"type": "value", "name": "MW"}]
+    option["legend"] = {"bottom": 0, "itemWidth": 14}  # wraps: every type stays named
+    option["grid"] = {"left": 10, "right": 10, "top": 40, "bottom": 80, "containLabel": True}
+    option["yAxis"] = [{"type": "value"}]
     if soc:
-        option["yAxis"].append({"type": "value", "name": "SOC %", "min": 0, "max": 100})  # type: ignore[union-attr]
+        option["yAxis"].append({"type": "value", "min": 0, "max": 100, "splitLine": {"show": False}})  # type: ignore[union-attr]
         option["series"].append(  # type: ignore[union-attr]
             {
                 "name": str(_("储能 SOC (%)")),
@@ -388,7 +389,8 @@ def history(
     option = line_chart(str(title), labels, series, unit="", zoom=True)
     for entry in option["series"]:  # type: ignore[union-attr]
         # A value without a neighbour (today alone in a year of days) is a point, not a line: mark it.
-        entry["showSymbol"] = _has_isolated(entry["data"])
+        # ECharts thins symbols out on a crowded category axis ("auto"): show them all then.
+        entry["showSymbol"] = entry["showAllSymbol"] = _has_isolated(entry["data"])
     return chosen, option
 
 
@@ -543,7 +545,8 @@ def statistics_charts(
         # slices carry their percentage and the tooltip the figure.
         mix["series"][0]["label"] = {"show": True, "position": "inside", "formatter": "{d}%"}
         mix["series"][0]["radius"] = ["30%", "60%"]
-        mix["legend"] = {"bottom": 0, "type": "scroll"}
+        mix["legend"] = {"bottom": 0, "itemWidth": 14}
+        mix["series"][0]["center"] = ["50%", "42%"]
         charts["mix"] = mix
     return charts
 
@@ -646,7 +649,8 @@ def scenario_compare_chart(scenarios: Sequence[DispatchScenario]) -> dict[str, o
         return None
     names = [f"{s.name}" for s in reversed(scenarios)]
     revenue = [round(float(s.figures.get("revenue_yuan", 0)) / 1e4, 2) for s in reversed(scenarios)]
-    return bar_chart(str(_("方案收益对比 (万元)")), names, {str(_("收益")): revenue}, unit=str(_("万元")))
+    # The unit is in the title already: no ``unit`` (it would print it twice).
+    return bar_chart(str(_("方案收益对比 (万元)")), names, {str(_("收益")): revenue})
 
 
 def resource_charts(result: dict[str, object]) -> dict[str, dict]:
@@ -659,7 +663,6 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}),
             speeds,
             {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]},
-            unit="kW",
         )
     pv = result.get("pv")
     if pv is not None:
@@ -670,7 +673,6 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             str(_("逐月发电量 (kWh/kWp)")),
             months,
             {str(_("发电量")): [round(float(v), 1) for v in pv.monthly_ac_kwh_per_kwp]},
-            unit="kWh/kWp",
         )
     return charts
 
