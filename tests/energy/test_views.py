@@ -426,3 +426,27 @@ def test_chart_titles_name_their_unit_once(login, yuanjiang_officer, storage):
     assert len(titles) >= 2
     for title in titles:
         assert title.count("(") + title.count("（") == 1, title
+
+
+def test_control_room_chart_reads_only_the_current_slot_at_each_refresh(wind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from countyworks.energy.selectors import room_chart
+    from countyworks.energy.store import bucket_start
+
+    now = timezone.now()
+    slot = bucket_start(now, 900)
+    if timezone.localtime(slot).hour == 0 and timezone.localtime(slot).minute < 30:
+        pytest.skip("needs a finished slot earlier today")
+    earlier = slot - timedelta(minutes=20)
+    ingest_messages(
+        [message("yj-wind-1", "meter", t, {"P_kW": kw}) for t, kw in ((earlier, 8_000.0), (now, 12_000.0))],
+        now=now,
+    )
+    first = [v for v in room_chart([wind], now)["series"][0]["data"] if v is not None]
+    with CaptureQueriesContext(connection) as queries:
+        again = [v for v in room_chart([wind], now)["series"][0]["data"] if v is not None]
+    assert first == again == [8.0, 12.0]
+    rollup_reads = [q["sql"] for q in queries.captured_queries if "energy_rollup" in q["sql"]]
+    assert len(rollup_reads) == 1  # the finished slots came from the cache

@@ -6,11 +6,13 @@ see, so a user of 常宁市 never reads a reading of 娄星区 (404, never data)
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +44,7 @@ from countyworks.energy.models import (
     StationKind,
 )
 from countyworks.energy.statistics import AreaSummary, area_summary, generation_series
-from countyworks.energy.store import DAY, local_tz
+from countyworks.energy.store import DAY, bucket_start, local_tz
 
 PROGRAM = "energy"
 #: Without a communication-loss rule, a station is shown as offline after this many seconds.
@@ -270,11 +272,8 @@ def room_chart(stations: Sequence[Station], now: datetime | None = None) -> dict
     for kind in dict.fromkeys(s.kind for s in output.values()):
         power[kinds[kind]] = [None] * 96
     soc_sum, soc_weight = [0.0] * 96, [0.0] * 96
-    for point_id, bucket, total, count in Rollup.objects.filter(
-        point_id__in=[*output, *soc], step=900, bucket__gte=midnight, bucket__lt=midnight + timedelta(days=1)
-    ).values_list("point_id", "bucket", "total", "count"):
-        i = index.get(bucket)
-        if i is None or not count:
+    for point_id, i, total, count in _room_chart_rows([*output, *soc], midnight, now, index):
+        if not count:
             continue
         if point_id in output:
             values = power[kinds[output[point_id].kind]]
@@ -303,6 +302,36 @@ def room_chart(stations: Sequence[Station], now: datetime | None = None) -> dict
             }
         )
     return option
+
+
+def _room_chart_rows(
+    point_ids: list[int], midnight: datetime, now: datetime, index: dict[datetime, int]
+) -> list[tuple[int, int, float, int]]:
+    """(point, slot, total, count) of today's 15-minute rollups of ``point_ids``.
+
+    The room polls every 2 s: the slots before the current one are cached until the next slot
+    starts (data arriving late for a past slot shows within 15 min); only the current slot is read
+    on every refresh.
+    """
+    current = bucket_start(now, 900)
+    points = hashlib.sha256(",".join(map(str, sorted(point_ids))).encode()).hexdigest()[:16]
+    key = f"energy:room-chart:{points}:{int(current.timestamp())}"
+    rollups = Rollup.objects.filter(point_id__in=point_ids, step=900)
+
+    def rows(**bounds: datetime) -> list[tuple[int, int, float, int]]:
+        return [
+            (point_id, index[bucket], total, count)
+            for point_id, bucket, total, count in rollups.filter(**bounds).values_list(
+                "point_id", "bucket", "total", "count"
+            )
+            if bucket in index
+        ]
+
+    past = cache.get(key)
+    if past is None:
+        past = rows(bucket__gte=midnight, bucket__lt=current)
+        cache.set(key, past, timeout=900)
+    return past + rows(bucket__gte=max(current, midnight), bucket__lt=midnight + timedelta(days=1))
 
 
 def device_points(station: Station) -> list[dict[str, object]]:
