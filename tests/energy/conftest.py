@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Region, Role
@@ -22,6 +23,7 @@ def _fresh_registry():
     """Each test sees its own stations: drop the per-process caches (the database is rolled back)."""
     invalidate_registry()
     store.forget_partitions()
+    cache.clear()  # the control room caches today's finished 15-minute slots by point ids
     yield
     invalidate_registry()
     store.forget_partitions()

@@ -281,3 +281,172 @@ def test_alarm_rule_update_is_scoped_and_takes_effect(login, yuanjiang_officer, 
         [message("xinwan-ess", "cells", datetime(2023, 7, 24, tzinfo=UTC), {"T_max_C": 42.0})]
     )
     assert report.alarms_raised == 1
+
+
+def test_acknowledging_from_the_list_returns_the_acknowledged_row(login, yuanjiang_officer, live):
+    """htmx swaps the returned row in: it must show who acknowledged, not 未确认 and the button again."""
+    alarm = Alarm.objects.get(code="T_MAX_C_HIGH")
+    client = login(yuanjiang_officer)
+    row = client.post(reverse("energy:alarm-ack", args=[alarm.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "未确认" not in row
+    assert reverse("energy:alarm-ack", args=[alarm.pk]) not in row
+    assert yuanjiang_officer.username in row or yuanjiang_officer.get_full_name() in row
+
+
+def _hourly(station: str, start: datetime, hours: int, kw: float):
+    return [
+        message(station, "meter", start + timedelta(hours=h), {"P_kW": kw}, period_s=3600)
+        for h in range(hours)
+    ]
+
+
+def test_statistics_opens_on_the_latest_year_with_data(login, yuanjiang_officer, wind):
+    ingest_messages(_hourly("yj-wind-1", datetime(2022, 7, 1, tzinfo=UTC), 48, 20_000.0))
+    page = login(yuanjiang_officer).get(reverse("energy:statistics")).content.decode()
+    assert "新能源统计 · 2022年" in page
+    assert 'value="2022"' in page and "960" in page
+
+
+def test_statistics_opens_on_this_year_when_only_this_year_has_data(login, yuanjiang_officer, wind):
+    now = timezone.now()
+    ingest_messages(_hourly("yj-wind-1", now - timedelta(hours=3), 2, 20_000.0), now=now)
+    page = login(yuanjiang_officer).get(reverse("energy:statistics")).content.decode()
+    assert f"新能源统计 · {timezone.localdate().year}年" in page
+
+
+def test_statistics_sources_are_written_for_the_reader(login, yuanjiang_officer, wind):
+    ingest_messages(_hourly("yj-wind-1", datetime(2022, 7, 1, tzinfo=UTC), 48, 20_000.0))
+    client = login(yuanjiang_officer)
+    response = client.get(reverse("energy:statistics"), {"period": "2022"})
+    page = response.content.decode()
+    assert "《湖南日报》2023 年 7 月 27 日" in page and "环办气候函〔2023〕43号" not in page
+    for developer_note in ("seed article", "docs/rules", "§", "Implied by"):
+        assert developer_note not in page
+    assert "（MWh）（MWh）" not in page and "(MWh)（MWh）" not in page
+    generation = response.context["charts"]["generation"]
+    assert generation["title"]["text"] == "发电量（MWh）"
+    assert generation["xAxis"]["data"][6] == "7月"  # one year by month: month names, not 2022-07
+    english = client.get(reverse("energy:statistics"), {"period": "2022"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = english.content.decode()
+    assert "Hunan Daily" in body and "《湖南日报》" not in body
+
+
+def test_station_year_view_shows_todays_data(login, yuanjiang_officer, live):
+    page = login(yuanjiang_officer).get(reverse("energy:station", args=["xinwan-ess"]), {"range": "365d"})
+    option = page.context["history"]
+    assert len(option["xAxis"]["data"]) >= 365  # the whole year is on the axis
+    power = option["series"][0]
+    assert power["data"][-1] == pytest.approx(100.0)
+    assert power["showSymbol"] is True and power["showAllSymbol"] is True
+
+
+def test_control_room_charts_todays_output_by_type_with_the_storage_soc(login, yuanjiang_officer, live):
+    fragment = login(yuanjiang_officer).get(reverse("energy:room-live"))
+    body = fragment.content.decode()
+    assert 'data-chart="room-chart-data"' in body and 'hx-preserve="true"' in body
+    option = fragment.context["chart"]
+    values = {s["name"]: [v for v in s["data"] if v is not None] for s in option["series"]}
+    assert values == {"储能电站": [100.0], "风电场": [12.0], "储能 SOC (%)": [63.5]}
+    assert option["series"][-1]["yAxisIndex"] == 1
+
+
+DISPATCH_FORM = {
+    "name": "一充一放",
+    "mode": "arbitrage",
+    "tariff": "hunan-tou-a",
+    "base_price": "0.5",
+    "start": "2023-07-24",
+    "days": "1",
+    "step_minutes": "60",
+    "eta_charge": "0.88",
+    "eta_discharge": "1",
+    "soc_min": "0.1",
+    "soc_max": "0.9",
+    "soc_initial": "0",
+    "degradation": "0",
+    "max_cycles": "1",
+}
+
+
+def test_dispatch_refusals_are_worded_for_the_reader(login, yuanjiang_officer, storage):
+    client = login(yuanjiang_officer)
+    page = client.post(reverse("energy:dispatch"), {**DISPATCH_FORM, "station": storage.pk}).content.decode()
+    assert "初始 SOC 须在 0.1 与 0.9 之间" in page
+    assert "soc_initial:" not in page and "outside the SOC window" not in page
+    english = client.post(
+        reverse("energy:dispatch"), {**DISPATCH_FORM, "station": storage.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "The initial SOC must be between 0.1 and 0.9" in english
+    draft = client.post(
+        reverse("energy:dispatch"),
+        {
+            **DISPATCH_FORM,
+            "station": storage.pk,
+            "soc_initial": "0.5",
+            "tariff": "hunan-tou-draft",
+            "start": "2023-12-01",
+        },
+        follow=True,
+    ).content.decode()
+    assert "所选分时电价不覆盖所选日期" in draft and "no version covers" not in draft
+    assert DispatchScenario.objects.count() == 0
+
+
+def test_dispatch_defaults_are_consistent_and_codes_are_words(login, yuanjiang_officer, storage):
+    client = login(yuanjiang_officer)
+    form = client.get(reverse("energy:dispatch")).context["form"]
+    low, high = float(form.initial["soc_min"]), float(form.initial["soc_max"])
+    assert low <= float(form.initial["soc_initial"]) <= high
+    body = client.get(reverse("energy:dispatch")).content.decode()
+    assert "unverified" not in body and "（unverified）" not in body
+    assert "湖南分时电价（全年时段） · 未经官方文件核实" in body
+    ok = client.post(reverse("energy:dispatch"), {**DISPATCH_FORM, "station": storage.pk, "soc_initial": ""})
+    assert ok.status_code == 302
+    listing = client.get(reverse("energy:dispatch")).content.decode()
+    assert "峰谷套利" in listing.split("已算方案")[1] and ">arbitrage<" not in listing
+    assert "hunan-tou-a" not in listing.split("已算方案")[1]
+    scenario = client.get(ok.url).content.decode()
+    assert "峰谷套利" in scenario and "期初期末相等、由求解确定" in scenario and "cyclic" not in scenario
+    english = client.get(ok.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Peak–valley arbitrage" in english and "Hunan time-of-use tariff" in english
+
+
+def test_chart_titles_name_their_unit_once(login, yuanjiang_officer, storage):
+    client = login(yuanjiang_officer)
+    client.post(reverse("energy:dispatch"), {**DISPATCH_FORM, "station": storage.pk, "soc_initial": "0.5"})
+    titles = [client.get(reverse("energy:dispatch")).context["compare"]["title"]["text"]]
+    for params in (
+        {"calc": "wind", "mean_speed": "2.44", "ref_height": "10", "hub_height": "129", "alpha": "0.2"}
+        | {"k": "2", "turbine": "E-141/4200", "losses": "0.15", "turbines": "1"},
+        {"calc": "pv", "latitude": "28.8", "longitude": "112.4", "year": "2023", "tilt": "20"}
+        | {"azimuth": "180", "index": "clear-sky", "capacity_mw": "1"},
+    ):
+        charts = client.get(reverse("energy:resource"), params).context["charts"]
+        titles += [chart["title"]["text"] for chart in charts.values()]
+    assert len(titles) >= 2
+    for title in titles:
+        assert title.count("(") + title.count("（") == 1, title
+
+
+def test_control_room_chart_reads_only_the_current_slot_at_each_refresh(wind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from countyworks.energy.selectors import room_chart
+    from countyworks.energy.store import bucket_start
+
+    now = timezone.now()
+    slot = bucket_start(now, 900)
+    if timezone.localtime(slot).hour == 0 and timezone.localtime(slot).minute < 30:
+        pytest.skip("needs a finished slot earlier today")
+    earlier = slot - timedelta(minutes=20)
+    ingest_messages(
+        [message("yj-wind-1", "meter", t, {"P_kW": kw}) for t, kw in ((earlier, 8_000.0), (now, 12_000.0))],
+        now=now,
+    )
+    first = [v for v in room_chart([wind], now)["series"][0]["data"] if v is not None]
+    with CaptureQueriesContext(connection) as queries:
+        again = [v for v in room_chart([wind], now)["series"][0]["data"] if v is not None]
+    assert first == again == [8.0, 12.0]
+    rollup_reads = [q["sql"] for q in queries.captured_queries if "energy_rollup" in q["sql"]]
+    assert len(rollup_reads) == 1  # the finished slots came from the cache

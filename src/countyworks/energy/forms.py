@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.energy.carbon import load_factor_sets
+from countyworks.energy.dispatch import StorageParams
 from countyworks.energy.models import ApprovalStep, Station
+from countyworks.energy.presenters import tariff_label
 from countyworks.energy.resource import load_clear_sky_indices, load_power_curves
 from countyworks.energy.tariffs import load_tariffs
 
@@ -109,9 +111,14 @@ class DispatchForm(forms.Form):
     )
     eta_charge = forms.FloatField(label=_("充电效率"), min_value=0.01, max_value=1)
     eta_discharge = forms.FloatField(label=_("放电效率"), min_value=0.01, max_value=1)
-    soc_min = forms.FloatField(label=_("SOC 下限"), min_value=0, max_value=1)
-    soc_max = forms.FloatField(label=_("SOC 上限"), min_value=0, max_value=1)
-    soc_initial = forms.CharField(label=_("初始 SOC（或 cyclic）"), initial="0.5", max_length=10)
+    soc_min = forms.FloatField(label=_("SOC 下限"), min_value=0, max_value=1, initial=StorageParams.soc_min)
+    soc_max = forms.FloatField(label=_("SOC 上限"), min_value=0, max_value=1, initial=StorageParams.soc_max)
+    soc_initial = forms.CharField(
+        label=_("初始 SOC（留空则期初期末相等、由求解确定）"),
+        initial=str(StorageParams.soc_initial),
+        max_length=10,
+        required=False,
+    )
     degradation = forms.FloatField(label=_("退化成本(元/MWh)"), min_value=0, initial=0)
     max_cycles = forms.FloatField(label=_("每日循环上限"), min_value=0.01, required=False)
     load_file = forms.FileField(label=_("负荷 csv (timestamp,load_mw)"), required=False)
@@ -121,24 +128,36 @@ class DispatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations if stations is not None else Station.objects.none()
         self.fields["tariff"].choices = [
-            (code, f"{code}（{t.status}）") for code, t in load_tariffs().items()
+            (code, tariff_label(code, t.status)) for code, t in load_tariffs().items()
         ]
         self.fields["start"].initial = timezone.localdate() + timedelta(days=1)
 
     def clean_soc_initial(self) -> float | str:
+        """A fraction of the rated energy, or blank (``cyclic``: the solver picks it, start = end)."""
         raw = self.cleaned_data["soc_initial"].strip()
-        if raw == "cyclic":
-            return raw
+        if raw in ("", "cyclic"):
+            return "cyclic"
         try:
             value = float(raw)
         except ValueError as exc:
-            raise ValidationError(_("请输入 0–1 之间的数或 cyclic")) from exc
+            raise ValidationError(_("请输入 0–1 之间的数，或留空")) from exc
         if not 0 <= value <= 1:
-            raise ValidationError(_("请输入 0–1 之间的数或 cyclic"))
+            raise ValidationError(_("请输入 0–1 之间的数，或留空"))
         return value
 
     def clean(self) -> dict:
+        """The SOC window and the initial SOC inside it, checked here so that the page words them."""
         data = super().clean()
+        low, high, initial = data.get("soc_min"), data.get("soc_max"), data.get("soc_initial")
+        if low is not None and high is not None:
+            if low >= high:
+                self.add_error("soc_max", _("SOC 上限须大于下限"))
+            elif isinstance(initial, float) and not low <= initial <= high:
+                self.add_error(
+                    "soc_initial",
+                    _("初始 SOC 须在 %(low)s 与 %(high)s 之间（SOC 下限与上限）")
+                    % {"low": f"{low:g}", "high": f"{high:g}"},
+                )
         if not data.get("prices_file") and not data.get("tariff"):
             raise ValidationError(_("请选择分时电价或上传电价文件"))
         if data.get("mode") == "peak-shaving" and (not data.get("load_file") or data.get("cap_mw") is None):

@@ -6,12 +6,14 @@ see, so a user of 常宁市 never reads a reading of 娄星区 (404, never data)
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -22,6 +24,8 @@ from countyworks.core.charts import bar_chart, line_chart, pie_chart
 from countyworks.core.periods import Period
 from countyworks.core.scoping import can_write_object, get_scoped_or_404, reaches, scope
 from countyworks.energy import formatting as fmt
+from countyworks.energy import presenters
+from countyworks.energy.carbon import CarbonFigures
 from countyworks.energy.models import (
     GENERATION_KINDS,
     Alarm,
@@ -40,7 +44,7 @@ from countyworks.energy.models import (
     StationKind,
 )
 from countyworks.energy.statistics import AreaSummary, area_summary, generation_series
-from countyworks.energy.store import DAY, local_tz
+from countyworks.energy.store import DAY, bucket_start, local_tz
 
 PROGRAM = "energy"
 #: Without a communication-loss rule, a station is shown as offline after this many seconds.
@@ -248,6 +252,88 @@ def room_rows(live: Sequence[LiveStation]) -> list[dict[str, object]]:
     return rows
 
 
+def room_chart(stations: Sequence[Station], now: datetime | None = None) -> dict[str, object] | None:
+    """Today's output of the control room's stations by type, every 15 min [MW], with the storage SOC.
+
+    One series per station type (the sum of the stations' 15-minute mean output; storage is negative
+    while charging) and, when the room has storage, its SOC [%] (mean weighted by rated energy) on a
+    second axis. None without stations. Read from the 15-minute rollups in one query.
+    """
+    if not stations:
+        return None
+    now = now or timezone.now()
+    midnight = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
+    slots = [midnight + timedelta(minutes=15 * i) for i in range(96)]
+    index = {slot: i for i, slot in enumerate(slots)}
+    kinds = {value: str(label) for value, label in StationKind.choices}
+    output = {s.output_point_id: s for s in stations if s.output_point_id}
+    soc = {s.soc_point_id: s for s in stations if s.soc_point_id}
+    power: dict[str, list[float | None]] = {}
+    for kind in dict.fromkeys(s.kind for s in output.values()):
+        power[kinds[kind]] = [None] * 96
+    soc_sum, soc_weight = [0.0] * 96, [0.0] * 96
+    for point_id, i, total, count in _room_chart_rows([*output, *soc], midnight, now, index):
+        if not count:
+            continue
+        if point_id in output:
+            values = power[kinds[output[point_id].kind]]
+            values[i] = (values[i] or 0.0) + total / count / 1000.0
+        else:
+            weight = float(soc[point_id].energy_mwh or 1)
+            soc_sum[i] += weight * total / count
+            soc_weight[i] += weight
+    series = {name: [None if v is None else round(v, 2) for v in values] for name, values in power.items()}
+    labels = [f"{slot:%H:%M}" for slot in slots]
+    option = line_chart(str(_("今日各类型出力")), labels, series, unit="MW")
+    option["animation"] = False  # redrawn at every refresh of the room
+    option["legend"] = {"bottom": 0, "itemWidth": 14}  # wraps: every type stays named
+    option["grid"] = {"left": 10, "right": 10, "top": 40, "bottom": 80, "containLabel": True}
+    option["yAxis"] = [{"type": "value"}]
+    if soc:
+        option["yAxis"].append({"type": "value", "min": 0, "max": 100, "splitLine": {"show": False}})  # type: ignore[union-attr]
+        option["series"].append(  # type: ignore[union-attr]
+            {
+                "name": str(_("储能 SOC (%)")),
+                "type": "line",
+                "yAxisIndex": 1,
+                "showSymbol": False,
+                "lineStyle": {"type": "dashed"},
+                "data": [round(t / w, 1) if w else None for t, w in zip(soc_sum, soc_weight, strict=True)],
+            }
+        )
+    return option
+
+
+def _room_chart_rows(
+    point_ids: list[int], midnight: datetime, now: datetime, index: dict[datetime, int]
+) -> list[tuple[int, int, float, int]]:
+    """(point, slot, total, count) of today's 15-minute rollups of ``point_ids``.
+
+    The room polls every 2 s: the slots before the current one are cached until the next slot
+    starts (data arriving late for a past slot shows within 15 min); only the current slot is read
+    on every refresh.
+    """
+    current = bucket_start(now, 900)
+    points = hashlib.sha256(",".join(map(str, sorted(point_ids))).encode()).hexdigest()[:16]
+    key = f"energy:room-chart:{points}:{int(current.timestamp())}"
+    rollups = Rollup.objects.filter(point_id__in=point_ids, step=900)
+
+    def rows(**bounds: datetime) -> list[tuple[int, int, float, int]]:
+        return [
+            (point_id, index[bucket], total, count)
+            for point_id, bucket, total, count in rollups.filter(**bounds).values_list(
+                "point_id", "bucket", "total", "count"
+            )
+            if bucket in index
+        ]
+
+    past = cache.get(key)
+    if past is None:
+        past = rows(bucket__gte=midnight, bucket__lt=current)
+        cache.set(key, past, timeout=900)
+    return past + rows(bucket__gte=max(current, midnight), bucket__lt=midnight + timedelta(days=1))
+
+
 def device_points(station: Station) -> list[dict[str, object]]:
     """Every point of a station with its latest value, grouped by device (station page)."""
     points = (
@@ -320,12 +406,48 @@ def history(
 ) -> tuple[int, dict[str, object]]:
     """:func:`history_values` as an ECharts line option with zoom."""
     chosen, buckets, power, soc = history_values(station, start, end, step)
-    series: dict[str, list[float | None]] = {str(_("有功功率 (MW)")): power}
+    axis = _buckets_between(start, end, chosen)
+    at = {b: i for i, b in enumerate(buckets)}
+    series: dict[str, list[float | None]] = {
+        str(_("有功功率 (MW)")): [power[at[b]] if b in at else None for b in axis]
+    }
     if soc is not None:
-        series[str(_("SOC (%)"))] = soc
-    labels = [_label(b, chosen) for b in buckets]
+        series[str(_("SOC (%)"))] = [soc[at[b]] if b in at else None for b in axis]
+    labels = [_label(b, chosen) for b in axis]
     title = _("%(name)s 历史曲线（%(step)s）") % {"name": station.name, "step": Rollup.Step(chosen).label}
-    return chosen, line_chart(str(title), labels, series, unit="", zoom=True)
+    option = line_chart(str(title), labels, series, unit="", zoom=True)
+    for entry in option["series"]:  # type: ignore[union-attr]
+        # A value without a neighbour (today alone in a year of days) is a point, not a line: mark it.
+        # ECharts thins symbols out on a crowded category axis ("auto"): show them all then.
+        entry["showSymbol"] = entry["showAllSymbol"] = _has_isolated(entry["data"])
+    return chosen, option
+
+
+def _buckets_between(start: datetime, end: datetime, step: int) -> list[datetime]:
+    """Every bucket start of ``step`` covering [start, end): the whole span is on the axis, data or not."""
+    if step == DAY:
+        tz = local_tz()
+        day, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+        days = []
+        while day <= last:
+            days.append(datetime.combine(day, datetime.min.time(), tz))
+            day += timedelta(days=1)
+        return days
+    first = int(start.timestamp()) // step * step
+    return [
+        datetime.fromtimestamp(epoch, start.tzinfo or local_tz())
+        for epoch in range(first, int(end.timestamp()), step)
+    ]
+
+
+def _has_isolated(values: Sequence[float | None]) -> bool:
+    """Whether some value has no value beside it (a line through it would not be drawn)."""
+    return any(
+        v is not None
+        and (i == 0 or values[i - 1] is None)
+        and (i == len(values) - 1 or values[i + 1] is None)
+        for i, v in enumerate(values)
+    )
 
 
 def today_chart(station: Station, now: datetime | None = None) -> dict[str, object]:
@@ -410,6 +532,27 @@ def quarantine_list(*, user, within: str | None = None) -> QuerySet[QuarantinedM
     )
 
 
+def latest_year_with_data(stations: Sequence[Station], today: date) -> Period:
+    """The year the statistics page opens on: the latest past calendar year holding generation data.
+
+    Only the current year holds data (a new station): that year so far. No data at all: last year.
+    """
+    points = [s.output_point_id for s in stations if s.output_point_id and s.kind in GENERATION_KINDS]
+    this_year = datetime(today.year, 1, 1, tzinfo=local_tz())
+    daily = Rollup.objects.filter(point_id__in=points, step=DAY, integral_pos__gt=0)
+    latest = daily.filter(bucket__lt=this_year).aggregate(last=Max("bucket"))["last"]
+    if latest is None:
+        year = today.year if daily.filter(bucket__gte=this_year).exists() else today.year - 1
+    else:
+        year = latest.astimezone(local_tz()).year
+    return Period.parse(str(year))
+
+
+def carbon_rows(figures: Sequence[CarbonFigures]) -> list[dict[str, object]]:
+    """The carbon table: each set's figures with its name, status, scope and source in words."""
+    return [{"figures": f, **presenters.factor_set_row(f.factors)} for f in figures]
+
+
 def summary(*, user, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
     stations = list(station_list(user=user, within=within))
     return stations, area_summary(stations, period)
@@ -419,11 +562,21 @@ def statistics_charts(
     stations: Sequence[Station], period: Period, granularity: str, group_by: str
 ) -> dict[str, dict]:
     labels, series = generation_series(stations, period.start, period.end, granularity, group_by)
-    mwh_series = {name: values for name, values in series.items()}
-    charts = {"generation": bar_chart(str(_("发电量 (MWh)")), labels, mwh_series, unit="MWh")}
+    if granularity == "month" and len({label[:4] for label in labels}) == 1:
+        # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
+        month_format = _("n月")
+        labels = [date_format(date(int(label[:4]), int(label[5:7]), 1), month_format) for label in labels]
+    charts = {"generation": bar_chart(str(_("发电量")), labels, series, unit="MWh")}
     totals = {name: round(sum(values), 1) for name, values in series.items() if sum(values) > 0}
     if totals:
-        charts["mix"] = pie_chart(str(_("发电量构成 (MWh)")), totals)
+        mix = pie_chart(str(_("发电量构成（MWh）")), totals)
+        # Labels outside a donut need room the card has not got: the legend names the parts, the
+        # slices carry their percentage and the tooltip the figure.
+        mix["series"][0]["label"] = {"show": True, "position": "inside", "formatter": "{d}%"}
+        mix["series"][0]["radius"] = ["30%", "60%"]
+        mix["legend"] = {"bottom": 0, "itemWidth": 14}
+        mix["series"][0]["center"] = ["50%", "42%"]
+        charts["mix"] = mix
     return charts
 
 
@@ -525,7 +678,8 @@ def scenario_compare_chart(scenarios: Sequence[DispatchScenario]) -> dict[str, o
         return None
     names = [f"{s.name}" for s in reversed(scenarios)]
     revenue = [round(float(s.figures.get("revenue_yuan", 0)) / 1e4, 2) for s in reversed(scenarios)]
-    return bar_chart(str(_("方案收益对比 (万元)")), names, {str(_("收益")): revenue}, unit=str(_("万元")))
+    # The unit is in the title already: no ``unit`` (it would print it twice).
+    return bar_chart(str(_("方案收益对比 (万元)")), names, {str(_("收益")): revenue})
 
 
 def resource_charts(result: dict[str, object]) -> dict[str, dict]:
@@ -538,7 +692,6 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}),
             speeds,
             {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]},
-            unit="kW",
         )
     pv = result.get("pv")
     if pv is not None:
@@ -549,7 +702,6 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             str(_("逐月发电量 (kWh/kWp)")),
             months,
             {str(_("发电量")): [round(float(v), 1) for v in pv.monthly_ac_kwh_per_kwp]},
-            unit="kWh/kWp",
         )
     return charts
 

@@ -43,6 +43,8 @@ class EnergyInputError(ValueError):
 
     def __init__(self, problems: Problem | str | Sequence[Problem | str]) -> None:
         items = [problems] if isinstance(problems, Problem | str) else list(problems)
+        #: The problems themselves, for callers that word them for their reader (the pages).
+        self.problems: list[Problem | str] = items
         self.messages = [str(item) for item in items]
         super().__init__("\n".join(self.messages))
 

@@ -25,9 +25,8 @@ from django.views.decorators.http import require_POST
 from countyworks.core.feedback import flash_errors
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
-from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
-from countyworks.energy import resource, selectors, services
+from countyworks.energy import presenters, resource, selectors, services
 from countyworks.energy.carbon import carbon_figures, load_factor_sets
 from countyworks.energy.dispatch import PeakShaving
 from countyworks.energy.forms import (
@@ -53,7 +52,12 @@ PROGRAM = selectors.PROGRAM
 def _room_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     stations = list(selectors.station_list(user=request.user, within=active_region(request)))
     live = selectors.live_stations(stations)
-    return {"rows": selectors.room_rows(live), "totals": selectors.room_totals(live), "now": timezone.now()}
+    return {
+        "rows": selectors.room_rows(live),
+        "totals": selectors.room_totals(live),
+        "chart": selectors.room_chart(stations),
+        "now": timezone.now(),
+    }
 
 
 @program_required(PROGRAM)
@@ -161,7 +165,7 @@ def alarms(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def alarm_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alarm = selectors.alarm_get(user=request.user, pk=pk)
-    services.alarm_acknowledge(acting_user=request.user, alarm=alarm)
+    alarm = services.alarm_acknowledge(acting_user=request.user, alarm=alarm)
     if request.headers.get("HX-Request"):
         return render(request, "energy/_alarm_row.html", {"alarm": alarm})
     messages.success(request, _("告警已确认"))
@@ -193,7 +197,10 @@ def quarantine(request: AuthenticatedHttpRequest) -> HttpResponse:
 def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Generation by station, kind and town; capacity, full-load hours, share; storage; carbon."""
     form = StatisticsForm(request.GET or None)
-    period = Period.parse(str(timezone.localdate().year - 1))
+    within = active_region(request)
+    period = selectors.latest_year_with_data(
+        selectors.station_list(user=request.user, within=within), timezone.localdate()
+    )
     granularity, group_by, compare = "month", "kind", ""
     if form.is_valid():
         period = form.cleaned_data["period"]
@@ -202,7 +209,7 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
         compare = form.cleaned_data["factors"]
     elif not form.is_bound:
         form = StatisticsForm(initial={"period": str(period)})
-    stations, summary = selectors.summary(user=request.user, within=active_region(request), period=period)
+    stations, summary = selectors.summary(user=request.user, within=within, period=period)
     sets = load_factor_sets()
     codes = [ARTICLE_SET] + [
         c
@@ -214,7 +221,7 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "period": period,
         "summary": summary,
-        "carbon": [carbon_figures(kwh, code) for code in codes],
+        "carbon": selectors.carbon_rows([carbon_figures(kwh, code) for code in codes]),
         "charts": selectors.statistics_charts(stations, period, granularity, group_by),
         "stations": {s.pk: s for s in stations},
     }
@@ -301,7 +308,10 @@ def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
                     inputs=inputs,
                     peak_shaving=peak,
                 )
-            except (EnergyInputError, ValidationError) as exc:
+            except EnergyInputError as exc:
+                for text in presenters.dispatch_error_messages(exc):
+                    messages.error(request, text)
+            except ValidationError as exc:
                 flash_errors(request, exc)
             else:
                 messages.success(request, _("方案已计算"))

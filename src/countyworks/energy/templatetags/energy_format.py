@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from countyworks.energy import formatting
+from countyworks.energy import formatting, presenters
 
 register = template.Library()
 
@@ -48,3 +48,15 @@ def pct(value, decimals: int = 2) -> str:
 def frac_pct(value, decimals: int = 1) -> str:
     """A fraction shown as a percentage: 0.1244 → 12.4%."""
     return formatting.percent(None if value is None else 100.0 * float(value), int(decimals))
+
+
+@register.filter
+def mode_label(code: str) -> str:
+    """A dispatch mode in words (峰谷套利, 削峰), never its code."""
+    return presenters.mode_label(str(code or ""))
+
+
+@register.filter
+def tariff_label(code: str) -> str:
+    """A tariff in words (湖南分时电价…), never its code."""
+    return presenters.tariff_label(str(code or ""))
