@@ -8,10 +8,10 @@ import pytest
 
 from countyworks.cli import main
 from countyworks.core.demo import load_demo_accounts
+from countyworks.core.errors import BriefUnavailable
 from countyworks.core.periods import Period
 from countyworks.innovation.brief import about, brief_text, change
 from countyworks.innovation.demo import load_demo
-from countyworks.reports.briefs import BriefUnavailable
 
 EXPECTED_2022 = (
     "张家界市科技创新统计简报（2022年）\n\n"
