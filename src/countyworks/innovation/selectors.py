@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from countyworks.core.models import Organisation, Person
+from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.periods import yoy_percent
-from countyworks.core.scoping import can_reach_region, get_scoped_or_404, scope, scope_q
+from countyworks.core.scoping import get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
     TIER_SPECS,
@@ -28,11 +29,13 @@ from countyworks.innovation.models import (
     Achievement,
     Challenge,
     ChallengeApplication,
+    ChallengeMilestone,
     EnterprisePlan,
     EnterpriseProfile,
     EnterpriseYearData,
     EvaluationCampaign,
     EvaluationResult,
+    FundingTranche,
     InnovationPlatform,
     PlanMilestone,
     PlatformExpert,
@@ -280,6 +283,45 @@ def enterprise_year_data(*, user, organisation: Organisation) -> QuerySet[Enterp
     )
 
 
+@dataclass(frozen=True)
+class EnterprisePage:
+    """What the enterprise page shows, read with a fixed number of queries."""
+
+    profile: EnterpriseProfile
+    memberships: list[PoolMembership]
+    results: list[EvaluationResult]
+    year_data: list[EnterpriseYearData]
+    plans: list[EnterprisePlan]
+    officers: QuerySet[Person]
+
+
+def enterprise_page(*, user, organisation_id: int) -> EnterprisePage:
+    """One enterprise's profile, pools, latest evaluation per rule set, declared figures and
+    plans (404 outside the user's reach)."""
+    profile = enterprise_get(user=user, organisation_id=organisation_id)
+    org = profile.organisation
+    return EnterprisePage(
+        profile=profile,
+        memberships=list(enterprise_memberships(user=user, organisation=org)),
+        results=latest_result_per_ruleset(enterprise_results(user=user, organisation=org)),
+        year_data=list(enterprise_year_data(user=user, organisation=org)),
+        plans=list(enterprise_plans(user=user, organisation=org)),
+        officers=officers(user=user),
+    )
+
+
+def own_latest_year_data(*, user) -> EnterpriseYearData | None:
+    """An enterprise user's latest declared figures (None for other accounts)."""
+    own = [r.organisation_id for r in reaches(user, PROGRAM) if r.organisation_id]
+    if not own:
+        return None
+    return (
+        scope(EnterpriseYearData.objects.filter(organisation_id__in=own), user, PROGRAM)
+        .order_by("-year")
+        .first()
+    )
+
+
 def latest_result_per_ruleset(results: Iterable[EvaluationResult]) -> list[EvaluationResult]:
     """The newest result of each rule-set family (results come newest first)."""
     seen: dict[str, EvaluationResult] = {}
@@ -412,10 +454,20 @@ def result_get(*, user, pk: int) -> EvaluationResult:
     )
 
 
-def writable_regions(*, user, regions: QuerySet) -> QuerySet:
-    """Regions (city or county) where ``user`` may run program 2's campaigns."""
-    codes = [r.code for r in regions if can_reach_region(user, PROGRAM, r.code, "write")]
-    return regions.filter(code__in=codes)
+def writable_regions(*, user) -> QuerySet[Region]:
+    """Cities and counties where ``user`` may write program 2's records (campaigns, challenges,
+    achievements)."""
+    return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
+
+
+def enterprises(*, user, within: str | None = None) -> QuerySet[Organisation]:
+    """Enterprises in the user's reach (who may issue a 揭榜挂帅 need)."""
+    return scope(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), user, PROGRAM, within=within)
+
+
+def platform_hosts(*, user, within: str | None = None) -> QuerySet[Organisation]:
+    """Organisations where the user may register a platform or an achievement."""
+    return scope(Organisation.objects.all(), user, PROGRAM, "write", within=within)
 
 
 # --- 揭榜挂帅 --------------------------------------------------------------------------------------------
@@ -453,6 +505,21 @@ def challenge_get(*, user, pk: int, action: str = "read") -> Challenge:
         action,  # type: ignore[arg-type]
         pk=pk,
     )
+
+
+def challenge_applications(*, challenge: Challenge) -> QuerySet[ChallengeApplication]:
+    """A challenge's applications (the choices of the review and award forms)."""
+    return ChallengeApplication.objects.filter(challenge=challenge)
+
+
+def challenge_milestone_get(*, challenge: Challenge, pk: str | None) -> ChallengeMilestone:
+    """One milestone of an already scoped challenge, or 404."""
+    return get_object_or_404(challenge.milestones.all(), pk=pk if pk and pk.isdigit() else None)
+
+
+def challenge_tranche_get(*, challenge: Challenge, pk: str | None) -> FundingTranche:
+    """One funding tranche of an already scoped challenge, or 404."""
+    return get_object_or_404(challenge.tranches.all(), pk=pk if pk and pk.isdigit() else None)
 
 
 def challenge_summary(*, user, within: str | None = None) -> dict[str, dict[str, int]]:
@@ -524,7 +591,6 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
     """Due 一企一策 and 揭榜挂帅 milestones (the ``milestones`` hook of the ProgramConfig)."""
     from django.urls import reverse
 
-    from countyworks.innovation.models import ChallengeMilestone
     from countyworks.workflow.milestones import Milestone
 
     def at(day: date) -> datetime:
