@@ -730,7 +730,7 @@ def louxing_population(names: _Names, rng: random.Random) -> list[Enterprise]:
 
     # High-tech applicants declare their staff and R&D on the same base as a tech-sme row (not
     # evaluated in 娄星, which ran no tech-sme campaign in the demo).
-    ht_builders: list[RowBuilder] = [ht_pass] * 20 + [ht_near_score] * 5 + [ht_far] * 3
+    ht_builders: list[RowBuilder] = [*[ht_pass] * 20, *[ht_near_score] * 5, *[ht_far] * 3]
     for builder in ht_builders:
         ent = new()
         ent.rows[("tech-sme-2022", 2022)] = ts_pass(ent, 2022, rd_floor=HT_RD)
@@ -770,10 +770,13 @@ def louxing_population(names: _Names, rng: random.Random) -> list[Enterprise]:
         ent.rows[("specialized-sme-2022", 2022)] = spec
         if index == len(specialized_failures) - 1:  # applies for 小巨人 without being 专精特新
             ent.rows[("little-giant-2022", 2022)] = _lx_little_giant(ent, spec, specialized=False)
+    plain: dict[str, object] = {}
+    high_value: dict[str, object] = {"high_value": True}
+    award_low: dict[str, object] = {"award_low": True}
     innovative: list[dict[str, object]] = (
-        [{}] * 9
-        + [{"high_value": True}] * 2
-        + [{"award_low": True}] * 2
+        [plain] * 9
+        + [high_value] * 2
+        + [award_low] * 2
         + [
             {"growth": "0.95"},
             {"growth": "0.9"},

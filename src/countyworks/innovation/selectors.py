@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.periods import yoy_percent
-from countyworks.core.scoping import get_scoped_or_404, reaches, scope, scope_q
+from countyworks.core.scoping import Action, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
     TIER_SPECS,
@@ -190,17 +191,17 @@ def region_figures(*, region_prefix: str, year: int) -> RegionFigures:
 # --- the program home --------------------------------------------------------------------------------
 
 
-def membership_list(*, user, within: str | None = None) -> QuerySet[PoolMembership]:
+def membership_list(*, user: Actor, within: str | None = None) -> QuerySet[PoolMembership]:
     return scope(PoolMembership.objects.all(), user, PROGRAM, within=within)
 
 
-def latest_year(*, user, within: str | None = None) -> int:
+def latest_year(*, user: Actor, within: str | None = None) -> int:
     """The latest evaluation year the user can see (this year when there is none)."""
     found = membership_list(user=user, within=within).aggregate(y=Max("year"))["y"]
     return found or timezone.localdate().year
 
 
-def ladder(*, user, within: str | None, year: int) -> list[TierCount]:
+def ladder(*, user: Actor, within: str | None, year: int) -> list[TierCount]:
     """Every pool's size at the end of ``year`` and of the year before, for the user's area."""
     return _ladder(membership_list(user=user, within=within), year)
 
@@ -218,7 +219,7 @@ def stage_totals(counts: list[TierCount]) -> list[dict[str, Any]]:
 
 
 def enterprise_list(
-    *, user, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
+    *, user: Actor, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
 ) -> QuerySet[EnterpriseProfile]:
     """Enterprises on the roster the user may see; ``tier`` keeps those in that pool at year end."""
     profiles = scope(
@@ -253,7 +254,7 @@ def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierS
     return {org: sorted(specs, key=lambda s: s.rank) for org, specs in found.items()}
 
 
-def enterprise_get(*, user, organisation_id: int) -> EnterpriseProfile:
+def enterprise_get(*, user: Actor, organisation_id: int) -> EnterpriseProfile:
     """One enterprise's profile, or 404 outside the user's reach."""
     return get_scoped_or_404(
         EnterpriseProfile.objects.select_related("organisation", "organisation__region", "officer"),
@@ -263,7 +264,7 @@ def enterprise_get(*, user, organisation_id: int) -> EnterpriseProfile:
     )
 
 
-def enterprise_memberships(*, user, organisation: Organisation) -> QuerySet[PoolMembership]:
+def enterprise_memberships(*, user: Actor, organisation: Organisation) -> QuerySet[PoolMembership]:
     return scope(
         PoolMembership.objects.filter(organisation=organisation).select_related("result__campaign"),
         user,
@@ -271,13 +272,13 @@ def enterprise_memberships(*, user, organisation: Organisation) -> QuerySet[Pool
     ).order_by("-entered_on", "tier")
 
 
-def enterprise_results(*, user, organisation: Organisation) -> QuerySet[EvaluationResult]:
+def enterprise_results(*, user: Actor, organisation: Organisation) -> QuerySet[EvaluationResult]:
     return scope(
         EvaluationResult.objects.filter(organisation=organisation).select_related("campaign"), user, PROGRAM
     ).order_by("-year", "-campaign__created_at")
 
 
-def enterprise_year_data(*, user, organisation: Organisation) -> QuerySet[EnterpriseYearData]:
+def enterprise_year_data(*, user: Actor, organisation: Organisation) -> QuerySet[EnterpriseYearData]:
     return scope(EnterpriseYearData.objects.filter(organisation=organisation), user, PROGRAM).order_by(
         "-year"
     )
@@ -295,7 +296,7 @@ class EnterprisePage:
     officers: QuerySet[Person]
 
 
-def enterprise_page(*, user, organisation_id: int) -> EnterprisePage:
+def enterprise_page(*, user: Actor, organisation_id: int) -> EnterprisePage:
     """One enterprise's profile, pools, latest evaluation per rule set, declared figures and
     plans (404 outside the user's reach)."""
     profile = enterprise_get(user=user, organisation_id=organisation_id)
@@ -310,7 +311,7 @@ def enterprise_page(*, user, organisation_id: int) -> EnterprisePage:
     )
 
 
-def own_latest_year_data(*, user) -> EnterpriseYearData | None:
+def own_latest_year_data(*, user: Actor) -> EnterpriseYearData | None:
     """An enterprise user's latest declared figures (None for other accounts)."""
     own = [r.organisation_id for r in reaches(user, PROGRAM) if r.organisation_id]
     if not own:
@@ -357,15 +358,15 @@ def next_tier(current: list[TierSpec], results: Iterable[EvaluationResult] = ())
     return None
 
 
-def plan_get(*, user, pk: int) -> EnterprisePlan:
+def plan_get(*, user: Actor, pk: int) -> EnterprisePlan:
     return get_scoped_or_404(EnterprisePlan.objects.select_related("organisation"), user, PROGRAM, pk=pk)
 
 
-def plan_milestone_get(*, user, pk: int) -> PlanMilestone:
+def plan_milestone_get(*, user: Actor, pk: int) -> PlanMilestone:
     return get_scoped_or_404(PlanMilestone.objects.select_related("plan__organisation"), user, PROGRAM, pk=pk)
 
 
-def enterprise_plans(*, user, organisation: Organisation) -> QuerySet[EnterprisePlan]:
+def enterprise_plans(*, user: Actor, organisation: Organisation) -> QuerySet[EnterprisePlan]:
     return scope(
         EnterprisePlan.objects.filter(organisation=organisation)
         .select_related("officer")
@@ -378,19 +379,15 @@ def enterprise_plans(*, user, organisation: Organisation) -> QuerySet[Enterprise
 # --- campaigns -------------------------------------------------------------------------------------------
 
 
-def campaign_list(*, user, within: str | None = None) -> QuerySet[EvaluationCampaign]:
+def campaign_list(*, user: Actor, within: str | None = None) -> QuerySet[EvaluationCampaign]:
     return scope(
         EvaluationCampaign.objects.select_related("region", "job", "created_by"), user, PROGRAM, within=within
     )
 
 
-def campaign_get(*, user, pk: int, action: str = "read") -> EvaluationCampaign:
+def campaign_get(*, user: Actor, pk: int, action: Action = "read") -> EvaluationCampaign:
     return get_scoped_or_404(
-        EvaluationCampaign.objects.select_related("region", "job"),
-        user,
-        PROGRAM,
-        action,
-        pk=pk,  # type: ignore[arg-type]
+        EvaluationCampaign.objects.select_related("region", "job"), user, PROGRAM, action, pk=pk
     )
 
 
@@ -434,7 +431,7 @@ def campaign_results(
     return results.order_by(*RESULT_ORDERS.get(order, RESULT_ORDERS["row"]))
 
 
-def campaign_failure_counts(*, user, campaign: EvaluationCampaign) -> dict[str, int]:
+def campaign_failure_counts(*, user: Actor, campaign: EvaluationCampaign) -> dict[str, int]:
     """How many enterprises failed each condition (a row can fail several)."""
     counts: dict[str, int] = {}
     rows = (
@@ -448,24 +445,24 @@ def campaign_failure_counts(*, user, campaign: EvaluationCampaign) -> dict[str, 
     return counts
 
 
-def result_get(*, user, pk: int) -> EvaluationResult:
+def result_get(*, user: Actor, pk: int) -> EvaluationResult:
     return get_scoped_or_404(
         EvaluationResult.objects.select_related("campaign", "organisation"), user, PROGRAM, pk=pk
     )
 
 
-def writable_regions(*, user) -> QuerySet[Region]:
+def writable_regions(*, user: Actor) -> QuerySet[Region]:
     """Cities and counties where ``user`` may write program 2's records (campaigns, challenges,
     achievements)."""
     return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
 
 
-def enterprises(*, user, within: str | None = None) -> QuerySet[Organisation]:
+def enterprises(*, user: Actor, within: str | None = None) -> QuerySet[Organisation]:
     """Enterprises in the user's reach (who may issue a 揭榜挂帅 need)."""
     return scope(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), user, PROGRAM, within=within)
 
 
-def platform_hosts(*, user, within: str | None = None) -> QuerySet[Organisation]:
+def platform_hosts(*, user: Actor, within: str | None = None) -> QuerySet[Organisation]:
     """Organisations where the user may register a platform or an achievement."""
     return scope(Organisation.objects.all(), user, PROGRAM, "write", within=within)
 
@@ -474,7 +471,7 @@ def platform_hosts(*, user, within: str | None = None) -> QuerySet[Organisation]
 
 
 def challenge_list(
-    *, user, within: str | None = None, kind: str = "", status: str = ""
+    *, user: Actor, within: str | None = None, kind: str = "", status: str = ""
 ) -> QuerySet[Challenge]:
     challenges = scope(
         Challenge.objects.select_related("region", "issuer", "awarded_application__lead_organisation"),
@@ -489,7 +486,7 @@ def challenge_list(
     return challenges
 
 
-def challenge_get(*, user, pk: int, action: str = "read") -> Challenge:
+def challenge_get(*, user: Actor, pk: int, action: Action = "read") -> Challenge:
     applications = ChallengeApplication.objects.select_related("lead_organisation").annotate(
         average=Avg("reviews__score"), reviewers=Count("reviews")
     )
@@ -502,7 +499,7 @@ def challenge_get(*, user, pk: int, action: str = "read") -> Challenge:
         ),
         user,
         PROGRAM,
-        action,  # type: ignore[arg-type]
+        action,
         pk=pk,
     )
 
@@ -522,7 +519,7 @@ def challenge_tranche_get(*, challenge: Challenge, pk: str | None) -> FundingTra
     return get_object_or_404(challenge.tranches.all(), pk=pk if pk and pk.isdigit() else None)
 
 
-def challenge_summary(*, user, within: str | None = None) -> dict[str, dict[str, int]]:
+def challenge_summary(*, user: Actor, within: str | None = None) -> dict[str, dict[str, int]]:
     """Counts by kind and status for the list page's header."""
     rows = challenge_list(user=user, within=within).values("kind", "status").annotate(n=Count("id"))
     summary: dict[str, dict[str, int]] = {k.value: {} for k in Challenge.Kind}
@@ -534,7 +531,7 @@ def challenge_summary(*, user, within: str | None = None) -> dict[str, dict[str,
 # --- platforms and achievements ------------------------------------------------------------------------
 
 
-def platform_list(*, user, within: str | None = None) -> QuerySet[InnovationPlatform]:
+def platform_list(*, user: Actor, within: str | None = None) -> QuerySet[InnovationPlatform]:
     return scope(
         InnovationPlatform.objects.select_related("host", "region").prefetch_related(
             Prefetch("experts", queryset=PlatformExpert.objects.select_related("person"))
@@ -545,7 +542,7 @@ def platform_list(*, user, within: str | None = None) -> QuerySet[InnovationPlat
     ).annotate(achievement_count=Count("achievements", distinct=True))
 
 
-def platform_get(*, user, pk: int) -> InnovationPlatform:
+def platform_get(*, user: Actor, pk: int) -> InnovationPlatform:
     return get_scoped_or_404(
         InnovationPlatform.objects.select_related("host", "region").prefetch_related("experts__person"),
         user,
@@ -555,7 +552,7 @@ def platform_get(*, user, pk: int) -> InnovationPlatform:
 
 
 def achievement_list(
-    *, user, within: str | None = None, kind: str = "", year: int | None = None
+    *, user: Actor, within: str | None = None, kind: str = "", year: int | None = None
 ) -> QuerySet[Achievement]:
     achievements = scope(
         Achievement.objects.select_related("organisation", "platform", "region"), user, PROGRAM, within=within
@@ -567,12 +564,12 @@ def achievement_list(
     return achievements
 
 
-def achievement_counts(*, user, within: str | None, years: Iterable[int]) -> dict[int, dict[str, int]]:
+def achievement_counts(*, user: Actor, within: str | None, years: Iterable[int]) -> dict[int, dict[str, int]]:
     """Achievements per year and kind (the three-year table)."""
     return _achievement_counts(scope(Achievement.objects.all(), user, PROGRAM, within=within), years)
 
 
-def team_organisations(*, user) -> QuerySet[Organisation]:
+def team_organisations(*, user: Actor) -> QuerySet[Organisation]:
     """Who may lead a 揭榜 team: any university or institute (public bodies, often from outside
     the region), and the enterprises in the user's reach."""
     public = Q(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE])
@@ -580,7 +577,7 @@ def team_organisations(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(public | enterprises).order_by("kind", "name")
 
 
-def officers(*, user, within: str | None = None) -> QuerySet[Person]:
+def officers(*, user: Actor, within: str | None = None) -> QuerySet[Person]:
     return scope(Person.objects.select_related("organisation"), user, PROGRAM, within=within)
 
 
@@ -609,14 +606,14 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
             owner_label=item.plan.officer.name if item.plan.officer else "",
             url=reverse("innovation:enterprise-detail", args=[item.plan.organisation_id]),
         )
-    for item in ChallengeMilestone.objects.filter(
+    for step in ChallengeMilestone.objects.filter(
         challenge__region__code__startswith=region_prefix, **window
     ).select_related("challenge"):
         yield Milestone(
             title=gettext("揭榜挂帅：%(challenge)s · %(title)s")
-            % {"challenge": item.challenge.title, "title": item.title},
-            due_at=at(item.due_on),
-            region_code=item.challenge.region_id,
+            % {"challenge": step.challenge.title, "title": step.title},
+            due_at=at(step.due_on),
+            region_code=step.challenge.region_id,
             source=gettext("揭榜挂帅"),
-            url=reverse("innovation:challenge-detail", args=[item.challenge_id]),
+            url=reverse("innovation:challenge-detail", args=[step.challenge_id]),
         )

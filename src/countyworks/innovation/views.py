@@ -179,7 +179,7 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     target = reverse("innovation:enterprise-detail", args=[org_id])
     if not form.is_valid():
         messages.error(
-            request, _("一企一策未保存：") + "；".join(e for errs in form.errors.values() for e in errs)
+            request, _("一企一策未保存：") + "；".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect(target)
     data = form.cleaned_data

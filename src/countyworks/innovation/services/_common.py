@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countyworks.core.actors import Actor
+from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.permissions import access_write_region
 from countyworks.innovation.models import PROGRAM
 
@@ -19,6 +20,12 @@ BATCH = 5_000
 def require_write(user: Actor, region_code: str) -> None:
     """Raise PermissionDenied unless ``user`` may write program 2 records in ``region_code``."""
     access_write_region(user, PROGRAM, region_code, message=_("您无权在该区域办理科技创新业务"))
+
+
+def recorded(actor: Actor) -> User | None:
+    """:func:`~countyworks.core.actors.recorded_user` as the account model every "by whom" column
+    points to (``auth.User``, the project's ``AUTH_USER_MODEL``)."""
+    return cast("User | None", recorded_user(actor))
 
 
 def today() -> date:

@@ -36,7 +36,7 @@ def row_error_zh(error: RowError) -> str:
 
 
 def _rename_enterprise_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    mapping = {}
+    mapping: dict[str, str] = {}
     for name, aliases in ENTERPRISE_COLUMNS.items():
         for alias in aliases:
             if alias in frame.columns and name not in frame.columns and name not in mapping.values():

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countyworks.core.actors import Actor, recorded_user
+from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Region
 from countyworks.core.services import audited_save
 from countyworks.innovation.models import (
@@ -22,7 +22,7 @@ from countyworks.innovation.models import (
     FundingTranche,
     InvalidStatus,
 )
-from countyworks.innovation.services._common import require_write, today
+from countyworks.innovation.services._common import recorded, require_write, today
 
 
 def _at(day: date | None) -> datetime:
@@ -33,13 +33,13 @@ def _at(day: date | None) -> datetime:
 
 
 def _record_transition(
-    challenge: Challenge, old: str, new: str, user, comment: str, day: date | None
+    challenge: Challenge, old: str, new: str, user: Actor, comment: str, day: date | None
 ) -> None:
     ChallengeStatusChange.objects.create(
         challenge=challenge,
         old_status=old,
         new_status=new,
-        actor=recorded_user(user),
+        actor=recorded(user),
         comment=comment[:300],
         at=_at(day),
     )
@@ -54,7 +54,7 @@ def _check_move(challenge: Challenge, to_status: str) -> None:
 
 
 def _move(
-    challenge: Challenge, to_status: str, user, comment: str = "", day: date | None = None
+    challenge: Challenge, to_status: str, user: Actor, comment: str = "", day: date | None = None
 ) -> Challenge:
     _check_move(challenge, to_status)
     old = challenge.status

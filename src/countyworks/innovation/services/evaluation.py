@@ -71,7 +71,7 @@ class CampaignFileChanged(ValueError):
     """The stored file no longer passes the checks it passed on upload."""
 
 
-def _evaluate(campaign: EvaluationCampaign, user, report: Callable[..., None]) -> dict[str, Any]:
+def _evaluate(campaign: EvaluationCampaign, user: Actor, report: Callable[..., None]) -> dict[str, Any]:
     ruleset = campaign.ruleset()
     checked, errors = campaign_check_file(campaign=campaign, path=Path(campaign.source_file.path))
     if errors or checked is None:
@@ -156,7 +156,7 @@ def _json_rows(frame: pl.DataFrame) -> list[str]:
     return frame.select(pl.struct(pl.all()).struct.json_encode()).to_series().to_list()
 
 
-def _ensure_enterprises(campaign: EvaluationCampaign, checked: CheckedFile, user) -> list[int]:
+def _ensure_enterprises(campaign: EvaluationCampaign, checked: CheckedFile, user: Actor) -> list[int]:
     """Each row's organisation id, creating the enterprises (and profiles) new to the platform."""
     org_ids = list(checked.organisation_ids)
     missing = [i for i, pk in enumerate(org_ids) if pk is None]
@@ -178,18 +178,19 @@ def _ensure_enterprises(campaign: EvaluationCampaign, checked: CheckedFile, user
         )
         for i, org in zip(missing, created, strict=True):
             org_ids[i] = org.pk
-    have_profile = organisations_with(EnterpriseProfile, campaign.region_id, org_ids)
+    filled = [pk for pk in org_ids if pk is not None]  # every row has its enterprise now
+    have_profile = organisations_with(EnterpriseProfile, campaign.region_id, filled)
     profiles = [
-        EnterpriseProfile(organisation_id=pk) for pk in dict.fromkeys(org_ids) if pk not in have_profile
+        EnterpriseProfile(organisation_id=pk) for pk in dict.fromkeys(filled) if pk not in have_profile
     ]
     if profiles:
         bulk_create_with_history(
             profiles, EnterpriseProfile, batch_size=BATCH, default_user=recorded_user(user)
         )
-    return [pk for pk in org_ids if pk is not None]
+    return filled
 
 
-def _merge_year_data(campaign: EvaluationCampaign, org_ids: list[int], data: list[str], user) -> None:
+def _merge_year_data(campaign: EvaluationCampaign, org_ids: list[int], data: list[str], user: Actor) -> None:
     """Merge each row's figures (JSON text) into the enterprise's year data: new enterprise-years
     are inserted, existing ones get the declared fields replaced and the others kept."""
     declared = sorted(organisations_with(EnterpriseYearData, campaign.region_id, org_ids, year=campaign.year))

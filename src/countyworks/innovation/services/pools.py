@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from countyworks.innovation.models import (
     ruleset_family,
     tier_for_ruleset,
 )
-from countyworks.innovation.services._common import BATCH, organisations_with, require_write, today
+from countyworks.innovation.services._common import BATCH, organisations_with, recorded, require_write, today
 
 #: 高企培育库: tech-sme qualified and the high-tech gap "within reach" — at most this many
 #: failed conditions of high-tech-2016 (docs/rules/enterprise-ladder.md §2).
@@ -89,7 +89,7 @@ def campaign_confirm(
         )
     campaign.status = EvaluationCampaign.Status.CONFIRMED
     campaign.entered_on = entered_on
-    campaign.confirmed_by = recorded_user(acting_user)
+    campaign.confirmed_by = recorded(acting_user)
     audited_save(campaign, acting_user=acting_user, reason=_("确认入库"))
     entries[Tier.HIGH_TECH_CULTIVATION] = cultivation_pool_refresh(
         region=campaign.region, year=campaign.year, on=entered_on, acting_user=acting_user
@@ -98,7 +98,12 @@ def campaign_confirm(
 
 
 def _enter(
-    spec: TierSpec, rows: list[tuple[int | None, int]], year: int, entered_on: date, user, region: str
+    spec: TierSpec,
+    rows: Sequence[tuple[int | None, int]],
+    year: int,
+    entered_on: date,
+    user: Actor,
+    region: str,
 ) -> int:
     """Create memberships of ``spec.tier`` for (result pk, organisation) pairs of enterprises under
     ``region`` not already in it this year, and close the local pools below it. Returns the number
@@ -135,7 +140,7 @@ MEMBERSHIP_COLUMNS = (
 )
 
 
-def _leave(tiers: Iterable[str], orgs: list[int], on: date, reason: str, user, region: str) -> None:
+def _leave(tiers: Iterable[str], orgs: list[int], on: date, reason: str, user: Actor, region: str) -> None:
     """Close the memberships of ``orgs`` (under ``region``) in ``tiers`` that are in force on ``on``."""
     climbing = set(orgs)
     leaving = [
