@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.periods import yoy_percent
-from countyworks.core.scoping import Action, get_scoped_or_404, reaches, scope, scope_q
+from countyworks.core.scoping import Action, can_reach_region, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
     TIER_SPECS,
@@ -186,6 +186,16 @@ def region_figures(*, region_prefix: str, year: int) -> RegionFigures:
             organisation__region__code__startswith=region_prefix, year=year
         ).count(),
     )
+
+
+def brief_region(*, user: Actor, within: str | None) -> str | None:
+    """The region whose brief the user reads: the active region, else the widest area of the
+    user's region-wide grants; None when the user may not read it (an enterprise account)."""
+    prefixes = [r.prefix for r in reaches(user, PROGRAM) if r.organisation_id is None]
+    region = within or (min(prefixes, key=len) if prefixes else None)
+    if region is None or not can_reach_region(user, PROGRAM, region):
+        return None
+    return region
 
 
 # --- the program home --------------------------------------------------------------------------------

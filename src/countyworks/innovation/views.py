@@ -29,7 +29,7 @@ from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
-from countyworks.core.scoping import can_reach_region, has_role, reaches
+from countyworks.core.scoping import can_reach_region, has_role
 from countyworks.innovation import forms, presenters, selectors, services
 from countyworks.innovation.models import (
     PROGRAM,
@@ -683,13 +683,12 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     from countyworks.innovation.brief import brief_text
 
     within = active_region(request)
-    prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]
-    region = within or (min(prefixes, key=len) if prefixes else None)
-    if region is None or not can_reach_region(request.user, PROGRAM, region or ""):
+    region = selectors.brief_region(user=request.user, within=within)
+    if region is None:
         raise Http404
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     try:
-        text = brief_text(region, Period(year, "year")) if region else ""
+        text = brief_text(region, Period(year, "year"))
     except BriefUnavailable as exc:
         text = ""
         messages.info(request, str(exc))
