@@ -104,14 +104,9 @@ def column_text(frame: pl.DataFrame, name: str) -> list[str]:
     return frame.get_column(name).cast(pl.String).fill_null("").str.strip_chars().to_list()
 
 
-def _enterprise_errors(
-    campaign: EvaluationCampaign, frame: pl.DataFrame
-) -> tuple[list[RowError], list[int | None]]:
-    ids = column_text(frame, "id")
-    names = column_text(frame, "name")
-    regions = column_text(frame, "region")
-    prefix = campaign.region_id
-    # The campaign's region in one query, then the few codes registered elsewhere.
+def _known_enterprises(prefix: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    """Credit code → (organisation id, region) of the file's enterprises already on the platform:
+    the campaign's region in one query, then the few codes registered elsewhere."""
     known: dict[str, tuple[int, str]] = {
         code: (pk, region)
         for code, pk, region in Organisation.objects.filter(region__code__startswith=prefix)
@@ -124,46 +119,102 @@ def _enterprise_errors(
             "credit_code", "id", "region_id"
         )
         known.update({code: (pk, region) for code, pk, region in rows})
-    new_regions = {r for r in regions if r}
-    region_keys: dict[str, str | None] = {}
-    for raw in new_regions:
+    return known
+
+
+def _region_keys(regions: list[str]) -> tuple[dict[str, str | None], set[str]]:
+    """Each region code of the file → its region's key (None when malformed), and the keys that
+    name a region of the platform."""
+    keys: dict[str, str | None] = {}
+    for raw in {r for r in regions if r}:
         try:
-            region_keys[raw] = significant_prefix(raw)
+            keys[raw] = significant_prefix(raw)
         except InvalidRegionCode:
-            region_keys[raw] = None
-    existing_regions = set(
-        Region.objects.filter(code__in=[k for k in region_keys.values() if k]).values_list("code", flat=True)
+            keys[raw] = None
+    existing = set(
+        Region.objects.filter(code__in=[k for k in keys.values() if k]).values_list("code", flat=True)
     )
+    return keys, existing
+
+
+def _id_error(
+    row: int, code: str, known: dict[str, tuple[int, str]], first_seen: dict[str, int]
+) -> RowError | None:
+    """A malformed or repeated credit code (a registered enterprise's code passed the same check
+    when it was registered)."""
+    if code not in known and not uscc.is_valid(code):
+        return RowError(
+            row,
+            "id",
+            code,
+            "invalid 统一社会信用代码 (GB 32100 check digit)",
+            _("统一社会信用代码无效（GB 32100-2015 校验失败）"),
+        )
+    if code in first_seen:
+        return RowError(
+            row,
+            "id",
+            code,
+            f"duplicate id (first on row {first_seen[code]})",
+            _("企业重复（与第%(row)d行相同）") % {"row": first_seen[code]},
+        )
+    return None
+
+
+def _new_enterprise_errors(
+    row: int, name: str, raw_region: str, key: str | None, existing: set[str], prefix: str
+) -> list[RowError]:
+    """What an enterprise new to the platform lacks: a name, and a known region code inside the
+    campaign's region."""
+    errors = []
+    if not name:
+        errors.append(
+            RowError(row, "name", "", "new enterprise without a name", _("平台中没有该企业，请填写企业名称"))
+        )
+    if not raw_region:
+        errors.append(
+            RowError(
+                row,
+                "region",
+                "",
+                "new enterprise without a region code",
+                _("平台中没有该企业，请填写所在区划代码"),
+            )
+        )
+    elif key is None or key not in existing:
+        errors.append(RowError(row, "region", raw_region, "unknown region code", _("区划代码不存在")))
+    elif not key.startswith(prefix):
+        errors.append(
+            RowError(
+                row,
+                "region",
+                raw_region,
+                "region outside the campaign's region",
+                _("区划不在本批次评价区域内"),
+            )
+        )
+    return errors
+
+
+def _enterprise_errors(
+    campaign: EvaluationCampaign, frame: pl.DataFrame
+) -> tuple[list[RowError], list[int | None]]:
+    ids = column_text(frame, "id")
+    names = column_text(frame, "name")
+    regions = column_text(frame, "region")
+    prefix = campaign.region_id
+    known = _known_enterprises(prefix, ids)
+    region_keys, existing_regions = _region_keys(regions)
     errors: list[RowError] = []
     first_seen: dict[str, int] = {}
-    org_ids: list[int | None] = []
+    org_ids: list[int | None] = [None] * len(ids)
     for index, code in enumerate(ids):
         row = index + FIRST_DATA_ROW
-        org_ids.append(None)
         if not code:
             continue  # the rule set reports the blank id
-        # A registered enterprise's code passed the same check when it was registered.
-        if code not in known and not uscc.is_valid(code):
-            errors.append(
-                RowError(
-                    row,
-                    "id",
-                    code,
-                    "invalid 统一社会信用代码 (GB 32100 check digit)",
-                    _("统一社会信用代码无效（GB 32100-2015 校验失败）"),
-                )
-            )
-            continue
-        if code in first_seen:
-            errors.append(
-                RowError(
-                    row,
-                    "id",
-                    code,
-                    f"duplicate id (first on row {first_seen[code]})",
-                    _("企业重复（与第%(row)d行相同）") % {"row": first_seen[code]},
-                )
-            )
+        id_error = _id_error(row, code, known, first_seen)
+        if id_error is not None:
+            errors.append(id_error)
             continue
         first_seen[code] = row
         if code in known:
@@ -180,34 +231,7 @@ def _enterprise_errors(
                 )
             org_ids[index] = pk
             continue
-        if not names[index]:
-            errors.append(
-                RowError(
-                    row, "name", "", "new enterprise without a name", _("平台中没有该企业，请填写企业名称")
-                )
-            )
         raw_region = regions[index]
         key = region_keys.get(raw_region) if raw_region else None
-        if not raw_region:
-            errors.append(
-                RowError(
-                    row,
-                    "region",
-                    "",
-                    "new enterprise without a region code",
-                    _("平台中没有该企业，请填写所在区划代码"),
-                )
-            )
-        elif key is None or key not in existing_regions:
-            errors.append(RowError(row, "region", raw_region, "unknown region code", _("区划代码不存在")))
-        elif not key.startswith(prefix):
-            errors.append(
-                RowError(
-                    row,
-                    "region",
-                    raw_region,
-                    "region outside the campaign's region",
-                    _("区划不在本批次评价区域内"),
-                )
-            )
+        errors += _new_enterprise_errors(row, names[index], raw_region, key, existing_regions, prefix)
     return errors, org_ids
