@@ -219,7 +219,7 @@ def test_failed_evaluation_marks_campaign_failed_and_writes_nothing(zjj, city, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_merge_year_data", broken)
+    monkeypatch.setattr(services.evaluation, "_merge_year_data", broken)
     before = _snapshot()
     job = services.campaign_run(campaign=campaign, acting_user=zjj)
     job.refresh_from_db()

@@ -10,12 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
 from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
@@ -24,7 +24,7 @@ from countyworks.rules.registry import known_codes
 router = Router(tags=["innovation"])
 
 
-def _member(request: HttpRequest) -> None:
+def _member(request: AuthenticatedHttpRequest) -> None:
     access_program_or_404(request.user, PROGRAM)
 
 
@@ -149,7 +149,7 @@ def _enterprise(profile, tiers: list[str]) -> dict[str, Any]:
 
 @router.get("/enterprises", response=EnterprisePage)
 def enterprises(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     within: str | None = None,
     tier: str = "",
     year: Year | None = None,
@@ -173,7 +173,7 @@ def enterprises(
 
 
 @router.get("/enterprises/{org_id}", response=EnterpriseDetailOut)
-def enterprise(request: HttpRequest, org_id: ObjectId, year: Year | None = None):
+def enterprise(request: AuthenticatedHttpRequest, org_id: ObjectId, year: Year | None = None):
     """One enterprise: its pools, every membership and every evaluation result."""
     _member(request)
     profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
@@ -202,7 +202,7 @@ def enterprise(request: HttpRequest, org_id: ObjectId, year: Year | None = None)
 
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate(Pagination)
-def campaigns(request: HttpRequest, within: str | None = None):
+def campaigns(request: AuthenticatedHttpRequest, within: str | None = None):
     _member(request)
     return selectors.campaign_list(user=request.user, within=within)
 
@@ -210,7 +210,7 @@ def campaigns(request: HttpRequest, within: str | None = None):
 @router.get("/evaluations", response=list[ResultOut])
 @paginate(Pagination)
 def evaluations(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     # A bound of its own: @paginate resolves annotations in ninja's module, where ObjectId is unknown.
     campaign: int = Query(..., ge=1, le=MAX_BIGINT),
     qualified: bool | None = None,
@@ -223,7 +223,7 @@ def evaluations(
 
 
 @router.get("/pools/counts", response=list[TierCountOut])
-def pool_counts(request: HttpRequest, year: Year | None = None, within: str | None = None):
+def pool_counts(request: AuthenticatedHttpRequest, year: Year | None = None, within: str | None = None):
     """Every pool's size at the end of ``year`` and the year before, with the change in %."""
     _member(request)
     year = year or selectors.latest_year(user=request.user, within=within)
@@ -242,19 +242,21 @@ def pool_counts(request: HttpRequest, year: Year | None = None, within: str | No
 
 @router.get("/challenges", response=list[ChallengeOut])
 @paginate(Pagination)
-def challenges(request: HttpRequest, within: str | None = None, kind: str = "", status: str = ""):
+def challenges(
+    request: AuthenticatedHttpRequest, within: str | None = None, kind: str = "", status: str = ""
+):
     _member(request)
     return selectors.challenge_list(user=request.user, within=within, kind=kind, status=status)
 
 
 @router.get("/challenges/{challenge_id}", response=ChallengeOut)
-def challenge(request: HttpRequest, challenge_id: ObjectId):
+def challenge(request: AuthenticatedHttpRequest, challenge_id: ObjectId):
     _member(request)
     return selectors.challenge_get(user=request.user, pk=challenge_id)
 
 
 @router.post("/self-assessment", response=SelfAssessmentOut)
-def self_assessment(request: HttpRequest, payload: SelfAssessmentIn):
+def self_assessment(request: AuthenticatedHttpRequest, payload: SelfAssessmentIn):
     """Evaluate figures with an official rule set (nothing is stored)."""
     _member(request)
     if payload.ruleset not in known_codes():

@@ -18,13 +18,15 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from countyworks.core.actors import Actor
+
 
 def insert_with_history(
     model: type[models.Model],
     columns: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
     *,
-    user,
+    user: Actor,
     reason: str | None = None,
 ) -> list[int]:
     """Insert ``rows`` (values for the fields named in ``columns``, by attname) and their history.
@@ -37,10 +39,10 @@ def insert_with_history(
     if not rows:
         return []
     ids = _reserve_ids(model, len(rows))
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_concrete(model, name) for name in columns]
     _insert(
         model._meta.db_table,
-        ["id", *(f.column for f in fields)],
+        ["id", *(_column(f) for f in fields)],
         [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
         [None, *(_adapter(f) for f in fields)],
     )
@@ -48,7 +50,7 @@ def insert_with_history(
     moment = _adapter(history._meta.get_field("history_date"))
     when = moment(timezone.now()) if moment else timezone.now()  # adapted once for every row
     user_id = getattr(user, "pk", None)
-    history_columns = ["id", *(f.column for f in fields)]
+    history_columns = ["id", *(_column(f) for f in fields)]
     history_columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
     adapters = [None, *(_adapter(f) for f in fields), None, None, None, None]
     _insert(
@@ -58,6 +60,20 @@ def insert_with_history(
         adapters,
     )
     return ids
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's column field ``name`` (a reverse relation has no column to insert)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    if field.column is None:
+        raise TypeError(f"{field} has no column")
+    return field.column
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,15 @@ def ruleset_choices() -> list[tuple[str, str]]:
     return [(code, f"{get_ruleset(code).title}（{code}）") for code in known_codes()]
 
 
+def _set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any] | None) -> None:
+    """Give a model choice field its (viewer-scoped) queryset."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
+
+def _set_choices(form: forms.BaseForm, name: str, choices: Sequence[tuple[str, Any]]) -> None:
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -34,15 +45,15 @@ class CampaignForm(forms.Form):
     title = forms.CharField(
         label=_("批次名称"), max_length=128, required=False, help_text=_("留空则按区域、年度和规则自动命名")
     )
-    region = forms.ModelChoiceField(label=_("评价区域"), queryset=None)  # type: ignore[arg-type]
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("评价区域"), queryset=None)  # type: ignore[arg-type]
     year = forms.IntegerField(label=_("评价年度"), min_value=2016, max_value=2100)
     ruleset_code = forms.ChoiceField(label=_("评价规则"), choices=())
 
     def __init__(self, *args: Any, regions=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        _set_queryset(self, "region", regions)
         self.fields["region"].initial = regions.order_by("code").first() if regions is not None else None
-        self.fields["ruleset_code"].choices = ruleset_choices()
+        _set_choices(self, "ruleset_code", ruleset_choices())
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -75,7 +86,7 @@ class ResultFilterForm(forms.Form):
 
     def __init__(self, *args: Any, conditions: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["failed"].choices = [("", _("全部")), *conditions]
+        _set_choices(self, "failed", [("", _("全部")), *conditions])
 
     def qualified_value(self) -> bool | None:
         value = self.cleaned_data.get("qualified")
@@ -128,8 +139,8 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, officers=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
-        self.fields["target_tier"].choices = [("", "—"), *Tier.choices]
+        _set_queryset(self, "officer", officers)
+        _set_choices(self, "target_tier", [("", "—"), *Tier.choices])
 
 
 class MilestoneForm(forms.Form):
@@ -160,9 +171,9 @@ class ChallengeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, regions=None, issuers=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        _set_queryset(self, "region", regions)
         self.fields["region"].initial = regions.order_by("code").first() if regions is not None else None
-        self.fields["issuer"].queryset = issuers
+        _set_queryset(self, "issuer", issuers)
 
 
 class TransitionForm(forms.Form):
@@ -190,11 +201,11 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organisations=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_organisation"].queryset = organisations
+        _set_queryset(self, "lead_organisation", organisations)
 
 
 class ReviewForm(forms.Form):
-    application = forms.ModelChoiceField(label=_("申请团队"), queryset=None)  # type: ignore[arg-type]
+    application: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("申请团队"), queryset=None)  # type: ignore[arg-type]
     expert_name = forms.CharField(label=_("评审专家"), max_length=32)
     score = forms.DecimalField(label=_("评分（0–100）"), min_value=0, max_value=100, decimal_places=2)
     comment = forms.CharField(label=_("评审意见"), max_length=300, required=False)
@@ -202,16 +213,16 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, applications=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = applications
+        _set_queryset(self, "application", applications)
 
 
 class AwardForm(forms.Form):
-    application = forms.ModelChoiceField(label=_("揭榜团队"), queryset=None)  # type: ignore[arg-type]
+    application: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("揭榜团队"), queryset=None)  # type: ignore[arg-type]
     awarded_on = forms.DateField(label=_("揭榜日期"), widget=DateInput)
 
     def __init__(self, *args: Any, applications=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = applications
+        _set_queryset(self, "application", applications)
 
 
 class TrancheForm(forms.Form):
@@ -237,9 +248,9 @@ class AchievementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, regions=None, organisations=None, platforms=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["organisation"].queryset = organisations
-        self.fields["platform"].queryset = platforms
+        _set_queryset(self, "region", regions)
+        _set_queryset(self, "organisation", organisations)
+        _set_queryset(self, "platform", platforms)
 
 
 class PlatformForm(forms.ModelForm):
@@ -250,4 +261,4 @@ class PlatformForm(forms.ModelForm):
 
     def __init__(self, *args: Any, hosts=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = hosts
+        _set_queryset(self, "host", hosts)

@@ -15,12 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from countyworks.core.models import Organisation, Person
+from countyworks.core.actors import Actor
+from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.periods import yoy_percent
-from countyworks.core.scoping import can_reach_region, get_scoped_or_404, scope, scope_q
+from countyworks.core.scoping import Action, can_reach_region, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
     TIER_SPECS,
@@ -28,11 +30,13 @@ from countyworks.innovation.models import (
     Achievement,
     Challenge,
     ChallengeApplication,
+    ChallengeMilestone,
     EnterprisePlan,
     EnterpriseProfile,
     EnterpriseYearData,
     EvaluationCampaign,
     EvaluationResult,
+    FundingTranche,
     InnovationPlatform,
     PlanMilestone,
     PlatformExpert,
@@ -184,20 +188,30 @@ def region_figures(*, region_prefix: str, year: int) -> RegionFigures:
     )
 
 
+def brief_region(*, user: Actor, within: str | None) -> str | None:
+    """The region whose brief the user reads: the active region, else the widest area of the
+    user's region-wide grants; None when the user may not read it (an enterprise account)."""
+    prefixes = [r.prefix for r in reaches(user, PROGRAM) if r.organisation_id is None]
+    region = within or (min(prefixes, key=len) if prefixes else None)
+    if region is None or not can_reach_region(user, PROGRAM, region):
+        return None
+    return region
+
+
 # --- the program home --------------------------------------------------------------------------------
 
 
-def membership_list(*, user, within: str | None = None) -> QuerySet[PoolMembership]:
+def membership_list(*, user: Actor, within: str | None = None) -> QuerySet[PoolMembership]:
     return scope(PoolMembership.objects.all(), user, PROGRAM, within=within)
 
 
-def latest_year(*, user, within: str | None = None) -> int:
+def latest_year(*, user: Actor, within: str | None = None) -> int:
     """The latest evaluation year the user can see (this year when there is none)."""
     found = membership_list(user=user, within=within).aggregate(y=Max("year"))["y"]
     return found or timezone.localdate().year
 
 
-def ladder(*, user, within: str | None, year: int) -> list[TierCount]:
+def ladder(*, user: Actor, within: str | None, year: int) -> list[TierCount]:
     """Every pool's size at the end of ``year`` and of the year before, for the user's area."""
     return _ladder(membership_list(user=user, within=within), year)
 
@@ -215,7 +229,7 @@ def stage_totals(counts: list[TierCount]) -> list[dict[str, Any]]:
 
 
 def enterprise_list(
-    *, user, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
+    *, user: Actor, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
 ) -> QuerySet[EnterpriseProfile]:
     """Enterprises on the roster the user may see; ``tier`` keeps those in that pool at year end."""
     profiles = scope(
@@ -250,7 +264,7 @@ def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierS
     return {org: sorted(specs, key=lambda s: s.rank) for org, specs in found.items()}
 
 
-def enterprise_get(*, user, organisation_id: int) -> EnterpriseProfile:
+def enterprise_get(*, user: Actor, organisation_id: int) -> EnterpriseProfile:
     """One enterprise's profile, or 404 outside the user's reach."""
     return get_scoped_or_404(
         EnterpriseProfile.objects.select_related("organisation", "organisation__region", "officer"),
@@ -260,7 +274,7 @@ def enterprise_get(*, user, organisation_id: int) -> EnterpriseProfile:
     )
 
 
-def enterprise_memberships(*, user, organisation: Organisation) -> QuerySet[PoolMembership]:
+def enterprise_memberships(*, user: Actor, organisation: Organisation) -> QuerySet[PoolMembership]:
     return scope(
         PoolMembership.objects.filter(organisation=organisation).select_related("result__campaign"),
         user,
@@ -268,15 +282,54 @@ def enterprise_memberships(*, user, organisation: Organisation) -> QuerySet[Pool
     ).order_by("-entered_on", "tier")
 
 
-def enterprise_results(*, user, organisation: Organisation) -> QuerySet[EvaluationResult]:
+def enterprise_results(*, user: Actor, organisation: Organisation) -> QuerySet[EvaluationResult]:
     return scope(
         EvaluationResult.objects.filter(organisation=organisation).select_related("campaign"), user, PROGRAM
     ).order_by("-year", "-campaign__created_at")
 
 
-def enterprise_year_data(*, user, organisation: Organisation) -> QuerySet[EnterpriseYearData]:
+def enterprise_year_data(*, user: Actor, organisation: Organisation) -> QuerySet[EnterpriseYearData]:
     return scope(EnterpriseYearData.objects.filter(organisation=organisation), user, PROGRAM).order_by(
         "-year"
+    )
+
+
+@dataclass(frozen=True)
+class EnterprisePage:
+    """What the enterprise page shows, read with a fixed number of queries."""
+
+    profile: EnterpriseProfile
+    memberships: list[PoolMembership]
+    results: list[EvaluationResult]
+    year_data: list[EnterpriseYearData]
+    plans: list[EnterprisePlan]
+    officers: QuerySet[Person]
+
+
+def enterprise_page(*, user: Actor, organisation_id: int) -> EnterprisePage:
+    """One enterprise's profile, pools, latest evaluation per rule set, declared figures and
+    plans (404 outside the user's reach)."""
+    profile = enterprise_get(user=user, organisation_id=organisation_id)
+    org = profile.organisation
+    return EnterprisePage(
+        profile=profile,
+        memberships=list(enterprise_memberships(user=user, organisation=org)),
+        results=latest_result_per_ruleset(enterprise_results(user=user, organisation=org)),
+        year_data=list(enterprise_year_data(user=user, organisation=org)),
+        plans=list(enterprise_plans(user=user, organisation=org)),
+        officers=officers(user=user),
+    )
+
+
+def own_latest_year_data(*, user: Actor) -> EnterpriseYearData | None:
+    """An enterprise user's latest declared figures (None for other accounts)."""
+    own = [r.organisation_id for r in reaches(user, PROGRAM) if r.organisation_id]
+    if not own:
+        return None
+    return (
+        scope(EnterpriseYearData.objects.filter(organisation_id__in=own), user, PROGRAM)
+        .order_by("-year")
+        .first()
     )
 
 
@@ -315,15 +368,15 @@ def next_tier(current: list[TierSpec], results: Iterable[EvaluationResult] = ())
     return None
 
 
-def plan_get(*, user, pk: int) -> EnterprisePlan:
+def plan_get(*, user: Actor, pk: int) -> EnterprisePlan:
     return get_scoped_or_404(EnterprisePlan.objects.select_related("organisation"), user, PROGRAM, pk=pk)
 
 
-def plan_milestone_get(*, user, pk: int) -> PlanMilestone:
+def plan_milestone_get(*, user: Actor, pk: int) -> PlanMilestone:
     return get_scoped_or_404(PlanMilestone.objects.select_related("plan__organisation"), user, PROGRAM, pk=pk)
 
 
-def enterprise_plans(*, user, organisation: Organisation) -> QuerySet[EnterprisePlan]:
+def enterprise_plans(*, user: Actor, organisation: Organisation) -> QuerySet[EnterprisePlan]:
     return scope(
         EnterprisePlan.objects.filter(organisation=organisation)
         .select_related("officer")
@@ -336,19 +389,15 @@ def enterprise_plans(*, user, organisation: Organisation) -> QuerySet[Enterprise
 # --- campaigns -------------------------------------------------------------------------------------------
 
 
-def campaign_list(*, user, within: str | None = None) -> QuerySet[EvaluationCampaign]:
+def campaign_list(*, user: Actor, within: str | None = None) -> QuerySet[EvaluationCampaign]:
     return scope(
         EvaluationCampaign.objects.select_related("region", "job", "created_by"), user, PROGRAM, within=within
     )
 
 
-def campaign_get(*, user, pk: int, action: str = "read") -> EvaluationCampaign:
+def campaign_get(*, user: Actor, pk: int, action: Action = "read") -> EvaluationCampaign:
     return get_scoped_or_404(
-        EvaluationCampaign.objects.select_related("region", "job"),
-        user,
-        PROGRAM,
-        action,
-        pk=pk,  # type: ignore[arg-type]
+        EvaluationCampaign.objects.select_related("region", "job"), user, PROGRAM, action, pk=pk
     )
 
 
@@ -392,7 +441,7 @@ def campaign_results(
     return results.order_by(*RESULT_ORDERS.get(order, RESULT_ORDERS["row"]))
 
 
-def campaign_failure_counts(*, user, campaign: EvaluationCampaign) -> dict[str, int]:
+def campaign_failure_counts(*, user: Actor, campaign: EvaluationCampaign) -> dict[str, int]:
     """How many enterprises failed each condition (a row can fail several)."""
     counts: dict[str, int] = {}
     rows = (
@@ -406,23 +455,33 @@ def campaign_failure_counts(*, user, campaign: EvaluationCampaign) -> dict[str, 
     return counts
 
 
-def result_get(*, user, pk: int) -> EvaluationResult:
+def result_get(*, user: Actor, pk: int) -> EvaluationResult:
     return get_scoped_or_404(
         EvaluationResult.objects.select_related("campaign", "organisation"), user, PROGRAM, pk=pk
     )
 
 
-def writable_regions(*, user, regions: QuerySet) -> QuerySet:
-    """Regions (city or county) where ``user`` may run program 2's campaigns."""
-    codes = [r.code for r in regions if can_reach_region(user, PROGRAM, r.code, "write")]
-    return regions.filter(code__in=codes)
+def writable_regions(*, user: Actor) -> QuerySet[Region]:
+    """Cities and counties where ``user`` may write program 2's records (campaigns, challenges,
+    achievements)."""
+    return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
+
+
+def enterprises(*, user: Actor, within: str | None = None) -> QuerySet[Organisation]:
+    """Enterprises in the user's reach (who may issue a 揭榜挂帅 need)."""
+    return scope(Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), user, PROGRAM, within=within)
+
+
+def platform_hosts(*, user: Actor, within: str | None = None) -> QuerySet[Organisation]:
+    """Organisations where the user may register a platform or an achievement."""
+    return scope(Organisation.objects.all(), user, PROGRAM, "write", within=within)
 
 
 # --- 揭榜挂帅 --------------------------------------------------------------------------------------------
 
 
 def challenge_list(
-    *, user, within: str | None = None, kind: str = "", status: str = ""
+    *, user: Actor, within: str | None = None, kind: str = "", status: str = ""
 ) -> QuerySet[Challenge]:
     challenges = scope(
         Challenge.objects.select_related("region", "issuer", "awarded_application__lead_organisation"),
@@ -437,7 +496,7 @@ def challenge_list(
     return challenges
 
 
-def challenge_get(*, user, pk: int, action: str = "read") -> Challenge:
+def challenge_get(*, user: Actor, pk: int, action: Action = "read") -> Challenge:
     applications = ChallengeApplication.objects.select_related("lead_organisation").annotate(
         average=Avg("reviews__score"), reviewers=Count("reviews")
     )
@@ -450,12 +509,27 @@ def challenge_get(*, user, pk: int, action: str = "read") -> Challenge:
         ),
         user,
         PROGRAM,
-        action,  # type: ignore[arg-type]
+        action,
         pk=pk,
     )
 
 
-def challenge_summary(*, user, within: str | None = None) -> dict[str, dict[str, int]]:
+def challenge_applications(*, challenge: Challenge) -> QuerySet[ChallengeApplication]:
+    """A challenge's applications (the choices of the review and award forms)."""
+    return ChallengeApplication.objects.filter(challenge=challenge)
+
+
+def challenge_milestone_get(*, challenge: Challenge, pk: str | None) -> ChallengeMilestone:
+    """One milestone of an already scoped challenge, or 404."""
+    return get_object_or_404(challenge.milestones.all(), pk=pk if pk and pk.isdigit() else None)
+
+
+def challenge_tranche_get(*, challenge: Challenge, pk: str | None) -> FundingTranche:
+    """One funding tranche of an already scoped challenge, or 404."""
+    return get_object_or_404(challenge.tranches.all(), pk=pk if pk and pk.isdigit() else None)
+
+
+def challenge_summary(*, user: Actor, within: str | None = None) -> dict[str, dict[str, int]]:
     """Counts by kind and status for the list page's header."""
     rows = challenge_list(user=user, within=within).values("kind", "status").annotate(n=Count("id"))
     summary: dict[str, dict[str, int]] = {k.value: {} for k in Challenge.Kind}
@@ -467,7 +541,7 @@ def challenge_summary(*, user, within: str | None = None) -> dict[str, dict[str,
 # --- platforms and achievements ------------------------------------------------------------------------
 
 
-def platform_list(*, user, within: str | None = None) -> QuerySet[InnovationPlatform]:
+def platform_list(*, user: Actor, within: str | None = None) -> QuerySet[InnovationPlatform]:
     return scope(
         InnovationPlatform.objects.select_related("host", "region").prefetch_related(
             Prefetch("experts", queryset=PlatformExpert.objects.select_related("person"))
@@ -478,7 +552,7 @@ def platform_list(*, user, within: str | None = None) -> QuerySet[InnovationPlat
     ).annotate(achievement_count=Count("achievements", distinct=True))
 
 
-def platform_get(*, user, pk: int) -> InnovationPlatform:
+def platform_get(*, user: Actor, pk: int) -> InnovationPlatform:
     return get_scoped_or_404(
         InnovationPlatform.objects.select_related("host", "region").prefetch_related("experts__person"),
         user,
@@ -488,7 +562,7 @@ def platform_get(*, user, pk: int) -> InnovationPlatform:
 
 
 def achievement_list(
-    *, user, within: str | None = None, kind: str = "", year: int | None = None
+    *, user: Actor, within: str | None = None, kind: str = "", year: int | None = None
 ) -> QuerySet[Achievement]:
     achievements = scope(
         Achievement.objects.select_related("organisation", "platform", "region"), user, PROGRAM, within=within
@@ -500,12 +574,12 @@ def achievement_list(
     return achievements
 
 
-def achievement_counts(*, user, within: str | None, years: Iterable[int]) -> dict[int, dict[str, int]]:
+def achievement_counts(*, user: Actor, within: str | None, years: Iterable[int]) -> dict[int, dict[str, int]]:
     """Achievements per year and kind (the three-year table)."""
     return _achievement_counts(scope(Achievement.objects.all(), user, PROGRAM, within=within), years)
 
 
-def team_organisations(*, user) -> QuerySet[Organisation]:
+def team_organisations(*, user: Actor) -> QuerySet[Organisation]:
     """Who may lead a 揭榜 team: any university or institute (public bodies, often from outside
     the region), and the enterprises in the user's reach."""
     public = Q(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.INSTITUTE])
@@ -513,7 +587,7 @@ def team_organisations(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(public | enterprises).order_by("kind", "name")
 
 
-def officers(*, user, within: str | None = None) -> QuerySet[Person]:
+def officers(*, user: Actor, within: str | None = None) -> QuerySet[Person]:
     return scope(Person.objects.select_related("organisation"), user, PROGRAM, within=within)
 
 
@@ -524,7 +598,6 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
     """Due 一企一策 and 揭榜挂帅 milestones (the ``milestones`` hook of the ProgramConfig)."""
     from django.urls import reverse
 
-    from countyworks.innovation.models import ChallengeMilestone
     from countyworks.workflow.milestones import Milestone
 
     def at(day: date) -> datetime:
@@ -543,14 +616,14 @@ def workflow_milestones(*, region_prefix: str, start: datetime, end: datetime):
             owner_label=item.plan.officer.name if item.plan.officer else "",
             url=reverse("innovation:enterprise-detail", args=[item.plan.organisation_id]),
         )
-    for item in ChallengeMilestone.objects.filter(
+    for step in ChallengeMilestone.objects.filter(
         challenge__region__code__startswith=region_prefix, **window
     ).select_related("challenge"):
         yield Milestone(
             title=gettext("揭榜挂帅：%(challenge)s · %(title)s")
-            % {"challenge": item.challenge.title, "title": item.title},
-            due_at=at(item.due_on),
-            region_code=item.challenge.region_id,
+            % {"challenge": step.challenge.title, "title": step.title},
+            due_at=at(step.due_on),
+            region_code=step.challenge.region_id,
             source=gettext("揭榜挂帅"),
-            url=reverse("innovation:challenge-detail", args=[item.challenge_id]),
+            url=reverse("innovation:challenge-detail", args=[step.challenge_id]),
         )

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,34 +23,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
-from countyworks.core.charts import bar_chart
 from countyworks.core.feedback import flash_errors
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
-from countyworks.core.models import Organisation, Region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
-from countyworks.core.scoping import can_reach_region, has_role, reaches, scope
+from countyworks.core.scoping import can_reach_region, has_role
 from countyworks.core.tabular import XLSX_CONTENT_TYPE as XLSX
 from countyworks.core.tabular import xlsx_bytes
-from countyworks.innovation import forms, selectors, services
+from countyworks.innovation import forms, presenters, selectors, services
 from countyworks.innovation.models import (
     PROGRAM,
     TIER_SPECS,
     TIERS,
     Achievement,
     Challenge,
-    ChallengeApplication,
+    EnterpriseProfile,
     EvaluationCampaign,
+    EvaluationResult,
     InnovationPlatform,
-    ruleset_family,
 )
 from countyworks.rules.engine import RuleSet
-from countyworks.rules.registry import UnknownRuleSet, get_ruleset
-
-
-def _writable_regions(user):
-    return scope(Region.objects.filter(level__in=["city", "county"]), user, PROGRAM, "write")
+from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
 
 
 def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
@@ -67,26 +62,16 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     ladder = selectors.ladder(user=request.user, within=within, year=year)
-    chart = bar_chart(
-        _("梯度培育库企业数"),
-        [c.label for c in ladder],
-        {
-            _("%(year)d年") % {"year": year - 1}: [c.previous for c in ladder],
-            _("%(year)d年") % {"year": year}: [c.count for c in ladder],
-        },
-        unit=_("家"),
-    )
     context = {
         "year": year,
         "years": range(year - 4, year + 2),
         "stages": selectors.stage_totals(ladder),
         "ladder": ladder,
-        "chart": chart,
+        "chart": presenters.ladder_chart(ladder, year),
         "campaigns": selectors.campaign_list(user=request.user, within=within)[:5],
-        "challenges": [
-            (Challenge.Kind(kind).label, [(Challenge.Status(s).label, n) for s, n in counts.items()])
-            for kind, counts in selectors.challenge_summary(user=request.user, within=within).items()
-        ],
+        "challenges": presenters.challenge_summary_rows(
+            selectors.challenge_summary(user=request.user, within=within)
+        ),
     }
     return render(request, "innovation/home.html", context)
 
@@ -118,7 +103,7 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _enterprises_xlsx(profiles, year)
     page = Paginator(profiles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     tiers = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
-    rows = [{"profile": p, "tiers": tiers.get(p.organisation_id, [])} for p in page]
+    rows = presenters.enterprise_rows(page, tiers)
     context = {
         "page": page,
         "rows": rows,
@@ -131,104 +116,32 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "innovation/enterprise_list.html", context)
 
 
-def _enterprises_xlsx(profiles, year: int) -> HttpResponse:
-    profiles = list(profiles[:100_000])
-    tiers = selectors.tiers_of([p.organisation_id for p in profiles], selectors.year_end(year))
-    rows = [
-        [
-            p.organisation.credit_code,
-            p.organisation.name,
-            p.organisation.region.official_code,
-            p.organisation.region.name,
-            p.park,
-            "、".join(str(s.tier.label) for s in tiers.get(p.organisation_id, [])),
-        ]
-        for p in profiles
-    ]
-    header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]
-    return _xlsx(f"enterprises-{year}.xlsx", header, rows)
+def _enterprises_xlsx(profiles: QuerySet[EnterpriseProfile], year: int) -> HttpResponse:
+    rows = list(profiles[:100_000])
+    tiers = selectors.tiers_of([p.organisation_id for p in rows], selectors.year_end(year))
+    return _xlsx(f"enterprises-{year}.xlsx", *presenters.enterprise_sheet(rows, tiers, year))
 
 
 @program_required(PROGRAM)
 def enterprise_detail(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
-    profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
-    org = profile.organisation
-    today = timezone.localdate()
-    memberships = list(selectors.enterprise_memberships(user=request.user, organisation=org))
-    current = sorted(
-        {m.tier: TIERS[m.tier] for m in memberships if m.is_active_on(today)}.values(), key=lambda s: s.rank
-    )
-    last_year = max((m.year for m in memberships), default=today.year)
-    standing = sorted(
-        {
-            m.tier: TIERS[m.tier] for m in memberships if m.is_active_on(selectors.year_end(last_year))
-        }.values(),
-        key=lambda s: s.rank,
-    )
-    results = selectors.latest_result_per_ruleset(
-        selectors.enterprise_results(user=request.user, organisation=org)
-    )
-    target = selectors.next_tier(standing, results)
-    context = {
-        "profile": profile,
-        "org": org,
-        "memberships": memberships,
-        "current": current,
-        "standing": standing,
-        "standing_year": last_year,
-        "evaluations": [_breakdown(r) for r in results],
-        "target": target,
-        "target_gap": _target_gap(request, org, target),
-        "year_data": [
-            (item.year, [(_field_labels().get(k, k), v) for k, v in sorted(item.data.items())])
-            for item in selectors.enterprise_year_data(user=request.user, organisation=org)[:3]
-        ],
+    data = selectors.enterprise_page(user=request.user, organisation_id=org_id)
+    try:
+        context = presenters.enterprise_detail(data, today=timezone.localdate(), rulesets=_rulesets())
+    except UnknownRuleSet as exc:  # a result of a rule-set version no longer registered
+        raise Http404 from exc
+    context |= {
         "can_audit": has_role(request.user, AUDIT_ROLES),
-        "plans": selectors.enterprise_plans(user=request.user, organisation=org),
-        "can_write": can_reach_region(request.user, PROGRAM, org.region_id, "write"),
-        "plan_form": forms.PlanForm(
-            officers=selectors.officers(user=request.user), initial={"year": last_year}
-        ),
+        "can_write": can_reach_region(request.user, PROGRAM, data.profile.organisation.region_id, "write"),
+        "plan_form": forms.PlanForm(officers=data.officers, initial={"year": context["standing_year"]}),
         "milestone_form": forms.MilestoneForm(),
         "problem_form": forms.ProblemForm(),
     }
     return render(request, "innovation/enterprise_detail.html", context)
 
 
-def _field_labels() -> dict[str, str]:
-    """English field name → Chinese label, over every rule set (first declaration wins)."""
-    labels: dict[str, str] = {}
-    for code in _codes():
-        for spec in get_ruleset(code).fields:
-            labels.setdefault(spec.name, f"{spec.label}（{spec.unit}）" if spec.unit else spec.label)
-    return labels
-
-
-def _breakdown(result) -> dict[str, Any]:
-    """One evaluation with its indicators (points of max), reasons and gap, for the page."""
-    ruleset = _campaign_ruleset(result.campaign)
-    indicators = []
-    for indicator in ruleset.indicators:
-        points = result.points.get(indicator.name) or 0
-        share = int(100 * float(points) / indicator.max_points) if indicator.max_points else 0
-        indicators.append(
-            {
-                "label": indicator.label,
-                "group": indicator.group,
-                "points": points,
-                "max": indicator.max_points,
-                "percent": max(0, min(100, share)),
-            }
-        )
-    labels = {c.code: c.label for c in ruleset.conditions}
-    return {
-        "result": result,
-        "ruleset": ruleset,
-        "indicators": indicators,
-        "failed": [(code, labels.get(code, code)) for code in result.failed_codes],
-        "reasons": ruleset.explain(result.inputs),
-        "gap": ruleset.gap(result.inputs) if not result.qualified else [],
-    }
+def _rulesets() -> list[RuleSet]:
+    """Every registered rule set (newest version of each code)."""
+    return [get_ruleset(code) for code in known_codes()]
 
 
 def _campaign_ruleset(campaign: EvaluationCampaign) -> RuleSet:
@@ -239,54 +152,11 @@ def _campaign_ruleset(campaign: EvaluationCampaign) -> RuleSet:
         raise Http404 from exc
 
 
-def _target_gap(request: AuthenticatedHttpRequest, org: Organisation, target) -> dict[str, Any] | None:
-    """The gap to the next rung, from the enterprise's latest declared figures for its rule set."""
-    if target is None:
-        return None
-    code = next(c for c in _codes() if ruleset_family(c) == target.ruleset_family)
-    ruleset = get_ruleset(code)
-    needed = [f.name for f in ruleset.fields if f.required and f.name != "id"]
-    for year_data in selectors.enterprise_year_data(user=request.user, organisation=org):
-        if all(name in year_data.data for name in needed):
-            row = {"id": org.credit_code, **year_data.data}
-            row = {k: v for k, v in row.items() if k in ruleset.header_names()}
-            if ruleset.validate(_frame(row)):
-                continue
-            result = ruleset.result(row)
-            return {
-                "ruleset": ruleset,
-                "year": year_data.year,
-                "qualified": result["qualified"],
-                "gap": ruleset.gap(row),
-                "missing": [],
-            }
-    latest = selectors.enterprise_year_data(user=request.user, organisation=org).first()
-    missing = [ruleset.field(n).label for n in needed if latest is None or n not in latest.data]
-    return {
-        "ruleset": ruleset,
-        "year": latest.year if latest else None,
-        "qualified": False,
-        "gap": [],
-        "missing": missing,
-    }
-
-
-def _codes() -> list[str]:
-    from countyworks.rules.registry import known_codes
-
-    return known_codes()
-
-
-def _frame(row: dict[str, Any]):
-    import polars as pl
-
-    return pl.DataFrame([{k: str(v) for k, v in row.items()}])
-
-
 @program_required(PROGRAM)
 def result_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     result = selectors.result_get(user=request.user, pk=pk)
-    return render(request, "innovation/result_detail.html", {"e": _breakdown(result)})
+    ruleset = _campaign_ruleset(result.campaign)
+    return render(request, "innovation/result_detail.html", {"e": presenters.breakdown(result, ruleset)})
 
 
 # --- 一企一策 ---------------------------------------------------------------------------------------------
@@ -300,7 +170,7 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     target = reverse("innovation:enterprise-detail", args=[org_id])
     if not form.is_valid():
         messages.error(
-            request, _("一企一策未保存：") + "；".join(e for errs in form.errors.values() for e in errs)
+            request, _("一企一策未保存：") + "；".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect(target)
     data = form.cleaned_data
@@ -386,7 +256,7 @@ def plan_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_write(PROGRAM)
 def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    regions = _writable_regions(request.user)
+    regions = selectors.writable_regions(user=request.user)
     form = forms.CampaignForm(request.POST or None, regions=regions)
     if request.method == "POST":
         if form.is_valid():
@@ -435,8 +305,8 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if results is not None
         else None
     )
-    for result in page or ():
-        result.point_values = [result.points.get(i.name) for i in ruleset.indicators]  # type: ignore[attr-defined]
+    if page is not None:
+        presenters.attach_point_values(page, ruleset)
     context = {
         "campaign": campaign,
         "ruleset": ruleset,
@@ -444,7 +314,13 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": _query(request),
-        "failure_counts": _failure_counts(request, campaign, conditions) if results is not None else [],
+        "failure_counts": (
+            presenters.failure_rows(
+                selectors.campaign_failure_counts(user=request.user, campaign=campaign), conditions
+            )
+            if results is not None
+            else []
+        ),
         "can_write": can_reach_region(request.user, PROGRAM, campaign.region_id, "write"),
         "upload_form": forms.UploadForm(),
         "confirm_form": forms.ConfirmForm(initial={"entered_on": services.default_entry_date(campaign.year)}),
@@ -454,41 +330,11 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "innovation/campaign_detail.html", context)
 
 
-def _failure_counts(
-    request: AuthenticatedHttpRequest, campaign: EvaluationCampaign, conditions: list[tuple[str, str]]
-) -> list[tuple[str, str, int]]:
-    counts = selectors.campaign_failure_counts(user=request.user, campaign=campaign)
-    return [(code, label, counts[code]) for code, label in conditions if counts.get(code)]
-
-
-def _results_xlsx(campaign: EvaluationCampaign, ruleset: RuleSet, results) -> HttpResponse:
-    names = [i.name for i in ruleset.indicators]
-    header = [
-        "row",
-        "id",
-        "name",
-        "region",
-        "score",
-        "qualified",
-        "direct",
-        "failed_conditions",
-        *(f"pts_{n}" for n in names),
-    ]
-    rows = [
-        [
-            r.row_number,
-            r.organisation.credit_code,
-            r.organisation.name,
-            r.organisation.region.official_code,
-            float(r.score) if r.score is not None else None,
-            r.qualified,
-            r.direct,
-            r.failed_conditions,
-            *(r.points.get(n) for n in names),
-        ]
-        for r in results.iterator(chunk_size=2000)
-    ]
-    return _xlsx(f"campaign-{campaign.pk}-{campaign.ruleset_code}-{campaign.year}.xlsx", header, rows)
+def _results_xlsx(
+    campaign: EvaluationCampaign, ruleset: RuleSet, results: QuerySet[EvaluationResult]
+) -> HttpResponse:
+    filename = f"campaign-{campaign.pk}-{campaign.ruleset_code}-{campaign.year}.xlsx"
+    return _xlsx(filename, *presenters.results_sheet(ruleset, results.iterator(chunk_size=2000)))
 
 
 @require_write(PROGRAM)
@@ -582,43 +428,16 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         "ruleset": ruleset,
         "form": form,
         "assessment": assessment,
-        "indicators": _assessment_indicators(ruleset, assessment),
+        "indicators": presenters.assessment_bars(ruleset, assessment),
     }
     return render(request, "innovation/self_assess.html", context)
 
 
 def _own_figures(request: AuthenticatedHttpRequest, ruleset: RuleSet) -> dict[str, Any]:
     """An enterprise user's latest declared figures, to start from."""
-    from countyworks.innovation.models import EnterpriseYearData
-
-    own = [r.organisation_id for r in reaches(request.user, PROGRAM) if r.organisation_id]
-    if not own:
-        return {}
-    latest = (
-        scope(EnterpriseYearData.objects.filter(organisation_id__in=own), request.user, PROGRAM)
-        .order_by("-year")
-        .first()
-    )
+    latest = selectors.own_latest_year_data(user=request.user)
     names = {f.name for f in ruleset.fields}
     return {k: v for k, v in latest.data.items() if k in names} if latest else {}
-
-
-def _assessment_indicators(ruleset: RuleSet, assessment) -> list[dict[str, Any]]:
-    if assessment is None or assessment.result is None:
-        return []
-    rows = []
-    for indicator in ruleset.indicators:
-        points = assessment.result.get(f"pts_{indicator.name}") or 0
-        share = int(100 * float(points) / indicator.max_points) if indicator.max_points else 0
-        rows.append(
-            {
-                "label": indicator.label,
-                "points": points,
-                "max": indicator.max_points,
-                "percent": max(0, min(100, share)),
-            }
-        )
-    return rows
 
 
 # --- 揭榜挂帅 ---------------------------------------------------------------------------------------------
@@ -627,10 +446,8 @@ def _assessment_indicators(ruleset: RuleSet, assessment) -> list[dict[str, Any]]
 @require_write(PROGRAM)
 def challenge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    regions = _writable_regions(request.user)
-    issuers = scope(
-        Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), request.user, PROGRAM, within=within
-    )
+    regions = selectors.writable_regions(user=request.user)
+    issuers = selectors.enterprises(user=request.user, within=within)
     form = forms.ChallengeForm(request.POST or None, regions=regions, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -664,7 +481,7 @@ def challenge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def challenge_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     challenge = selectors.challenge_get(user=request.user, pk=pk)
     applications = list(challenge.applications.all())
-    application_qs = ChallengeApplication.objects.filter(challenge=challenge)
+    application_qs = selectors.challenge_applications(challenge=challenge)
     today = timezone.localdate()
     context = {
         "challenge": challenge,
@@ -684,89 +501,97 @@ def challenge_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "milestone_form": forms.MilestoneForm(),
         "tranche_form": forms.TrancheForm(),
         "accept_form": forms.AcceptForm(initial={"accepted_on": today}),
-        "paid": sum((t.amount for t in challenge.tranches.all() if t.paid_on), 0),
+        "paid": presenters.paid(challenge),
     }
     return render(request, "innovation/challenge_detail.html", context)
+
+
+def _transition(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    form = _valid(forms.TransitionForm(request.POST))
+    return services.challenge_transition(
+        challenge=challenge, to_status=form["to_status"], comment=form["comment"], acting_user=request.user
+    )
+
+
+def _apply(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    organisations = selectors.team_organisations(user=request.user)
+    form = _valid(forms.ApplicationForm(request.POST, organisations=organisations))
+    return services.challenge_application_submit(challenge=challenge, acting_user=request.user, **form)
+
+
+def _review(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    applications = selectors.challenge_applications(challenge=challenge)
+    form = _valid(forms.ReviewForm(request.POST, applications=applications))
+    return services.challenge_review_record(acting_user=request.user, **form)
+
+
+def _award(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    applications = selectors.challenge_applications(challenge=challenge)
+    form = _valid(forms.AwardForm(request.POST, applications=applications))
+    return services.challenge_award(
+        challenge=challenge, application=form["application"], on=form["awarded_on"], acting_user=request.user
+    )
+
+
+def _milestone(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    form = _valid(forms.MilestoneForm(request.POST))
+    return services.challenge_milestone_add(challenge=challenge, acting_user=request.user, **form)
+
+
+def _milestone_done(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    item = selectors.challenge_milestone_get(challenge=challenge, pk=request.POST.get("milestone"))
+    return services.challenge_milestone_complete(
+        milestone=item, done_on=timezone.localdate(), acting_user=request.user
+    )
+
+
+def _tranche(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    form = _valid(forms.TrancheForm(request.POST))
+    return services.challenge_tranche_add(challenge=challenge, acting_user=request.user, **form)
+
+
+def _pay(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    item = selectors.challenge_tranche_get(challenge=challenge, pk=request.POST.get("tranche"))
+    return services.challenge_tranche_pay(
+        tranche=item, paid_on=timezone.localdate(), acting_user=request.user
+    )
+
+
+def _accept(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+    form = _valid(forms.AcceptForm(request.POST))
+    return services.challenge_accept(
+        challenge=challenge,
+        passed=form["passed"],
+        notes=form["notes"],
+        on=form["accepted_on"],
+        acting_user=request.user,
+    )
+
+
+#: One handler per step of the 揭榜挂帅 pipeline: each parses its form and calls its service.
+CHALLENGE_ACTIONS: dict[str, Callable[[AuthenticatedHttpRequest, Challenge], object]] = {
+    "transition": _transition,
+    "apply": _apply,
+    "review": _review,
+    "award": _award,
+    "milestone": _milestone,
+    "milestone-done": _milestone_done,
+    "tranche": _tranche,
+    "pay": _pay,
+    "accept": _accept,
+}
 
 
 @require_write(PROGRAM)
 @require_POST
 def challenge_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    """One POST endpoint per step of the pipeline; each parses its form and calls its service."""
+    """One POST endpoint per step of the pipeline (:data:`CHALLENGE_ACTIONS`)."""
     challenge = selectors.challenge_get(user=request.user, pk=pk)
-    applications = ChallengeApplication.objects.filter(challenge=challenge)
-    user = request.user
-    handlers: dict[str, Callable[[], object]] = {}
-
-    def transition() -> object:
-        form = _valid(forms.TransitionForm(request.POST))
-        return services.challenge_transition(
-            challenge=challenge, to_status=form["to_status"], comment=form["comment"], acting_user=user
-        )
-
-    def apply() -> object:
-        form = _valid(
-            forms.ApplicationForm(request.POST, organisations=selectors.team_organisations(user=user))
-        )
-        return services.challenge_application_submit(challenge=challenge, acting_user=user, **form)
-
-    def review() -> object:
-        form = _valid(forms.ReviewForm(request.POST, applications=applications))
-        return services.challenge_review_record(acting_user=user, **form)
-
-    def award() -> object:
-        form = _valid(forms.AwardForm(request.POST, applications=applications))
-        return services.challenge_award(
-            challenge=challenge, application=form["application"], on=form["awarded_on"], acting_user=user
-        )
-
-    def milestone() -> object:
-        form = _valid(forms.MilestoneForm(request.POST))
-        return services.challenge_milestone_add(challenge=challenge, acting_user=user, **form)
-
-    def milestone_done() -> object:
-        item = challenge.milestones.filter(pk=request.POST.get("milestone")).first()
-        if item is None:
-            raise Http404
-        return services.challenge_milestone_complete(
-            milestone=item, done_on=timezone.localdate(), acting_user=user
-        )
-
-    def tranche() -> object:
-        form = _valid(forms.TrancheForm(request.POST))
-        return services.challenge_tranche_add(challenge=challenge, acting_user=user, **form)
-
-    def pay() -> object:
-        item = challenge.tranches.filter(pk=request.POST.get("tranche")).first()
-        if item is None:
-            raise Http404
-        return services.challenge_tranche_pay(tranche=item, paid_on=timezone.localdate(), acting_user=user)
-
-    def accept() -> object:
-        form = _valid(forms.AcceptForm(request.POST))
-        return services.challenge_accept(
-            challenge=challenge,
-            passed=form["passed"],
-            notes=form["notes"],
-            on=form["accepted_on"],
-            acting_user=user,
-        )
-
-    handlers = {
-        "transition": transition,
-        "apply": apply,
-        "review": review,
-        "award": award,
-        "milestone": milestone,
-        "milestone-done": milestone_done,
-        "tranche": tranche,
-        "pay": pay,
-        "accept": accept,
-    }
-    if action not in handlers:
+    handler = CHALLENGE_ACTIONS.get(action)
+    if handler is None:
         raise Http404
     try:
-        handlers[action]()
+        handler(request, challenge)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
@@ -793,8 +618,8 @@ def _valid(form) -> dict[str, Any]:
 @require_write(PROGRAM)
 def platform_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    regions = _writable_regions(request.user)
-    hosts = scope(Organisation.objects.all(), request.user, PROGRAM, "write", within=within)
+    regions = selectors.writable_regions(user=request.user)
+    hosts = selectors.platform_hosts(user=request.user, within=within)
     platforms = selectors.platform_list(user=request.user, within=within)
     achievement_form = forms.AchievementForm(regions=regions, organisations=hosts, platforms=platforms)
     platform_form = forms.PlatformForm(hosts=hosts)
@@ -821,21 +646,13 @@ def platform_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user, within=within, kind=kind if kind in Achievement.Kind.values else ""
     )
     page = Paginator(achievements, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    chart = bar_chart(
-        _("近三年科技成果"),
-        [str(y) for y in years],
-        {str(label): [counts[y][value] for y in years] for value, label in Achievement.Kind.choices},
-        unit=_("项"),
-    )
+    count_rows, chart = presenters.achievement_table(counts, years)
     context = {
         "platforms": platforms,
         "kinds": InnovationPlatform.Kind.choices,
         "year": year,
         "years": years,
-        "count_rows": [
-            (label, [counts[y][value] for y in years], sum(counts[y][value] for y in years))
-            for value, label in Achievement.Kind.choices
-        ],
+        "count_rows": count_rows,
         "chart": chart,
         "page": page,
         "kind": kind,
@@ -857,13 +674,12 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     from countyworks.innovation.brief import brief_text
 
     within = active_region(request)
-    prefixes = [r.prefix for r in reaches(request.user, PROGRAM) if r.organisation_id is None]
-    region = within or (min(prefixes, key=len) if prefixes else None)
-    if region is None or not can_reach_region(request.user, PROGRAM, region or ""):
+    region = selectors.brief_region(user=request.user, within=within)
+    if region is None:
         raise Http404
     year = _year(request) or selectors.latest_year(user=request.user, within=within)
     try:
-        text = brief_text(region, Period(year, "year")) if region else ""
+        text = brief_text(region, Period(year, "year"))
     except BriefUnavailable as exc:
         text = ""
         messages.info(request, str(exc))

@@ -1,0 +1,359 @@
+"""Page and chart data of program 2, shaped from what the selectors read (no queries here).
+
+A stored evaluation is explained for a page by :func:`explain`: the result's row is evaluated
+once by its rule set (``RuleSet.result``) and the reasons and the gap are both derived from that
+one output, where calling ``RuleSet.explain`` and ``RuleSet.gap`` would each evaluate the row
+again. The changed rows a gap proposes ("调整后") are evaluated together, in one more call.
+The sentences are the engine's own (``tests/innovation/test_presenters.py`` holds them equal to
+``RuleSet.explain`` / ``RuleSet.gap`` on every demo result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from countyworks.core.charts import bar_chart
+from countyworks.innovation.models import (
+    TIERS,
+    Achievement,
+    Challenge,
+    EnterpriseProfile,
+    EnterpriseYearData,
+    EvaluationResult,
+    PoolMembership,
+    TierSpec,
+    ruleset_family,
+)
+from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
+from countyworks.innovation.services import Assessment
+from countyworks.rules.engine import DEFAULT_COSTS, GapPlan, RuleSet, apply_gap, format_number, percent
+
+# --- one evaluation: reasons and gap from one evaluation of the row -------------------------------
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One row's result (``evaluate(detail=True)`` as a dict), its reasons and its gap."""
+
+    result: dict[str, Any]
+    reasons: list[str]
+    gap: list[str]
+
+
+def explain(ruleset: RuleSet, row: Mapping[str, Any]) -> Explained:
+    """Evaluate ``row`` once and say why (``RuleSet.explain``) and what is missing (``RuleSet.gap``)."""
+    values, res = ruleset.values(row), ruleset.result(row)
+    reasons = _reasons(ruleset, values, res)
+    if res["qualified"]:
+        return Explained(res, reasons, [])
+    plan = ruleset.gap_plan(values, res, DEFAULT_COSTS)
+    return Explained(res, reasons, _gap_lines(ruleset, row, plan))
+
+
+def _reasons(ruleset: RuleSet, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
+    lines = [f"评价依据：《{ruleset.title}》（{ruleset.document}）"]
+    for ind in ruleset.indicators:
+        basis = "；".join(
+            f"{label} {percent(values[n], values[d])}"
+            for n, d, label in ind.basis
+            if values[n] is not None and values[d] is not None
+        )
+        lines.append(
+            f"{ind.label}：{format_number(Fraction(res[f'pts_{ind.name}']))} 分（满分 {ind.max_points}）"
+            + (f"，{basis}" if basis else "")
+        )
+    if ruleset.scored:
+        lines.append(f"总分：{format_number(Fraction(res['score']))} 分")
+    for c in ruleset.conditions:
+        if res[f"ok_{c.code}"]:
+            state = "满足"
+        elif res[f"fail_{c.code}"]:
+            state = "不满足"
+        else:
+            state = f"不满足，但{c.alternative}，不影响结论"
+        lines.append(f"{c.label}（{c.clause}，{c.code}）：{state}")
+    if res["direct"]:
+        lines.append("结论：符合条件（直接认定）")
+    elif res["qualified"]:
+        lines.append("结论：符合条件")
+    else:
+        failed = [c.label for c in ruleset.conditions if res[f"fail_{c.code}"]]
+        lines.append("结论：不符合条件，未满足 " + "、".join(failed))
+    return lines
+
+
+def _gap_lines(ruleset: RuleSet, row: Mapping[str, Any], plan: GapPlan) -> list[str]:
+    plans = [plan, *plan.alternatives]
+    headers = ruleset.header_names()
+    checked = [p for p in plans if p.items and all(item.field in headers for item in p.items)]
+    after = _evaluate_rows(ruleset, [apply_gap(row, p.items) for p in checked])
+    verdicts = {id(p): a for p, a in zip(checked, after, strict=True)}
+    lines = _plan_lines(ruleset, plan, verdicts.get(id(plan)))
+    for other in plan.alternatives:
+        lines.append(f"另一途径（{other.route}）：")
+        lines += [f"  {line}" for line in _plan_lines(ruleset, other, verdicts.get(id(other)))]
+    return lines
+
+
+def _plan_lines(ruleset: RuleSet, plan: GapPlan, after: Mapping[str, Any] | None) -> list[str]:
+    lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
+    lines += [item.message() for item in plan.items]
+    if after is not None:
+        score = f"总分 {format_number(Fraction(after['score']))} 分，" if ruleset.scored else ""
+        verdict = "符合条件" if after["qualified"] else "仍不符合条件"
+        lines.append(f"调整后：{score}{verdict}")
+    return lines
+
+
+def _evaluate_rows(ruleset: RuleSet, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's result, in one ``evaluate`` (each row framed as ``RuleSet.result`` frames it)."""
+    if not rows:
+        return []
+    frames = [pl.DataFrame([dict(r)], infer_schema_length=1, strict=False) for r in rows]
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    return list(ruleset.evaluate(frame, detail=True).iter_rows(named=True))
+
+
+def indicator_bars(
+    ruleset: RuleSet, points: Mapping[str, Any], *, group: bool = False
+) -> list[dict[str, Any]]:
+    """Each indicator's points of its maximum, with the bar's width in %."""
+    rows = []
+    for indicator in ruleset.indicators:
+        got = points.get(indicator.name) or 0
+        share = int(100 * float(got) / indicator.max_points) if indicator.max_points else 0
+        rows.append(
+            {
+                "label": indicator.label,
+                "group": indicator.group,
+                "points": got,
+                "max": indicator.max_points,
+                "percent": max(0, min(100, share)),
+            }
+        )
+    return rows
+
+
+def breakdown(result: EvaluationResult, ruleset: RuleSet) -> dict[str, Any]:
+    """One stored evaluation with its indicators (points of max), reasons and gap, for the page."""
+    explained = explain(ruleset, result.inputs)
+    labels = {c.code: c.label for c in ruleset.conditions}
+    return {
+        "result": result,
+        "ruleset": ruleset,
+        "indicators": indicator_bars(ruleset, result.points),
+        "failed": [(code, labels.get(code, code)) for code in result.failed_codes],
+        "reasons": explained.reasons,
+        "gap": explained.gap if not result.qualified else [],
+    }
+
+
+def assessment_bars(ruleset: RuleSet, assessment: Assessment | None) -> list[dict[str, Any]]:
+    """The self-assessment's indicator bars (none before a valid evaluation)."""
+    if assessment is None or assessment.result is None:
+        return []
+    result = assessment.result
+    return indicator_bars(ruleset, {i.name: result.get(f"pts_{i.name}") for i in ruleset.indicators})
+
+
+# --- campaigns --------------------------------------------------------------------------------------------
+
+
+def attach_point_values(results: Iterable[EvaluationResult], ruleset: RuleSet) -> None:
+    """Give each result of a page its points in the order of the table's indicator columns."""
+    for result in results:
+        result.point_values = [result.points.get(i.name) for i in ruleset.indicators]  # type: ignore[attr-defined]
+
+
+def failure_rows(counts: dict[str, int], conditions: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """(code, label, enterprises failing it) for the conditions some enterprise failed."""
+    return [(code, label, counts[code]) for code, label in conditions if counts.get(code)]
+
+
+def results_sheet(ruleset: RuleSet, results: Iterable[EvaluationResult]) -> tuple[list[str], list[list[Any]]]:
+    """The results export: header and one row per result, points in ``pts_<indicator>`` columns."""
+    names = [i.name for i in ruleset.indicators]
+    header = [
+        "row",
+        "id",
+        "name",
+        "region",
+        "score",
+        "qualified",
+        "direct",
+        "failed_conditions",
+        *(f"pts_{n}" for n in names),
+    ]
+    rows: list[list[Any]] = [
+        [
+            r.row_number,
+            r.organisation.credit_code,
+            r.organisation.name,
+            r.organisation.region.official_code,
+            float(r.score) if r.score is not None else None,
+            r.qualified,
+            r.direct,
+            r.failed_conditions,
+            *(r.points.get(n) for n in names),
+        ]
+        for r in results
+    ]
+    return header, rows
+
+
+# --- enterprises ----------------------------------------------------------------------------------------
+
+
+def tiers_held(memberships: Iterable[PoolMembership], day: date) -> list[TierSpec]:
+    """The pools an enterprise is in on ``day``, lowest first."""
+    return sorted(
+        {m.tier: TIERS[m.tier] for m in memberships if m.is_active_on(day)}.values(), key=lambda s: s.rank
+    )
+
+
+def enterprise_detail(page: EnterprisePage, *, today: date, rulesets: list[RuleSet]) -> dict[str, Any]:
+    """The enterprise page's data: pools now and at the end of its last evaluated year, each
+    rule set's latest evaluation explained, the gap to the next rung, the declared figures."""
+    memberships = page.memberships
+    last_year = max((m.year for m in memberships), default=today.year)
+    standing = tiers_held(memberships, year_end(last_year))
+    target = next_tier(standing, page.results)
+    labels = field_labels(rulesets)
+    return {
+        "profile": page.profile,
+        "org": page.profile.organisation,
+        "memberships": memberships,
+        "current": tiers_held(memberships, today),
+        "standing": standing,
+        "standing_year": last_year,
+        "evaluations": [breakdown(r, r.campaign.ruleset()) for r in page.results],
+        "target": target,
+        "target_gap": target_gap(target, page.profile.organisation.credit_code, page.year_data, rulesets),
+        "year_data": [
+            (item.year, [(labels.get(k, k), v) for k, v in sorted(item.data.items())])
+            for item in page.year_data[:3]
+        ],
+        "plans": page.plans,
+    }
+
+
+def target_gap(
+    target: TierSpec | None, credit_code: str, year_data: list[EnterpriseYearData], rulesets: list[RuleSet]
+) -> dict[str, Any] | None:
+    """The gap to the next rung, from the enterprise's latest declared figures (newest first)
+    complete and valid for the rung's rule set; else the fields it still lacks."""
+    if target is None:
+        return None
+    ruleset = next(r for r in rulesets if ruleset_family(r.code) == target.ruleset_family)
+    needed = [f.name for f in ruleset.fields if f.required and f.name != "id"]
+    headers = ruleset.header_names()
+    for item in year_data:
+        if all(name in item.data for name in needed):
+            row = {k: v for k, v in {"id": credit_code, **item.data}.items() if k in headers}
+            if ruleset.validate(pl.DataFrame([{k: str(v) for k, v in row.items()}])):
+                continue
+            explained = explain(ruleset, row)
+            return {
+                "ruleset": ruleset,
+                "year": item.year,
+                "qualified": explained.result["qualified"],
+                "gap": explained.gap,
+                "missing": [],
+            }
+    latest = year_data[0] if year_data else None
+    return {
+        "ruleset": ruleset,
+        "year": latest.year if latest else None,
+        "qualified": False,
+        "gap": [],
+        "missing": [ruleset.field(n).label for n in needed if latest is None or n not in latest.data],
+    }
+
+
+def enterprise_rows(
+    profiles: Iterable[EnterpriseProfile], tiers: dict[int, list[TierSpec]]
+) -> list[dict[str, Any]]:
+    """A page of the roster: each enterprise with the pools it is in."""
+    return [{"profile": p, "tiers": tiers.get(p.organisation_id, [])} for p in profiles]
+
+
+def enterprise_sheet(
+    profiles: list[EnterpriseProfile], tiers: dict[int, list[TierSpec]], year: int
+) -> tuple[list[str], list[list[Any]]]:
+    """The roster export: header and rows."""
+    header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]
+    rows: list[list[Any]] = [
+        [
+            p.organisation.credit_code,
+            p.organisation.name,
+            p.organisation.region.official_code,
+            p.organisation.region.name,
+            p.park,
+            "、".join(str(s.tier.label) for s in tiers.get(p.organisation_id, [])),
+        ]
+        for p in profiles
+    ]
+    return header, rows
+
+
+def field_labels(rulesets: Iterable[RuleSet]) -> dict[str, str]:
+    """English field name → Chinese label, over every rule set (first declaration wins)."""
+    labels: dict[str, str] = {}
+    for ruleset in rulesets:
+        for spec in ruleset.fields:
+            labels.setdefault(spec.name, f"{spec.label}（{spec.unit}）" if spec.unit else spec.label)
+    return labels
+
+
+# --- charts ------------------------------------------------------------------------------------------------
+
+
+def ladder_chart(ladder: list[TierCount], year: int) -> dict[str, Any]:
+    """The home page's bar chart: each pool's size this year and the year before."""
+    return bar_chart(
+        _("梯度培育库企业数"),
+        [c.label for c in ladder],
+        {
+            _("%(year)d年") % {"year": year - 1}: [c.previous for c in ladder],
+            _("%(year)d年") % {"year": year}: [c.count for c in ladder],
+        },
+        unit=_("家"),
+    )
+
+
+def challenge_summary_rows(summary: dict[str, dict[str, int]]) -> list[tuple[Any, list[tuple[Any, int]]]]:
+    """(kind label, [(status label, count)]) for the home page."""
+    return [
+        (Challenge.Kind(kind).label, [(Challenge.Status(s).label, n) for s, n in counts.items()])
+        for kind, counts in summary.items()
+    ]
+
+
+def paid(challenge: Challenge) -> Decimal:
+    """What a challenge's paid tranches add up to (from its prefetched tranches)."""
+    return sum((t.amount for t in challenge.tranches.all() if t.paid_on), Decimal(0))
+
+
+def achievement_table(
+    counts: dict[int, dict[str, int]], years: list[int]
+) -> tuple[list[Any], dict[str, Any]]:
+    """The three-year achievements table (kind, counts per year, total) and its chart."""
+    rows = [
+        (label, [counts[y][value] for y in years], sum(counts[y][value] for y in years))
+        for value, label in Achievement.Kind.choices
+    ]
+    chart = bar_chart(
+        _("近三年科技成果"),
+        [str(y) for y in years],
+        {str(label): [counts[y][value] for y in years] for value, label in Achievement.Kind.choices},
+        unit=_("项"),
+    )
+    return rows, chart

@@ -1,0 +1,101 @@
+"""一企一策: plans, their milestones, and problems raised as workflow tickets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from countyworks.core.actors import Actor
+from countyworks.core.models import Organisation, Person
+from countyworks.core.services import audited_save
+from countyworks.innovation.models import PROGRAM, EnterprisePlan, PlanMilestone
+from countyworks.innovation.services._common import require_write
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    organisation: Organisation,
+    year: int,
+    measures: str,
+    tech_needs: str = "",
+    bottlenecks: str = "",
+    target_tier: str = "",
+    officer: Person | None = None,
+    acting_user: Actor,
+) -> EnterprisePlan:
+    """Open a 一企一策 plan for an enterprise."""
+    require_write(acting_user, organisation.region_id)
+    plan = EnterprisePlan(
+        organisation=organisation,
+        year=year,
+        target_tier=target_tier,
+        tech_needs=tech_needs,
+        bottlenecks=bottlenecks,
+        measures=measures,
+        officer=officer,
+    )
+    return audited_save(plan, acting_user=acting_user)
+
+
+@transaction.atomic
+def plan_update(*, plan: EnterprisePlan, acting_user: Actor, **changes: Any) -> EnterprisePlan:
+    """Change a plan's needs, bottlenecks, measures, officer, target or status."""
+    require_write(acting_user, plan.organisation.region_id)
+    allowed = {"tech_needs", "bottlenecks", "measures", "officer", "target_tier", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"plan_update cannot change {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    return audited_save(plan, acting_user=acting_user)
+
+
+@transaction.atomic
+def plan_milestone_add(
+    *, plan: EnterprisePlan, title: str, due_on: date, acting_user: Actor
+) -> PlanMilestone:
+    require_write(acting_user, plan.organisation.region_id)
+    return audited_save(PlanMilestone(plan=plan, title=title, due_on=due_on), acting_user=acting_user)
+
+
+@transaction.atomic
+def plan_milestone_complete(*, milestone: PlanMilestone, done_on: date, acting_user: Actor) -> PlanMilestone:
+    require_write(acting_user, milestone.plan.organisation.region_id)
+    if milestone.done_on is not None:
+        raise ValidationError(_("该节点已完成"))
+    milestone.done_on = done_on
+    return audited_save(milestone, acting_user=acting_user)
+
+
+#: How a plan's problem is filed in the workflow: 技术服务, under the workflow's SLA policy for
+#: 一企一策 bottlenecks (respond in 2 working days, resolve in 10).
+PLAN_TICKET_CATEGORY = "technical"
+PLAN_TICKET_POLICY = "bottleneck-10d"
+
+
+@transaction.atomic
+def plan_problem_raise(*, plan: EnterprisePlan, title: str, description: str, acting_user: Actor):
+    """A problem met while carrying out a plan becomes a workflow ticket on the plan, owned by the
+    plan's officer (or by the first level of the region's escalation chain when it has none)."""
+    from countyworks.workflow.services import ticket_open
+
+    require_write(acting_user, plan.organisation.region_id)
+    if not title.strip():
+        raise ValidationError({"title": _("请填写问题")})
+    return ticket_open(
+        subject=plan,
+        title=title,
+        description=description,
+        category=PLAN_TICKET_CATEGORY,
+        region=plan.organisation.region_id,
+        policy_code=PLAN_TICKET_POLICY,
+        owner_person=plan.officer,
+        organisation=plan.organisation,
+        program=PROGRAM,
+        acting_user=acting_user,
+    )
