@@ -9,7 +9,7 @@ station is a 404); every write through :mod:`countyworks.energy.services`, whose
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib import messages
@@ -27,11 +27,9 @@ from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
-from countyworks.energy import resource, selectors, services
-from countyworks.energy.carbon import carbon_figures, load_factor_sets
+from countyworks.energy import presenters, resource, selectors, services
 from countyworks.energy.dispatch import PeakShaving
 from countyworks.energy.forms import (
-    RANGE_SPANS,
     DispatchForm,
     HistoryForm,
     PondForm,
@@ -42,18 +40,16 @@ from countyworks.energy.forms import (
     WindForm,
 )
 from countyworks.energy.models import StationKind
-from countyworks.energy.store import local_tz
 from countyworks.energy.tariffs import tariff_prices
 from countyworks.energy.timeseries import EnergyInputError, read_load, read_prices
 
-ARTICLE_SET = "article-2023"
 PROGRAM = selectors.PROGRAM
 
 
 def _room_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     stations = list(selectors.station_list(user=request.user, within=active_region(request)))
     live = selectors.live_stations(stations)
-    return {"rows": selectors.room_rows(live), "totals": selectors.room_totals(live), "now": timezone.now()}
+    return {"rows": presenters.room_rows(live), "totals": presenters.room_totals(live), "now": timezone.now()}
 
 
 @program_required(PROGRAM)
@@ -85,15 +81,7 @@ def station(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     obj = selectors.station_get(user=request.user, code=code)
     form = HistoryForm(request.GET or None)
     now = timezone.now()
-    start, end = now - timedelta(hours=24), now
-    if form.is_valid():
-        choice = form.cleaned_data.get("range") or "24h"
-        if choice == "custom":
-            tz = local_tz()
-            start = datetime.combine(form.cleaned_data["start"], time(), tz)
-            end = datetime.combine(form.cleaned_data["end"] + timedelta(days=1), time(), tz)
-        else:
-            start = now - RANGE_SPANS[choice]
+    start, end = presenters.history_window(form, now)
     step, history = selectors.history(obj, start, end)
     context = {
         **_station_live_context(obj),
@@ -203,18 +191,12 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     elif not form.is_bound:
         form = StatisticsForm(initial={"period": str(period)})
     stations, summary = selectors.summary(user=request.user, within=active_region(request), period=period)
-    sets = load_factor_sets()
-    codes = [ARTICLE_SET] + [
-        c
-        for c in [compare or next((k for k, s in sets.items() if s.is_default), "")]
-        if c and c != ARTICLE_SET
-    ]
     kwh = summary.centralised.energy_mwh * 1000
     context = {
         "form": form,
         "period": period,
         "summary": summary,
-        "carbon": [carbon_figures(kwh, code) for code in codes],
+        "carbon": presenters.carbon_rows(kwh, compare),
         "charts": selectors.statistics_charts(stations, period, granularity, group_by),
         "stations": {s.pk: s for s in stations},
     }
@@ -308,14 +290,14 @@ def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         form = DispatchForm(initial=initial, stations=writable)
     scenarios = list(selectors.scenario_list(user=request.user, within=active_region(request))[:20])
-    compare = selectors.scenario_compare_chart(scenarios[:8])
+    compare = presenters.scenario_compare_chart(scenarios[:8])
     return render(request, "energy/dispatch.html", {"form": form, "scenarios": scenarios, "compare": compare})
 
 
 @program_required(PROGRAM)
 def scenario(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = selectors.scenario_get(user=request.user, pk=pk)
-    return render(request, "energy/scenario.html", {"scenario": obj, "chart": selectors.scenario_chart(obj)})
+    return render(request, "energy/scenario.html", {"scenario": obj, "chart": presenters.scenario_chart(obj)})
 
 
 @program_required(PROGRAM)
@@ -357,7 +339,7 @@ def resource_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             result["pond"] = resource.fishery_pv_capacity_mw(d["area_mu"], d["density"])
     except EnergyInputError as exc:
         flash_errors(request, exc)
-    charts = selectors.resource_charts(result)
+    charts = presenters.resource_charts(result)
     return render(
         request,
         "energy/resource.html",
@@ -384,9 +366,9 @@ def projects(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "boilers": boilers,
-            "boiler_totals": selectors.boiler_totals(boilers),
+            "boiler_totals": presenters.boiler_totals(boilers),
             "step_form": StepForm(),
-            "project_totals": selectors.project_totals([r["project"] for r in rows]),
+            "project_totals": presenters.project_totals([r["project"] for r in rows]),
         },
     )
 
