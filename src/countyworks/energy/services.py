@@ -505,7 +505,7 @@ def approval_step_update(
     statuses = dict(project.steps.values_list("step", "status"))
     done = {name for name, value in statuses.items() if value == ApprovalStep.Status.DONE}
     if ApprovalStep.Step.CONNECTION in done:
-        new_status = Project.Status.CONNECTED
+        new_status: str = Project.Status.CONNECTED
     elif project.status == Project.Status.SUSPENDED:
         new_status = project.status
     elif ApprovalStep.Step.GRID_ACCESS in done:

@@ -357,7 +357,7 @@ def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
                 reverse("workflow:attachment", args=[ticket.pk, attachment.pk]),
             )
         )
-    steps = {s.level: s.title for s in ticket.chain.steps.all()} if ticket.chain_id else {}
+    steps = {s.level: s.title for s in ticket_chain_steps(ticket)}
     for escalation in Escalation.objects.filter(ticket=ticket).select_related(
         "from_post", "from_person", "to_post", "to_person"
     ):

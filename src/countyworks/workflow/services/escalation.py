@@ -55,7 +55,7 @@ def _history_snapshot_sql(member: str, reason: str, at: datetime) -> tuple[str, 
     """INSERT … SELECT writing one simple-history row per ticket ``id {member}`` (set-based audit)."""
     historical = Ticket.history.model
     qn = connection.ops.quote_name
-    ticket_columns = {f.attname: f.column for f in Ticket._meta.concrete_fields}
+    ticket_columns = {f.attname: f.column for f in Ticket._meta.concrete_fields if f.column}
     columns: list[str] = []
     values: list[str] = []
     params: list[object] = []

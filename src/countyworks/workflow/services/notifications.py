@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,6 @@ from countyworks.workflow.models import (
     Ticket,
 )
 from countyworks.workflow.services.common import owner_user_ids
-
-User = get_user_model()
 
 
 def ticket_url(ticket_id: int) -> str:
@@ -81,7 +79,7 @@ def interested_user_ids(ticket: Ticket) -> set[int]:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user, ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

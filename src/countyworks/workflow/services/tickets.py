@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -40,7 +40,7 @@ from countyworks.workflow.services.notifications import interested_user_ids, not
 from countyworks.workflow.subjects import subject_type_of
 
 
-def _check_subject(subject: models.Model, acting_user) -> ContentType:
+def _check_subject(subject: models.Model, acting_user: Actor) -> ContentType:
     """The subject's content type, if tickets may be raised against its type (:mod:`.subjects`) and
     ``acting_user`` (None = the platform) can read it."""
     if subject.pk is None:
@@ -62,13 +62,13 @@ def ticket_open(
     acting_user: Actor,
     description: str = "",
     priority: str = Priority.NORMAL,
-    reporter=None,
+    reporter: User | None = None,
     owner_person: Person | None = None,
     owner_post: Post | None = None,
     chain: EscalationChain | None = None,
     organisation: Organisation | None = None,
     program: str = "",
-    watchers: Iterable = (),
+    watchers: Iterable[User] = (),
     due_at: datetime | None = None,
     opened_at: datetime | None = None,
 ) -> Ticket:
@@ -238,7 +238,7 @@ def ticket_comment_add(*, ticket: Ticket, body: str, acting_user: Actor) -> Comm
 
 
 @transaction.atomic
-def ticket_watch_set(*, ticket: Ticket, acting_user: AbstractBaseUser, watching: bool) -> None:
+def ticket_watch_set(*, ticket: Ticket, acting_user: User, watching: bool) -> None:
     """Follow or unfollow a ticket the user can read (read reach is checked by the caller's selector)."""
     if watching:
         ticket.watchers.add(acting_user)
