@@ -229,6 +229,19 @@ def _sqlite_bulk_cache(kib: int = 65536) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
+def _batches(work: list[tuple[_Group, list[int]]], batch_size: int) -> list[list[tuple[_Group, list[int]]]]:
+    """The chunks packed, in order, into batches of at most ``batch_size`` tickets (one transaction each)."""
+    batches: list[list[tuple[_Group, list[int]]]] = []
+    size = batch_size
+    for item in work:
+        if size + len(item[1]) > batch_size:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += len(item[1])
+    return batches
+
+
 def tickets_escalate_overdue(*, now: datetime | None = None, batch_size: int = 20_000) -> EscalationReport:
     """Escalate every active ticket whose current deadline has passed by one level (the periodic job).
 
@@ -264,17 +277,9 @@ def tickets_escalate_overdue(*, now: datetime | None = None, batch_size: int = 2
             digest=len(ids) > ESCALATION_DIGEST_OVER,
         )
         work.extend((group, ids[start : start + chunk]) for start in range(0, len(ids), chunk))
-    batches: list[list[tuple[_Group, list[int]]]] = []
-    size = batch_size
-    for item in work:
-        if size + len(item[1]) > batch_size:
-            batches.append([])
-            size = 0
-        batches[-1].append(item)
-        size += len(item[1])
     try:
         with _sqlite_bulk_cache():
-            for batch in batches:
+            for batch in _batches(work, batch_size):
                 for group, done in _escalate_batch(batch, now):
                     report.escalated += len(done)
                     report.by_level[group.step.level] += len(done)
