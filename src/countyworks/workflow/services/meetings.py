@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from countyworks.core.actors import SYSTEM, Actor, recorded_user
 from countyworks.core.models import Person
 from countyworks.core.services import audited_save
-from countyworks.workflow.milestones import milestones_between
+from countyworks.workflow.milestones import Milestone, milestones_between
 from countyworks.workflow.models import (
     OPEN_STATUSES,
     ActionItem,
@@ -78,6 +78,108 @@ def meeting_schedule_next(*, series: MeetingSeries, now: datetime | None = None)
 AGENDA_SECTION_LIMIT = 60
 
 
+@dataclass
+class _Agenda:
+    """The items of one agenda, numbered in the order they are added; each ticket at most once."""
+
+    meeting: Meeting
+    items: list[AgendaItem] = field(default_factory=list)
+    listed: set[int] = field(default_factory=set)
+
+    def add(
+        self,
+        section: str,
+        title: str,
+        *,
+        ticket_id: int | None = None,
+        due_at: datetime | None = None,
+        owner: str = "",
+        source: str = "",
+        url: str = "",
+    ) -> None:
+        self.items.append(
+            AgendaItem(
+                meeting=self.meeting,
+                position=len(self.items) + 1,
+                section=section,
+                ticket_id=ticket_id,
+                title=title[:255],
+                due_at=due_at,
+                owner_label=owner[:128],
+                source=source,
+                url=url,
+            )
+        )
+        if ticket_id is not None:
+            self.listed.add(ticket_id)
+
+    def add_tickets(self, section: str, queryset: models.QuerySet[Ticket], source: str) -> None:
+        """Up to :data:`AGENDA_SECTION_LIMIT` tickets, then a line pointing to the overdue list."""
+        total = queryset.count()
+        for ticket in queryset[:AGENDA_SECTION_LIMIT]:
+            self.add(
+                section,
+                ticket.title,
+                ticket_id=ticket.pk,
+                due_at=ticket.resolution_due,
+                owner=ticket.owner_label,
+                source=source,
+                url=ticket_url(ticket.pk),
+            )
+        if total > AGENDA_SECTION_LIMIT:
+            self.add(
+                section,
+                _("……另有 %(n)d 项，见逾期督办清单") % {"n": total - AGENDA_SECTION_LIMIT},
+                url=reverse("workflow:overdue"),
+            )
+
+    def add_milestones(self, milestones: Sequence[Milestone]) -> None:
+        """The due section: up to :data:`AGENDA_SECTION_LIMIT` milestones, then a count of the rest."""
+        for milestone in milestones[:AGENDA_SECTION_LIMIT]:
+            self.add(
+                AgendaItem.Section.DUE,
+                milestone.title,
+                ticket_id=milestone.ticket_id,
+                due_at=milestone.due_at,
+                owner=milestone.owner_label,
+                source=milestone.source,
+                url=milestone.url,
+            )
+        if len(milestones) > AGENDA_SECTION_LIMIT:
+            self.add(
+                AgendaItem.Section.DUE,
+                _("……另有 %(n)d 个节点") % {"n": len(milestones) - AGENDA_SECTION_LIMIT},
+            )
+
+
+def _agenda_tickets(meeting: Meeting, now: datetime) -> models.QuerySet[Ticket]:
+    """Open tickets of the meeting's region raised by ``now``, of the series' chain if it has one."""
+    tickets = Ticket.objects.filter(
+        region__code__startswith=meeting.region_id, status__in=OPEN_STATUSES, created_at__lte=now
+    )
+    series = meeting.series
+    if series is not None and series.chain_id is not None:
+        tickets = tickets.filter(chain_id=series.chain_id)
+    return tickets.select_related("owner_person", "owner_post")
+
+
+def _due_milestones(
+    meeting: Meeting, tickets: models.QuerySet[Ticket], listed: set[int], start: datetime, end: datetime
+) -> list[Milestone]:
+    """Milestones due in the window; a ticket's only if it is of this meeting's scope and not listed yet."""
+    milestones = milestones_between(region_prefix=meeting.region_id, start=start, end=end)
+    in_scope = set(
+        tickets.filter(pk__in=[m.ticket_id for m in milestones if m.ticket_id is not None]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [
+        m
+        for m in milestones
+        if m.ticket_id is None or (m.ticket_id in in_scope and m.ticket_id not in listed)
+    ]
+
+
 @transaction.atomic
 def meeting_generate_agenda(
     *, meeting: Meeting, acting_user: Actor, now: datetime | None = None
@@ -93,100 +195,24 @@ def meeting_generate_agenda(
     series = meeting.series
     lookahead = timedelta(days=series.lookahead_days if series else 7)
     window_end = max(meeting.scheduled_at, now) + lookahead
-    tickets = Ticket.objects.filter(
-        region__code__startswith=meeting.region_id, status__in=OPEN_STATUSES, created_at__lte=now
-    )
-    if series is not None and series.chain_id is not None:
-        tickets = tickets.filter(chain_id=series.chain_id)
-    tickets = tickets.select_related("owner_person", "owner_post")
-
-    items: list[AgendaItem] = []
-    listed: set[int] = set()
-
-    def add(
-        section: str,
-        title: str,
-        *,
-        ticket_id: int | None = None,
-        due_at: datetime | None = None,
-        owner: str = "",
-        source: str = "",
-        url: str = "",
-    ) -> None:
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=len(items) + 1,
-                section=section,
-                ticket_id=ticket_id,
-                title=title[:255],
-                due_at=due_at,
-                owner_label=owner[:128],
-                source=source,
-                url=url,
-            )
-        )
-        if ticket_id is not None:
-            listed.add(ticket_id)
-
-    def add_tickets(section: str, queryset: models.QuerySet[Ticket], source: str) -> None:
-        total = queryset.count()
-        for ticket in queryset[:AGENDA_SECTION_LIMIT]:
-            add(
-                section,
-                ticket.title,
-                ticket_id=ticket.pk,
-                due_at=ticket.resolution_due,
-                owner=ticket.owner_label,
-                source=source,
-                url=ticket_url(ticket.pk),
-            )
-        if total > AGENDA_SECTION_LIMIT:
-            add(
-                section,
-                _("……另有 %(n)d 项，见逾期督办清单") % {"n": total - AGENDA_SECTION_LIMIT},
-                url=reverse("workflow:overdue"),
-            )
-
-    add_tickets(
+    tickets = _agenda_tickets(meeting, now)
+    agenda = _Agenda(meeting)
+    agenda.add_tickets(
         AgendaItem.Section.OVERDUE,
         tickets.filter(active_due__isnull=False, active_due__lt=now).order_by("active_due", "pk"),
         _("逾期工单"),
     )
-    milestones = milestones_between(region_prefix=meeting.region_id, start=now, end=window_end)
-    # Ticket milestones count only for tickets of this meeting's scope (its chain, if it has one).
-    in_scope = set(
-        tickets.filter(pk__in=[m.ticket_id for m in milestones if m.ticket_id is not None]).values_list(
-            "pk", flat=True
-        )
-    )
-    due = [
-        m
-        for m in milestones
-        if m.ticket_id is None or (m.ticket_id in in_scope and m.ticket_id not in listed)
-    ]
-    for milestone in due[:AGENDA_SECTION_LIMIT]:
-        add(
-            AgendaItem.Section.DUE,
-            milestone.title,
-            ticket_id=milestone.ticket_id,
-            due_at=milestone.due_at,
-            owner=milestone.owner_label,
-            source=milestone.source,
-            url=milestone.url,
-        )
-    if len(due) > AGENDA_SECTION_LIMIT:
-        add(AgendaItem.Section.DUE, _("……另有 %(n)d 个节点") % {"n": len(due) - AGENDA_SECTION_LIMIT})
-    add_tickets(
+    agenda.add_milestones(_due_milestones(meeting, tickets, agenda.listed, now, window_end))
+    agenda.add_tickets(
         AgendaItem.Section.OPEN,
-        tickets.exclude(pk__in=listed).order_by("resolution_due", "pk"),
+        tickets.exclude(pk__in=agenda.listed).order_by("resolution_due", "pk"),
         _("在办工单"),
     )
     AgendaItem.objects.filter(meeting=meeting).delete()
-    AgendaItem.objects.bulk_create(items)
+    AgendaItem.objects.bulk_create(agenda.items)
     meeting.agenda_generated_at = now
     audited_save(meeting, acting_user=acting_user, reason=_("生成议程"))
-    return items
+    return agenda.items
 
 
 @dataclass(frozen=True)
