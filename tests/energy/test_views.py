@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from countyworks.core.actors import SYSTEM
-from countyworks.core.models import Organisation, Role
+from countyworks.core.models import Organisation, Region, Role, RoleGrant
 from countyworks.energy import services
 from countyworks.energy.ingest import ingest_messages
 from countyworks.energy.models import Alarm, ApprovalStep, DispatchScenario
@@ -184,6 +185,41 @@ def test_dispatch_scenario_runs_and_is_listed(login, yuanjiang_officer, storage)
         reverse("energy:dispatch"), {**form, "soc_min": "0.9", "soc_max": "0.1", "soc_initial": "0.5"}
     )
     assert bad.status_code == 200 and DispatchScenario.objects.count() == 1
+
+
+def _storage_station(code: str, region: Region) -> None:
+    services.station_create(
+        acting_user=SYSTEM,
+        code=code,
+        name=code,
+        kind="storage",
+        region=region,
+        capacity_mw=Decimal("10"),
+        commissioned_on=date(2022, 1, 1),
+        energy_mwh=Decimal("20"),
+        eta_charge=Decimal("0.9"),
+        eta_discharge=Decimal("0.9"),
+        soc_min=Decimal("0.1"),
+        soc_max=Decimal("0.9"),
+        device_counts={"pcs": 1, "bms": 1},
+    )
+
+
+def test_dispatch_offers_only_writable_stations_in_a_fixed_number_of_queries(
+    client, xinwan, django_assert_max_num_queries
+):
+    """The page reads a leader's whole province but offers only the county the officer grant writes."""
+    user = make_user("both", Role.OFFICER, "430981")
+    RoleGrant.objects.create(user=user, role=Role.LEADER, region_id="43")
+    louxing = Region.objects.get(code="431302")
+    for n in range(4):
+        _storage_station(f"yj-ess-{n}", xinwan)
+        _storage_station(f"lx-ess-{n}", louxing)
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("energy:dispatch")).content.decode()
+    assert all(f">yj-ess-{n}<" in page for n in range(4))
+    assert not any(f">lx-ess-{n}<" in page for n in range(4))
 
 
 def test_resource_page_computes_the_reference_case(login, yuanjiang_officer):

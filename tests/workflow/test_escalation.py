@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from countyworks.core.actors import SYSTEM
 from countyworks.workflow import services, tasks
 from countyworks.workflow.models import Category, Escalation, Notification, Status, Ticket
+from countyworks.workflow.services import escalation
 
 from .helpers import at
 
@@ -129,7 +130,7 @@ def test_a_crash_mid_run_keeps_committed_batches_and_the_rerun_finishes_without_
     world, monkeypatch
 ):
     raise_tickets(world, 25)
-    original = services._escalate_batch
+    original = escalation._escalate_batch
     calls = {"n": 0}
 
     def crash_on_second_batch(work, now):
@@ -138,13 +139,13 @@ def test_a_crash_mid_run_keeps_committed_batches_and_the_rerun_finishes_without_
             raise RuntimeError("consumer killed")
         return original(work, now)
 
-    monkeypatch.setattr(services, "_escalate_batch", crash_on_second_batch)
+    monkeypatch.setattr(escalation, "_escalate_batch", crash_on_second_batch)
     with pytest.raises(RuntimeError, match="consumer killed"):
         services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 0), batch_size=10)
     assert Escalation.objects.count() == 10  # the first batch committed, the second never started
     assert Ticket.objects.filter(escalation_level=1).count() == 10
 
-    monkeypatch.setattr(services, "_escalate_batch", original)  # the consumer restarts
+    monkeypatch.setattr(escalation, "_escalate_batch", original)  # the consumer restarts
     report = services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 1), batch_size=10)
     assert report.escalated == 15
     assert Escalation.objects.count() == 25
@@ -154,17 +155,17 @@ def test_a_crash_mid_run_keeps_committed_batches_and_the_rerun_finishes_without_
 
 def test_a_crash_inside_a_batch_rolls_the_whole_batch_back(world, monkeypatch):
     raise_tickets(world, 5)
-    real = services._history_snapshot_sql
+    real = escalation._history_snapshot_sql
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_history_snapshot_sql", broken)
+    monkeypatch.setattr(escalation, "_history_snapshot_sql", broken)
     with pytest.raises(RuntimeError):
         services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 0))
     assert not Escalation.objects.exists()
     assert set(Ticket.objects.values_list("escalation_level", flat=True)) == {0}
-    monkeypatch.setattr(services, "_history_snapshot_sql", real)
+    monkeypatch.setattr(escalation, "_history_snapshot_sql", real)
     assert services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 0)).escalated == 5
 
 
@@ -201,7 +202,7 @@ def test_raw_writes_store_datetimes_like_the_orm(world):
 
 
 def test_a_mass_escalation_notifies_each_recipient_once_per_batch(world, monkeypatch):
-    monkeypatch.setattr(services, "ESCALATION_DIGEST_OVER", 5)
+    monkeypatch.setattr(escalation, "ESCALATION_DIGEST_OVER", 5)
     raise_tickets(world, 8)
     assert services.tickets_escalate_overdue(now=at(2023, 9, 28, 18, 0)).escalated == 8
     (note,) = Notification.objects.filter(kind=Notification.Kind.ESCALATED)

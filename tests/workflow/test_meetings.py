@@ -21,6 +21,7 @@ from countyworks.workflow.models import (
     Notification,
     Ticket,
 )
+from countyworks.workflow.services import meetings
 
 from .helpers import at
 
@@ -115,7 +116,7 @@ def test_the_workflow_registers_its_own_milestone_provider():
 
 
 def test_agenda_sections_are_capped(world, series, monkeypatch):
-    monkeypatch.setattr(services, "AGENDA_SECTION_LIMIT", 3)
+    monkeypatch.setattr(meetings, "AGENDA_SECTION_LIMIT", 3)
     for i in range(5):
         _ticket(world, f"逾期{i}", at(2023, 9, 20, 10, 0))
     meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))

@@ -76,6 +76,15 @@ def _require_object(user: Actor, obj) -> None:
     access_write_object(user, PROGRAM, obj, message=_("无权修改该记录"))
 
 
+#: Device kinds with one device for the whole station: it carries the station's full rating.
+_STATION_WIDE_KINDS = (DeviceKind.GRID_METER, DeviceKind.EMS)
+#: Device kinds that measure, not convert: no rated power.
+_UNRATED_KINDS = (DeviceKind.CELLS, DeviceKind.AUXILIARY, DeviceKind.MET_MAST)
+
+#: (device kind, device code, point code) → the station's point.
+_PointKey = tuple[str, str, str]
+
+
 @transaction.atomic
 def station_create(
     *,
@@ -110,17 +119,56 @@ def station_create(
         **attributes,
     )
     audited_save(station, acting_user=acting_user, reason=_("新建电站"))
-    rated_station_kw = float(capacity_mw) * 1000.0
-    counts = device_counts or {}
+    points = _station_devices_create(station, device_counts or {}, acting_user=acting_user)
+    _points_create(points, acting_user=acting_user)
+    by_key = {
+        (p.device.kind, p.device.code, p.code): p
+        for p in Point.objects.filter(device__station=station).select_related("device")
+    }
+    _station_points_set(station, by_key, acting_user=acting_user)
+    _station_default_rules_create(station, by_key, acting_user=acting_user)
+    _registry_changed()
+    return station
+
+
+def _device_rated_kw(template: catalogue.DeviceTemplate, count: int, station_kw: float) -> float:
+    """A device's share of the station's rating: all of it for a station-wide device, none for a sensor."""
+    if template.kind in _UNRATED_KINDS:
+        return 0.0
+    if template.kind in _STATION_WIDE_KINDS or count == 0:
+        return station_kw
+    return station_kw / count
+
+
+def _device_points(device: Device, template: catalogue.DeviceTemplate, rated_kw: float) -> list[Point]:
+    """The (unsaved) points of the device's kind, valid ranges scaled to its rating where the template says."""
+    points = []
+    for pt in catalogue.POINTS[template.kind]:
+        scale = rated_kw if pt.per_rated_kw else 1.0
+        points.append(
+            Point(
+                device=device,
+                code=pt.code,
+                name=pt.name,
+                quantity=pt.quantity,
+                unit=pt.unit,
+                value_type=pt.value_type,
+                valid_min=None if pt.valid_min is None else pt.valid_min * scale,
+                valid_max=None if pt.valid_max is None else pt.valid_max * scale,
+                sample_seconds=template.sample_seconds,
+            )
+        )
+    return points
+
+
+def _station_devices_create(station: Station, counts: dict[str, int], *, acting_user: Actor) -> list[Point]:
+    """Save the standard devices of the station's kind; return their points, not yet saved."""
+    station_kw = float(station.capacity_mw) * 1000.0
     points: list[Point] = []
-    devices: list[tuple[Device, catalogue.DeviceTemplate]] = []
-    for template in catalogue.STATION_DEVICES[kind]:
+    for template in catalogue.STATION_DEVICES[station.kind]:
         n = counts.get(template.code, template.count)
+        rated_kw = _device_rated_kw(template, n, station_kw)
         for device_code, device_name in catalogue.device_codes(template, n):
-            single = template.kind in (DeviceKind.GRID_METER, DeviceKind.EMS)
-            rated_kw = rated_station_kw if single or n == 0 else rated_station_kw / n
-            if template.kind in (DeviceKind.CELLS, DeviceKind.AUXILIARY, DeviceKind.MET_MAST):
-                rated_kw = 0.0
             device = Device(
                 station=station,
                 code=device_code,
@@ -129,22 +177,12 @@ def station_create(
                 rated_kw=Decimal(str(round(rated_kw, 3))) if rated_kw else None,
             )
             audited_save(device, acting_user=acting_user)
-            devices.append((device, template))
-            for pt in catalogue.POINTS[template.kind]:
-                scale = rated_kw if pt.per_rated_kw else 1.0
-                points.append(
-                    Point(
-                        device=device,
-                        code=pt.code,
-                        name=pt.name,
-                        quantity=pt.quantity,
-                        unit=pt.unit,
-                        value_type=pt.value_type,
-                        valid_min=None if pt.valid_min is None else pt.valid_min * scale,
-                        valid_max=None if pt.valid_max is None else pt.valid_max * scale,
-                        sample_seconds=template.sample_seconds,
-                    )
-                )
+            points.extend(_device_points(device, template, rated_kw))
+    return points
+
+
+def _points_create(points: list[Point], *, acting_user: Actor) -> None:
+    """Validate and save the points in one statement, with their history rows."""
     for point in points:
         point.full_clean()
     Point.objects.bulk_create(points)
@@ -152,17 +190,24 @@ def station_create(
     Point.history.bulk_history_create(
         points, default_user=recorded_user(acting_user), default_change_reason=_("新建电站")
     )
-    by_key = {
-        (p.device.kind, p.device.code, p.code): p
-        for p in Point.objects.filter(device__station=station).select_related("device")
-    }
-    meter = next(p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.GRID_METER and pc == "P_kW")
-    station.output_point = meter
-    if kind == StationKind.STORAGE:
-        station.soc_point = next(
-            p for (dk, _dc, pc), p in by_key.items() if dk == DeviceKind.EMS and pc == "SOC_pct"
-        )
+
+
+def _find_point(by_key: dict[_PointKey, Point], device_kind: str, point_code: str) -> Point:
+    return next(p for (dk, _dc, pc), p in by_key.items() if dk == device_kind and pc == point_code)
+
+
+def _station_points_set(station: Station, by_key: dict[_PointKey, Point], *, acting_user: Actor) -> None:
+    """The grid meter's active power is the station's output; a storage station's EMS SOC its SOC point."""
+    station.output_point = _find_point(by_key, DeviceKind.GRID_METER, "P_kW")
+    if station.kind == StationKind.STORAGE:
+        station.soc_point = _find_point(by_key, DeviceKind.EMS, "SOC_pct")
     audited_save(station, acting_user=acting_user, reason=_("设置并网点测点"))
+
+
+def _station_default_rules_create(
+    station: Station, by_key: dict[_PointKey, Point], *, acting_user: Actor
+) -> None:
+    """:data:`DEFAULT_RULES` on every matching point, and a low-SOC rule below the storage SOC window."""
     for device_kind, point_code, rule_kind, threshold, deadband, level in DEFAULT_RULES:
         for (dk, _dc, pc), point in by_key.items():
             if dk == device_kind and pc == point_code:
@@ -184,8 +229,6 @@ def station_create(
             ),
             acting_user=acting_user,
         )
-    _registry_changed()
-    return station
 
 
 @transaction.atomic
@@ -462,7 +505,7 @@ def approval_step_update(
     statuses = dict(project.steps.values_list("step", "status"))
     done = {name for name, value in statuses.items() if value == ApprovalStep.Status.DONE}
     if ApprovalStep.Step.CONNECTION in done:
-        new_status = Project.Status.CONNECTED
+        new_status: str = Project.Status.CONNECTED
     elif project.status == Project.Status.SUSPENDED:
         new_status = project.status
     elif ApprovalStep.Step.GRID_ACCESS in done:

@@ -246,10 +246,9 @@ def _prices(form: DispatchForm, workdir: Path):
 @require_write(PROGRAM)
 def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Run a dispatch scenario (HiGHS LP) for a storage station and compare it with the saved ones."""
-    writable = selectors.station_list(
+    writable = selectors.writable_station_list(
         user=request.user, within=active_region(request), kinds=[StationKind.STORAGE]
     )
-    writable = writable.filter(pk__in=[s.pk for s in writable if selectors.can_write(request.user, s)])
     first = writable.first()
     initial = {
         "name": _("方案 %(n)s") % {"n": f"{timezone.localtime():%m%d-%H%M}"},

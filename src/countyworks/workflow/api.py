@@ -63,7 +63,7 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_unit(obj: Ticket) -> str | None:
-        return obj.unit.name if obj.unit_id else None
+        return obj.unit.name if obj.unit is not None else None
 
     @staticmethod
     def resolve_overdue(obj: Ticket) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -30,10 +31,14 @@ from countyworks.core.scoping import SHARED, Action, get_scoped_or_404, scope
 from countyworks.workflow.models import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
+    ActionItem,
+    AgendaItem,
     Attachment,
     Comment,
+    Decision,
     Escalation,
     EscalationChain,
+    EscalationStep,
     Meeting,
     MeetingSeries,
     Notification,
@@ -352,7 +357,7 @@ def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
                 reverse("workflow:attachment", args=[ticket.pk, attachment.pk]),
             )
         )
-    steps = {s.level: s.title for s in ticket.chain.steps.all()} if ticket.chain_id else {}
+    steps = {s.level: s.title for s in ticket_chain_steps(ticket)}
     for escalation in Escalation.objects.filter(ticket=ticket).select_related(
         "from_post", "from_person", "to_post", "to_person"
     ):
@@ -403,6 +408,41 @@ def meeting_get(*, user, pk: int, action: Action = "read") -> Meeting:
 
 def series_list(*, user, within: str | None = None) -> QuerySet[MeetingSeries]:
     return scope(MeetingSeries.objects.select_related("region", "chair"), user, SHARED, within=within)
+
+
+def series_get(*, user: User, pk: int) -> MeetingSeries:
+    """A meeting series in the user's read reach, else 404."""
+    return get_scoped_or_404(MeetingSeries.objects.select_related("region", "chair"), user, SHARED, pk=pk)
+
+
+def meeting_agenda_sections(meeting: Meeting) -> list[tuple[str, list[AgendaItem]]]:
+    """The agenda by section, in the order of :class:`AgendaItem.Section` (one query)."""
+    items = list(meeting.agenda_items.all())
+    return [(str(label), [i for i in items if i.section == key]) for key, label in AgendaItem.Section.choices]
+
+
+def meeting_decisions(meeting: Meeting) -> QuerySet[Decision]:
+    return meeting.decisions.all()
+
+
+def meeting_action_items(meeting: Meeting) -> QuerySet[ActionItem]:
+    return meeting.action_items.select_related("ticket", "owner_post", "owner_person")
+
+
+def ticket_attachments(ticket: Ticket) -> QuerySet[Attachment]:
+    return ticket.attachments.all()
+
+
+def ticket_watching(*, user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` follows ``ticket``."""
+    return ticket.watchers.filter(pk=user.pk).exists()
+
+
+def ticket_chain_steps(ticket: Ticket) -> list[EscalationStep]:
+    """The levels of the ticket's escalation chain (none without a chain)."""
+    if ticket.chain_id is None:
+        return []
+    return list(EscalationStep.objects.filter(chain_id=ticket.chain_id))
 
 
 def post_choices(*, user, region_code: str) -> QuerySet[Post]:

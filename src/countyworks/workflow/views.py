@@ -34,7 +34,7 @@ from countyworks.workflow.forms import (
     TicketForm,
     TransitionForm,
 )
-from countyworks.workflow.models import AgendaItem, Attachment, Status
+from countyworks.workflow.models import Attachment, Status
 
 
 class _Counted:
@@ -135,7 +135,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "ticket": ticket,
         "sla": selectors.sla_state(ticket),
         "timeline": selectors.ticket_timeline(ticket),
-        "attachments": ticket.attachments.all(),
+        "attachments": selectors.ticket_attachments(ticket),
         "can_write": can_write,
         "next_statuses": [(s, Status(s).label) for s in ticket.available_statuses()] if can_write else [],
         "comment_form": CommentForm(),
@@ -143,10 +143,10 @@ def ticket_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assign_form": AssignForm(user=request.user, region_code=ticket.region_id)
         if can_write and ticket.is_open
         else None,
-        "watching": ticket.watchers.filter(pk=request.user.pk).exists(),
+        "watching": selectors.ticket_watching(user=request.user, ticket=ticket),
         "subject": selectors.ticket_subject_shown(user=request.user, ticket=ticket),
         "reporter_label": selectors.user_label(ticket.reporter),
-        "steps": ticket.chain.steps.all() if ticket.chain_id else [],
+        "steps": selectors.ticket_chain_steps(ticket),
         "max_mb": f"{services.attachment_max_bytes() / 1024 / 1024:g}",
     }
     return render(request, "workflow/ticket_detail.html", context)
@@ -281,17 +281,10 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_write(SHARED)
 @require_POST
 def series_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    series = selectors.series_list(user=request.user).filter(pk=pk).first()
-    if series is None:
-        raise Http404
+    series = selectors.series_get(user=request.user, pk=pk)
     access_write_region(request.user, SHARED, series.region_id, message=_("无权安排该例会"))
     meeting = services.meeting_schedule_next(series=series)
     return redirect("workflow:meeting", pk=meeting.pk)
-
-
-def _agenda_sections(meeting) -> list[tuple[str, list[AgendaItem]]]:
-    items = list(meeting.agenda_items.all())
-    return [(label, [i for i in items if i.section == key]) for key, label in AgendaItem.Section.choices]
 
 
 @require_write(SHARED)
@@ -331,9 +324,9 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("workflow:meeting", pk=pk)
     context = {
         "meeting": meeting,
-        "sections": _agenda_sections(meeting),
-        "decisions": meeting.decisions.all(),
-        "action_items": meeting.action_items.select_related("ticket", "owner_post", "owner_person"),
+        "sections": selectors.meeting_agenda_sections(meeting),
+        "decisions": selectors.meeting_decisions(meeting),
+        "action_items": selectors.meeting_action_items(meeting),
         "can_write": can_write,
         "minutes_form": minutes_form,
         "actions": actions,
@@ -356,9 +349,9 @@ def meeting_print(request: AuthenticatedHttpRequest, pk: int, part: str) -> Http
     context = {
         "meeting": meeting,
         "part": part,
-        "sections": _agenda_sections(meeting),
-        "decisions": meeting.decisions.all(),
-        "action_items": meeting.action_items.select_related("ticket", "owner_post", "owner_person"),
+        "sections": selectors.meeting_agenda_sections(meeting),
+        "decisions": selectors.meeting_decisions(meeting),
+        "action_items": selectors.meeting_action_items(meeting),
     }
     return render(request, "workflow/meeting_print.html", context)
 
