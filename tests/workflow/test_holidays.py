@@ -93,6 +93,19 @@ def test_response_is_never_after_resolution(
     assert resolution.at >= opened
 
 
+def test_a_cutoff_after_closing_time_never_gives_a_deadline_before_the_ticket():
+    """Found by the property above: cutoff 18:00, office closing 17:30, a ticket at 17:31."""
+    policy = SlaPolicy(
+        response_kind=SlaKind.SAME_WORKING_DAY,
+        resolution_kind=SlaKind.SAME_WORKING_DAY,
+        cutoff=time(18, 0),
+        office_hours=_HOURS,
+    )
+    opened = at(2023, 9, 27, 17, 31)
+    response, resolution = policy.deadlines(opened, BARE)
+    assert resolution.at == at(2023, 9, 28, 17, 30) and response.at <= resolution.at
+
+
 # --- Round-the-clock duties: natural hours -------------------------------------------------------------
 
 

@@ -227,10 +227,14 @@ class WorkingCalendar:
         return Deadline(self._at(day, self.close), provisional)
 
     def same_working_day(self, start: datetime, cutoff: time) -> Deadline:
-        """问题不过夜: raised on a working day before ``cutoff``, due at that day's close; else the next one's."""
+        """问题不过夜: raised on a working day before ``cutoff``, due at that day's close; else the next one's.
+
+        A cutoff set later than the close counts as the close: a ticket raised after the office has
+        closed is never due earlier the same evening.
+        """
         local = start.astimezone(self.tz)
         working, provisional = self.working_day(local.date())
-        if working and local.time() < cutoff:
+        if working and local.time() < min(cutoff, self.close):
             return Deadline(self._at(local.date(), self.close), provisional)
         day, assumed = self.next_working_day(local.date())
         return Deadline(self._at(day, self.close), provisional or assumed)
