@@ -92,3 +92,19 @@ def test_tokens_page_creates_and_shows_once(login, changning):
     raw = re.search(r'id="new-token">(cw_[\w-]+)<', response.content.decode()).group(1)
     assert len(raw) > 40
     assert raw not in client.get(reverse("tokens")).content.decode()
+
+
+def test_password_change_is_inside_the_app_shell(login, changning):
+    """修改密码 used to fall through to Django admin's template: no app menus, and its 首页 link led
+    to the admin login, which refuses an official who is not staff."""
+    client = login(changning)
+    body = client.get(reverse("password_change")).content.decode()
+    assert 'class="sidenav"' in body and "region-switch" in body
+    assert "/admin/" not in body
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "test-password-123", "new_password1": "Xq7-county-2026", "new_password2": "Xq7-county-2026"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "密码已修改" in body and 'class="sidenav"' in body and "/admin/" not in body
