@@ -10,9 +10,14 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from countyworks.core.audit import AUDIT_ROLES
         from countyworks.core.navigation import NavItem
         from countyworks.core.scoping import SHARED
 
-        self.nav_items = (NavItem(_("数据导入"), "data-import", SHARED, "📥"),)
+        self.nav_items = (
+            NavItem(_("数据导入"), "data-import", SHARED, "📥"),
+            NavItem(_("后台任务"), "jobs", SHARED, "⚙"),
+            NavItem(_("审计日志"), "audit-log", SHARED, "🔎", roles=AUDIT_ROLES),
+        )
         # Each app's ``import_kinds`` module registers its importers (countyworks.core.importing.IMPORTERS).
         autodiscover_modules("import_kinds")

@@ -5,6 +5,7 @@
   written as their Chinese labels, regions as official 6/12-digit codes).
 * :func:`error_report_xlsx` is the uploaded table with every bad cell filled red, the reason in the
   cell's comment, an 错误说明 column per row and a 错误清单 sheet listing every error.
+* :func:`rows_xlsx` is any plain table (the audit log's export).
 * :func:`rejected_rows_file` is the rows an import rejected, in the upload's own format and columns
   plus an ``error`` column (which the importer ignores), ready to fix and import again.
 """
@@ -91,6 +92,19 @@ def export_xlsx(importer_kind: str, queryset: QuerySet[Any]) -> bytes:
     ws.append([_cell(ws, column.alias_zh, bold=True) for column in importer.columns])
     for obj in queryset.iterator(chunk_size=2000):
         ws.append([_cell(ws, _plain(value)) for value in importer.export_row(obj)])
+    return _save(workbook)
+
+
+def rows_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A plain table: one sheet named ``title``, bold ``headers``, then ``rows`` as they come."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(_sheet_title(title))
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(headers):
+        ws.column_dimensions[chr(ord("A") + index)].width = max(12, 2 * len(header) + 4)
+    ws.append([_cell(ws, header, bold=True) for header in headers])
+    for row in rows:
+        ws.append([_cell(ws, _plain(value)) for value in row])
     return _save(workbook)
 
 

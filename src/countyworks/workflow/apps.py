@@ -17,12 +17,8 @@ class WorkflowConfig(AppConfig):
         # Imported here: core.navigation needs the models, which are not loaded when apps.py is.
         from countyworks.core.navigation import NavItem
 
-        return (
-            NavItem(gettext_lazy("工单"), "workflow:mine", icon="📋"),
-            NavItem(gettext_lazy("逾期督办"), "workflow:overdue", icon="⏰"),
-            NavItem(gettext_lazy("调度会"), "workflow:meetings", icon="🗓"),
-            NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
-        )
+        # One entry: the workflow's own tabs (_tabs.html) lead to 逾期督办, 调度会, 工单统计, 通知.
+        return (NavItem(gettext_lazy("工单与调度"), "workflow:mine", icon="📋"),)
 
     def ready(self) -> None:
         # The working calendar reads the State Council's notices entered as data (HolidayNotice).
