@@ -100,7 +100,9 @@ def test_audit_log_filters(login, auditor, changes):
     assert "没有符合条件的记录" in body
 
 
-def test_audit_log_pages_in_the_database_with_few_queries(login, auditor, changning, django_assert_max_num_queries):
+def test_audit_log_pages_in_the_database_with_few_queries(
+    login, auditor, changning, django_assert_max_num_queries
+):
     from countyworks.core import audit
 
     for n in range(audit.PAGE_SIZE + 5):
@@ -125,6 +127,9 @@ def test_audit_log_export_has_exactly_the_filtered_rows(login, auditor, changes)
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("时间", "操作人", "操作")
     changed = [(r[5], r[6], r[7]) for r in rows[1:] if r[2] == "修改"]
-    assert sorted(changed) == [("名称", "常宁新河鱼业有限公司", "常宁新河鱼业合作社"), ("类型", "企业", "合作社")]
+    assert sorted(changed) == [
+        ("名称", "常宁新河鱼业有限公司", "常宁新河鱼业合作社"),
+        ("类型", "企业", "合作社"),
+    ]
     assert all("娄底" not in (r[4] or "") for r in rows[1:])
     assert {r[4] for r in rows[1:]} == {"常宁新河鱼业合作社"}

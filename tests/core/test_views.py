@@ -103,7 +103,11 @@ def test_password_change_is_inside_the_app_shell(login, changning):
     assert "/admin/" not in body
     response = client.post(
         reverse("password_change"),
-        {"old_password": "test-password-123", "new_password1": "Xq7-county-2026", "new_password2": "Xq7-county-2026"},
+        {
+            "old_password": "test-password-123",
+            "new_password1": "Xq7-county-2026",
+            "new_password2": "Xq7-county-2026",
+        },
         follow=True,
     )
     body = response.content.decode()

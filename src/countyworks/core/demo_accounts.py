@@ -30,5 +30,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("yuanjiang", "officer", "430981", "", gettext_noop("项目主管 · 沅江市"), "曹建华"),
     DemoAccount("louxing", "officer", "431302", "", gettext_noop("项目主管 · 娄底市娄星区"), "李国平"),
     DemoAccount("shaoyang", "officer", "430523", "", gettext_noop("项目主管 · 邵阳县"), "陈晓燕"),
-    DemoAccount("auditor", "auditor", "430000", "", gettext_noop("审计员 · 湖南省（只读 + 审计记录）"), "彭淑芬"),
+    DemoAccount(
+        "auditor", "auditor", "430000", "", gettext_noop("审计员 · 湖南省（只读 + 审计记录）"), "彭淑芬"
+    ),
 )

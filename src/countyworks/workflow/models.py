@@ -842,9 +842,16 @@ class Meeting(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PLANNED)
     agenda_generated_at = models.DateTimeField(_("议程生成时间"), null=True, blank=True)
     summary = models.TextField(_("会议纪要"), blank=True)
+    chair = models.CharField(_("主持人"), max_length=64, blank=True)
+    attendees = models.TextField(_("参会人员"), blank=True)
     minutes_recorded_at = models.DateTimeField(_("纪要记录时间"), null=True, blank=True)
     minutes_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -896,6 +903,8 @@ class Decision(models.Model):
     SCOPE_REGION = "meeting__region__code"
 
     class Meta:
+        verbose_name = _("决定事项")
+        verbose_name_plural = _("决定事项")
         ordering = ["meeting_id", "position"]
 
     def __str__(self) -> str:
@@ -918,6 +927,8 @@ class ActionItem(models.Model):
     SCOPE_REGION = "meeting__region__code"
 
     class Meta:
+        verbose_name = _("交办事项")
+        verbose_name_plural = _("交办事项")
         ordering = ["meeting_id", "id"]
 
     def __str__(self) -> str:

@@ -407,7 +407,13 @@ def meeting_list(*, user, within: str | None = None) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, user, pk: int, action: Action = "read") -> Meeting:
-    return get_scoped_or_404(Meeting.objects.select_related("series", "region"), user, SHARED, action, pk=pk)
+    return get_scoped_or_404(
+        Meeting.objects.select_related("series__chair", "region", "minutes_recorded_by"),
+        user,
+        SHARED,
+        action,
+        pk=pk,
+    )
 
 
 def series_list(*, user, within: str | None = None) -> QuerySet[MeetingSeries]:
