@@ -78,6 +78,14 @@ def test_audit_log_shows_field_changes_in_words(login, auditor, changes):
     assert "kind" not in body.split("<tbody>")[1] and "cooperative" not in body
     assert "所在区划：" in body and "常宁市" in body  # the created record's region by name
     assert "改制" in body
+    assert "ID：" not in body  # the key is no entry of the official's
+
+
+def test_unnamed_relations_are_called_after_their_model():
+    from countyworks.core.audit import _label
+    from countyworks.core.models import RoleGrant
+
+    assert _label(RoleGrant, "user") == "用户" and _label(RoleGrant, "region") == "管辖区域"
 
 
 def test_audit_log_is_scoped_to_the_viewers_region(login, changes):

@@ -150,8 +150,14 @@ def _field(model: type[models.Model], name: str) -> models.Field | None:
 
 
 def _label(model: type[models.Model], name: str) -> str:
+    """The field's name in words; a relation left unnamed is called after the model it points to."""
     f = _field(model, name)
-    return str(getattr(f, "verbose_name", name)) if f is not None else name
+    if f is None:
+        return name
+    label = str(getattr(f, "verbose_name", name))
+    if label == f.name.replace("_", " ") and getattr(f, "related_model", None) is not None:
+        return str(f.related_model._meta.verbose_name)
+    return label
 
 
 def _raw_changes(model: type[models.Model], record, older) -> list[tuple[str, object, object]]:
@@ -163,7 +169,11 @@ def _raw_changes(model: type[models.Model], record, older) -> list[tuple[str, ob
     return [
         (f.name, None, getattr(record, f.attname))
         for f in model._meta.concrete_fields
-        if hasattr(record, f.attname) and getattr(record, f.attname) not in (None, "")
+        # what someone entered: not the key, nor values the database derives (GeneratedField)
+        if f.editable
+        and not f.primary_key
+        and hasattr(record, f.attname)
+        and getattr(record, f.attname) not in (None, "")
     ]
 
 
