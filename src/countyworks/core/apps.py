@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
@@ -16,7 +17,7 @@ class CoreConfig(AppConfig):
 
         self.nav_items = (
             NavItem(_("数据导入"), "data-import", SHARED, "📥"),
-            NavItem(_("后台任务"), "jobs", SHARED, "⚙"),
+            NavItem(pgettext_lazy("menu", "后台任务"), "jobs", SHARED, "⚙"),
             NavItem(_("审计日志"), "audit-log", SHARED, "🔎", roles=AUDIT_ROLES),
         )
         # Each app's ``import_kinds`` module registers its importers (countyworks.core.importing.IMPORTERS).
