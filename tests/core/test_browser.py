@@ -20,6 +20,7 @@ def test_auditor_sees_the_audit_log_in_the_menu(session_for):
     assert "审计日志" in labels and "后台任务" in labels
     assert labels.count("工单与调度") == 1 and "逾期督办" not in labels
     page = session.visit("/audit/", shot="shell-auditor-audit-log")
+    page.screenshot(path="var/screenshots/shell-auditor-audit-log-top.png")
     rows = page.locator("table.audit-log tbody tr")
     assert rows.count() == 50  # a full first page of the demo's history
     first = rows.first.inner_text()
@@ -31,7 +32,10 @@ def test_auditor_sees_the_audit_log_in_the_menu(session_for):
     assert "决定事项" in page.locator("table.audit-log tbody").inner_text()
     export = page.locator("a[href*='format=xlsx']").get_attribute("href")
     assert "model=workflow.decision" in export
-    assert session.errors == []
+    phone = session_for("auditor", viewport={"width": 390, "height": 844})
+    page = phone.visit("/audit/", shot="shell-phone-audit-log")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert session.errors == [] and phone.errors == []
 
 
 def test_officer_header_menu_and_password_page(session_for):
