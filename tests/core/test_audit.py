@@ -141,3 +141,12 @@ def test_audit_log_export_has_exactly_the_filtered_rows(login, auditor, changes)
     ]
     assert all("娄底" not in (r[4] or "") for r in rows[1:])
     assert {r[4] for r in rows[1:]} == {"常宁新河鱼业合作社"}
+
+
+def test_structured_values_are_shown_as_a_glimpse():
+    from django.db import models
+
+    from countyworks.core.audit import _JSON_GLIMPSE, _Words
+
+    said = _Words().say(models.JSONField(), {"soc": [0.5] * 96})
+    assert said.startswith('{"soc": [0.5, 0.5') and said.endswith("…") and len(said) == _JSON_GLIMPSE + 1

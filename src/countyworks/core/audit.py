@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -32,6 +33,8 @@ from countyworks.core.selectors import person_label
 AUDIT_ROLES = (Role.AUDITOR, Role.ADMIN)
 #: Rows per page of the audit log.
 PAGE_SIZE = 50
+#: Characters of a structured (JSON) value shown in the log.
+_JSON_GLIMPSE = 120
 #: Rows resolved at a time when the whole filtered log is exported.
 _EXPORT_CHUNK = 500
 
@@ -127,6 +130,10 @@ class _Words:
         if model_field is not None and isinstance(model_field, models.ForeignKey):
             related = self._found.get(model_field.related_model, {}).get(value)
             return str(related) if related is not None else gettext("%(pk)s（已删除）") % {"pk": value}
+        if isinstance(model_field, models.JSONField):
+            # structured data (a 96-step plan, a parameter set): a glimpse; the object's trail has it
+            text = json.dumps(value, ensure_ascii=False, default=str)
+            return text if len(text) <= _JSON_GLIMPSE else text[:_JSON_GLIMPSE] + "…"
         if model_field is not None and model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(value, bool):
