@@ -202,9 +202,8 @@ def assert_english(body: str, present: list[str], absent: list[str]) -> None:
 #: Shell labels every signed-in page shows, with their Chinese originals.
 SHELL = {"Home": "首页", "Log out": "退出", "Change password": "修改密码", "Navigation": "导航"}
 NAV = {
-    "Tickets": ">工单<",
-    "Overdue supervision": "逾期督办",
-    "Scheduling meetings": "调度会",
+    "Tickets and scheduling": ">工单与调度<",
+    "Background jobs": "后台任务",
     "S&amp;T innovation": ">科技创新<",
     "New energy": ">新能源<",
 }

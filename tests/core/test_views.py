@@ -92,3 +92,61 @@ def test_tokens_page_creates_and_shows_once(login, changning):
     raw = re.search(r'id="new-token">(cw_[\w-]+)<', response.content.decode()).group(1)
     assert len(raw) > 40
     assert raw not in client.get(reverse("tokens")).content.decode()
+
+
+def test_password_change_is_inside_the_app_shell(login, changning):
+    """修改密码 used to fall through to Django admin's template: no app menus, and its 首页 link led
+    to the admin login, which refuses an official who is not staff."""
+    client = login(changning)
+    body = client.get(reverse("password_change")).content.decode()
+    assert 'class="sidenav"' in body and "region-switch" in body
+    assert "/admin/" not in body
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "test-password-123",
+            "new_password1": "Xq7-county-2026",
+            "new_password2": "Xq7-county-2026",
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "密码已修改" in body and 'class="sidenav"' in body and "/admin/" not in body
+
+
+def test_header_shows_the_name_with_the_role(login, changning):
+    changning.first_name = "谭志刚"
+    changning.save()
+    body = login(changning).get("/").content.decode()
+    assert '谭志刚 <span class="user-role">项目主管</span>' in body
+
+
+def test_person_label_puts_the_role_beside_the_name(changning, auditor):
+    from countyworks.core.selectors import person_label
+    from tests.conftest import make_user
+
+    changning.first_name = "谭志刚"
+    assert person_label(changning) == "谭志刚（项目主管）"
+    assert person_label(auditor) == "auditor（审计员）"
+    assert person_label(make_user("nobody")) == "nobody"
+
+
+def test_the_menu_has_one_workflow_entry_and_the_jobs_page(login, changning):
+    body = login(changning).get("/workflow/overdue/").content.decode()
+    sidenav = body.split('class="sidenav"')[1].split("</nav>")[0]
+    assert sidenav.count("/workflow/") == 1 and "逾期督办" not in sidenav
+    assert 'href="/jobs/"' in sidenav
+    # the workflow entry is highlighted on every workflow page, not only the ticket list
+    assert 'href="/workflow/tickets/" class="active"' in sidenav
+
+
+def test_demo_accounts_have_names(db):
+    from django.contrib.auth import get_user_model
+
+    from countyworks.core.demo import load_demo_accounts
+
+    load_demo_accounts()
+    users = get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
+    names = {u.username: u.get_full_name() for u in users}
+    assert names["louxing"] == "李国平" and names["auditor"] == "彭淑芬"
+    assert len(set(names.values())) == len(DEMO_ACCOUNTS)

@@ -88,3 +88,36 @@ def test_phone_layout_of_the_ticket_list(session_for):
     session.visit("/workflow/tickets/?view=all", shot="workflow-phone-tickets")
     session.visit("/workflow/overdue/", shot="workflow-phone-overdue")
     assert session.errors == []
+
+
+def test_phone_meeting_pages_do_not_scroll_sideways(session_for):
+    """At 390×844 the meeting page scrolled sideways (621 px) under a 160 px header."""
+    session = session_for("louxing", viewport={"width": 390, "height": 844})
+    page = session.visit("/workflow/meetings/")
+    hrefs = page.eval_on_selector_all(
+        "table.table tbody tr td a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert len(hrefs) >= 2  # next week's meeting (agenda only) and last week's (with minutes)
+    for index, href in enumerate(hrefs[:2]):
+        for path, name in ((href, "meeting"), (href + "minutes/", "minutes")):
+            page = session.visit(path, shot=f"workflow-phone-{name}-{index}")
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            header = page.evaluate("document.querySelector('header.topbar').getBoundingClientRect().height")
+            assert width <= 390, f"{path} is {width} px wide"
+            assert header <= 56, f"header is {header} px high on {path}"
+    assert session.errors == []
+
+
+def test_minutes_show_chair_attendees_and_recorder(session_for):
+    session = session_for("louxing")
+    page = session.visit("/workflow/meetings/")
+    hrefs = page.eval_on_selector_all(
+        "table.table tbody tr td a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    held = [h for h in hrefs if "已召开" in session.visit(h).locator("h1").inner_text()]
+    assert held
+    page = session.visit(held[0] + "minutes/", shot="workflow-louxing-minutes-people")
+    people = page.locator("dl.wf-minutes-people").inner_text()
+    assert "主持人" in people and "参会人员" in people and "记录人" in people and "李国平" in people
+    assert "议程生成于" not in page.locator(".wf-print-foot").inner_text()
+    assert session.errors == []

@@ -150,11 +150,62 @@ def test_minutes_record_decisions_and_turn_actions_into_tickets(world, series, l
     assert ticket.resolution_due == at(2023, 9, 27, 17, 30)
     assert ticket.owner_post == world.lx.posts[0] and ticket.chain == world.lx.chain
     assert ActionItem.objects.get(meeting=meeting).ticket == ticket
-    # Recording again appends.
+    # Recording again with one more line adds a decision.
     services.meeting_minutes_record(
-        meeting=meeting, summary="补充", decisions=["第二条"], actions=[], acting_user=louxing
+        meeting=meeting,
+        summary="补充",
+        decisions=["爱派尔项目场平与详勘同步推进", "第二条"],
+        actions=[],
+        acting_user=louxing,
     )
     assert Decision.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_wrong_decision_is_corrected_or_withdrawn_with_history(world, series, louxing):
+    meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))
+    record = dict(meeting=meeting, summary="纪要", actions=[], acting_user=louxing)
+    services.meeting_minutes_record(decisions=["用地一月内出意见", "暂缓供电增容"], **record)
+    first = Decision.objects.get(meeting=meeting, position=1)
+    services.meeting_minutes_record(decisions=["用地一周内出意见"], **record)
+    assert list(Decision.objects.filter(meeting=meeting).values_list("pk", "text")) == [
+        (first.pk, "用地一周内出意见")
+    ]
+    corrected = first.history.order_by("-history_id").first()
+    assert corrected.history_change_reason == "更正决定事项" and corrected.history_user == louxing
+    assert corrected.prev_record.text == "用地一月内出意见"
+    withdrawn = Decision.history.filter(history_type="-").get()
+    assert withdrawn.text == "暂缓供电增容" and withdrawn.history_change_reason == "撤回决定事项"
+
+
+def test_minutes_name_the_chair_attendees_and_recorder(world, series, louxing):
+    meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))
+    services.meeting_minutes_record(
+        meeting=meeting,
+        summary="纪要",
+        decisions=[],
+        actions=[],
+        acting_user=louxing,
+        chair=" 王副县长 ",
+        attendees="发改局、自然资源局、供电公司",
+    )
+    meeting.refresh_from_db()
+    assert meeting.chair == "王副县长" and meeting.attendees == "发改局、自然资源局、供电公司"
+    assert meeting.minutes_recorded_by == louxing
+
+
+def test_a_meeting_that_has_not_begun_has_no_minutes(world, series, louxing):
+    meeting = services.meeting_schedule_next(series=series, now=at(2023, 9, 21, 8, 0))  # 2023-09-25 09:00
+    with pytest.raises(ValidationError, match="尚未召开"):
+        services.meeting_minutes_record(
+            meeting=meeting,
+            summary="x",
+            decisions=[],
+            actions=[],
+            acting_user=louxing,
+            now=at(2023, 9, 25, 8, 59),
+        )
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.PLANNED
 
 
 def test_minutes_need_write_reach_and_owners(world, series, changning, louxing):

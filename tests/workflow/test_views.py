@@ -295,6 +295,26 @@ def test_minutes_form_creates_action_tickets(login, louxing, world, lx_meeting):
     assert ticket.owner_post == world.lx.posts[1] and ticket.resolution_due == at(2023, 9, 27, 17, 30)
     minutes = client.get(reverse("workflow:meeting-minutes", args=[lx_meeting.pk])).content.decode()
     assert "正威用地一周内出意见" in minutes and "协调供电增容" in minutes and "data-print" in minutes
+    assert "主持人" in minutes and "参会人员" in minutes and "记录人" in minutes
+    assert "纪要记录于" in minutes and "议程生成于" not in minutes
+    # The form comes back with the recorded decisions, to correct one in place.
+    detail = client.get(reverse("workflow:meeting", args=[lx_meeting.pk])).content.decode()
+    assert "场平与详勘同步推进\n正威用地一周内出意见</textarea>" in detail
+
+
+def test_a_future_meeting_offers_no_minutes_form(login, louxing, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from countyworks.workflow.models import Meeting
+
+    meeting = Meeting.objects.create(
+        title="下周调度会", region_id="431302", scheduled_at=timezone.now() + timedelta(days=3)
+    )
+    body = login(louxing).get(reverse("workflow:meeting", args=[meeting.pk])).content.decode()
+    assert "<h2>记录纪要</h2>" not in body and 'name="summary"' not in body
+    assert "会议召开后可在此记录纪要" in body
 
 
 def test_bell_shows_the_unread_count(login, louxing, lx_ticket):

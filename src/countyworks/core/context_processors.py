@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from countyworks.core.navigation import nav_for
-from countyworks.core.selectors import region_switch_choices
+from countyworks.core.selectors import region_switch_choices, role_labels
 
 
 def shell(request: HttpRequest) -> dict[str, object]:
@@ -16,7 +16,8 @@ def shell(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
         "site_title": settings.SITE_TITLE,
-        "nav_items": nav_for(user),
+        "nav_items": nav_for(user, request.path),
+        "user_roles": role_labels(user),
         "region_choices": region_switch_choices(user),
         "active_region": getattr(request, "active_region", None),
         # Set by the access gate on a program's pages (core/permissions.py): hide write actions.

@@ -30,11 +30,14 @@ def load_demo_accounts() -> None:
         user, created = User.objects.get_or_create(username=account.username)
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.first_name = account.label.split(" · ")[0]
             if account.role == "admin":
                 user.is_staff = True
                 user.is_superuser = True
             user.save()
+        if user.get_full_name() != account.name:
+            # The whole name in first_name: get_full_name() puts first_name first, as Chinese names read.
+            user.first_name, user.last_name = account.name, ""
+            user.save(update_fields=["first_name", "last_name"])
         region = Region.objects.get(code=significant_prefix(account.region)) if account.region else None
         RoleGrant.objects.get_or_create(user=user, role=account.role, region=region, program=account.program)
 

@@ -55,6 +55,8 @@ class NavItem:
     url_name: str
     program: str = "shared"  # countyworks.core.scoping.SHARED (scoping imports the models)
     icon: str = "•"
+    #: Only users holding one of these roles see the entry (empty: everyone who reaches ``program``).
+    roles: tuple[str, ...] = ()
 
 
 class ProgramConfig(AppConfig):

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
-from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region
+from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, Role
 from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
 
 #: The region switcher lists grant areas and their descendants down to this level.
@@ -35,6 +35,19 @@ def region_switch_choices(user) -> list[tuple[str, str]]:
                     indent = "　" * ((len(sub.code) - len(root.code)) // 2)
                     choices.append((sub.code, f"{indent}{sub.name}"))
     return choices
+
+
+def role_labels(user) -> str:
+    """The user's roles in words (``项目主管``, ``审计员、系统管理员``), in :class:`Role` order."""
+    held = {grant.role for grant in grants_of(user)}
+    return "、".join(str(label) for value, label in Role.choices if value in held)
+
+
+def person_label(user) -> str:
+    """A person as officials refer to them: the name, with the role beside it (``李建国（项目主管）``)."""
+    name = user.get_full_name() or user.username
+    roles = role_labels(user)
+    return gettext("%(name)s（%(roles)s）") % {"name": name, "roles": roles} if roles else name
 
 
 def region_list(*, user, within: str | None = None) -> QuerySet[Region]:

@@ -4,6 +4,7 @@ from countyworks.core import views, views_data
 
 urlpatterns = [
     path("region/switch/", views.region_switch, name="region-switch"),
+    path("audit/", views.audit_log, name="audit-log"),
     path("audit/<str:label>/<str:pk>/", views.audit_object, name="audit-object"),
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),

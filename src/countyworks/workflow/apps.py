@@ -24,12 +24,8 @@ class WorkflowConfig(ProgramConfig):
     api_router = "countyworks.workflow.api.router"
     cli_commands = None
     brief = None
-    nav_items = (
-        NavItem(gettext_lazy("工单"), "workflow:mine", icon="📋"),
-        NavItem(gettext_lazy("逾期督办"), "workflow:overdue", icon="⏰"),
-        NavItem(gettext_lazy("调度会"), "workflow:meetings", icon="🗓"),
-        NavItem(gettext_lazy("工单统计"), "workflow:stats", icon="📊"),
-    )
+    #: One entry: the workflow's own tabs (_tabs.html) lead to 逾期督办, 调度会, 工单统计, 通知.
+    nav_items = (NavItem(gettext_lazy("工单与调度"), "workflow:mine", icon="📋"),)
     demo_loader = "countyworks.workflow.demo.load_workflow_demo"
     demo_services = None
 

@@ -499,6 +499,8 @@ def load_workflow_demo() -> None:
                 ),
             ],
             acting_user=louxing_user,
+            chair=str(series.chair or ""),
+            attendees="区发改局、区自然资源局、区住建局、国网娄星供电公司、娄星经济开发区管委会、各项目企业负责人",
         )
     upcoming = services.meeting_schedule_next(series=series, now=now)
     services.meeting_generate_agenda(

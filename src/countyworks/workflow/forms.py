@@ -66,9 +66,13 @@ class AssignForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    chair = forms.CharField(label=_("主持人"), max_length=64, required=False)
+    attendees = forms.CharField(label=_("参会人员"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     summary = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 5}))
     decisions = forms.CharField(
-        label=_("决定事项（每行一条）"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("决定事项（每行一条；修改或删去某行即更正或撤回该条，留有修改记录）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
 
     def decision_lines(self) -> list[str]:

@@ -300,7 +300,9 @@ class EscalationChain(models.Model):
 class EscalationStep(models.Model):
     """One level of a chain; level 0 is the first owner, each higher level gets ``window`` to act."""
 
-    chain = models.ForeignKey(EscalationChain, on_delete=models.CASCADE, related_name="steps")
+    chain = models.ForeignKey(
+        EscalationChain, verbose_name=_("升级链"), on_delete=models.CASCADE, related_name="steps"
+    )
     level = models.PositiveSmallIntegerField(_("层级"), validators=[MaxValueValidator(9)])
     title = models.CharField(_("层级名称"), max_length=64)
     post = models.ForeignKey(Post, verbose_name=_("岗位"), null=True, blank=True, on_delete=models.PROTECT)
@@ -645,7 +647,9 @@ class StatusChange(models.Model):
 
 
 class Comment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("留言人"),
@@ -672,12 +676,14 @@ class Comment(models.Model):
 class Attachment(models.Model):
     """A file on a ticket; its type is checked by content and its size capped (see services)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to="workflow/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=128)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 校验值"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -842,9 +848,16 @@ class Meeting(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PLANNED)
     agenda_generated_at = models.DateTimeField(_("议程生成时间"), null=True, blank=True)
     summary = models.TextField(_("会议纪要"), blank=True)
+    chair = models.CharField(_("主持人"), max_length=64, blank=True)
+    attendees = models.TextField(_("参会人员"), blank=True)
     minutes_recorded_at = models.DateTimeField(_("纪要记录时间"), null=True, blank=True)
     minutes_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -888,14 +901,18 @@ class AgendaItem(models.Model):
 class Decision(models.Model):
     """A decision recorded in the minutes (会议决定)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    position = models.PositiveIntegerField()
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("调度会"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    position = models.PositiveIntegerField(_("序号"))
     text = models.TextField(_("决定事项"))
     history = HistoricalRecords()
 
     SCOPE_REGION = "meeting__region__code"
 
     class Meta:
+        verbose_name = _("决定事项")
+        verbose_name_plural = _("决定事项")
         ordering = ["meeting_id", "position"]
 
     def __str__(self) -> str:
@@ -905,19 +922,27 @@ class Decision(models.Model):
 class ActionItem(models.Model):
     """An action assigned in the minutes (交办事项); it becomes a ticket with its owner and due date."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("调度会"), on_delete=models.CASCADE, related_name="action_items"
+    )
     title = models.CharField(_("交办事项"), max_length=128)
-    owner_post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    owner_post = models.ForeignKey(
+        Post, verbose_name=_("责任岗位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     owner_person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person, verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     due_at = models.DateTimeField(_("完成时限"))
-    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="action_item")
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="action_item"
+    )
     history = HistoricalRecords()
 
     SCOPE_REGION = "meeting__region__code"
 
     class Meta:
+        verbose_name = _("交办事项")
+        verbose_name_plural = _("交办事项")
         ordering = ["meeting_id", "id"]
 
     def __str__(self) -> str:

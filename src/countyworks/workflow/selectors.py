@@ -28,6 +28,7 @@ from countyworks.core.charts import bar_chart, line_chart
 from countyworks.core.models import Organisation, Person
 from countyworks.core.periods import Period
 from countyworks.core.scoping import SHARED, Action, get_scoped_or_404, scope
+from countyworks.core.selectors import person_label
 from countyworks.workflow.models import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
@@ -325,15 +326,23 @@ class TimelineEntry:
 
 
 def user_label(user) -> str:
-    """A user's display name; ``None`` is the platform itself."""
+    """A user's name with their role beside it; ``None`` is the platform itself."""
     if user is None:
         return _("系统")
-    return user.get_full_name() or user.username
+    return person_label(user)
 
 
 def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
     """Everything that happened to a ticket, oldest first: status changes, comments, files, escalations."""
     entries: list[TimelineEntry] = []
+    labels: dict[int | None, str] = {}
+
+    def who(user) -> str:  # one grants query per person, not per entry
+        key = user.pk if user is not None else None
+        if key not in labels:
+            labels[key] = user_label(user)
+        return labels[key]
+
     for change in StatusChange.objects.filter(ticket=ticket).select_related("actor"):
         text = (
             pgettext("ticket timeline", "提出工单")
@@ -341,17 +350,17 @@ def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
             else _("%(old)s → %(new)s")
             % {"old": Status(change.from_status).label, "new": Status(change.to_status).label}
         )
-        entries.append(TimelineEntry(change.at, "status", user_label(change.actor), text, change.comment))
+        entries.append(TimelineEntry(change.at, "status", who(change.actor), text, change.comment))
     for comment in Comment.objects.filter(ticket=ticket).select_related("author"):
         entries.append(
-            TimelineEntry(comment.created_at, "comment", user_label(comment.author), _("留言"), comment.body)
+            TimelineEntry(comment.created_at, "comment", who(comment.author), _("留言"), comment.body)
         )
     for attachment in Attachment.objects.filter(ticket=ticket).select_related("uploaded_by"):
         entries.append(
             TimelineEntry(
                 attachment.uploaded_at,
                 "attachment",
-                user_label(attachment.uploaded_by),
+                who(attachment.uploaded_by),
                 _("上传附件"),
                 attachment.name,
                 reverse("workflow:attachment", args=[ticket.pk, attachment.pk]),
@@ -403,7 +412,13 @@ def meeting_list(*, user, within: str | None = None) -> QuerySet[Meeting]:
 
 
 def meeting_get(*, user, pk: int, action: Action = "read") -> Meeting:
-    return get_scoped_or_404(Meeting.objects.select_related("series", "region"), user, SHARED, action, pk=pk)
+    return get_scoped_or_404(
+        Meeting.objects.select_related("series__chair", "region", "minutes_recorded_by"),
+        user,
+        SHARED,
+        action,
+        pk=pk,
+    )
 
 
 def series_list(*, user, within: str | None = None) -> QuerySet[MeetingSeries]:

@@ -291,7 +291,17 @@ def series_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     can_write = can_reach_region(request.user, SHARED, meeting.region_id, "write")
-    minutes_form = MinutesForm(request.POST or None, initial={"summary": meeting.summary})
+    decisions = list(selectors.meeting_decisions(meeting))
+    minutes_form = MinutesForm(
+        request.POST or None,
+        initial={
+            "summary": meeting.summary,
+            "chair": meeting.chair
+            or (str(meeting.series.chair) if meeting.series and meeting.series.chair else ""),
+            "attendees": meeting.attendees,
+            "decisions": "\n".join(d.text for d in decisions),
+        },
+    )
     actions = ActionFormSet(
         request.POST or None,
         prefix="actions",
@@ -316,6 +326,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     decisions=minutes_form.decision_lines(),
                     actions=specs,
                     acting_user=request.user,
+                    chair=minutes_form.cleaned_data["chair"],
+                    attendees=minutes_form.cleaned_data["attendees"],
                 )
             except ValidationError as exc:
                 flash_errors(request, exc)
@@ -325,9 +337,11 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "sections": selectors.meeting_agenda_sections(meeting),
-        "decisions": selectors.meeting_decisions(meeting),
+        "decisions": decisions,
         "action_items": selectors.meeting_action_items(meeting),
         "can_write": can_write,
+        # Minutes are written once the meeting has begun (the service refuses earlier ones too).
+        "can_record": can_write and meeting.scheduled_at <= timezone.now(),
         "minutes_form": minutes_form,
         "actions": actions,
     }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from countyworks.core.actors import SYSTEM, Actor, recorded_user
 from countyworks.core.models import Person
-from countyworks.core.services import audited_save
+from countyworks.core.services import audited_delete, audited_save
 from countyworks.workflow.milestones import Milestone, milestones_between
 from countyworks.workflow.models import (
     OPEN_STATUSES,
@@ -234,31 +234,37 @@ def meeting_minutes_record(
     decisions: Sequence[str],
     actions: Sequence[ActionSpec],
     acting_user: Actor,
+    chair: str = "",
+    attendees: str = "",
+    now: datetime | None = None,
 ) -> list[Ticket]:
-    """Record the minutes: summary, decisions, and action items that each become a ticket.
+    """Record the minutes: who chaired and attended, summary, decisions, and action items that
+    each become a ticket. A meeting that has not begun has no minutes yet.
 
-    Recording again appends further decisions and actions (tickets cannot be unsaid) and
-    replaces the summary. Returns the tickets created.
+    Recording again replaces the summary, the chair and attendees, and the decisions: a changed
+    line corrects the decision in its place, a removed line withdraws it, each with its history
+    record (who, when, before → after). Action items are appended (tickets cannot be unsaid).
+    Returns the tickets created.
     """
     require_write_at(acting_user, meeting.region_id)
+    now = now or timezone.now()
     if meeting.state == Meeting.State.CANCELLED:
         raise ValidationError(_("已取消的会议不能记录纪要"))
+    if meeting.scheduled_at > now:
+        raise ValidationError(_("会议尚未召开，不能记录纪要"))
     for action in actions:
         if action.owner_post is None and action.owner_person is None:
             raise ValidationError(
                 _("交办事项「%(title)s」须指定责任岗位或责任人"), params={"title": action.title}
             )
-    now = timezone.now()
     meeting.summary = summary
+    meeting.chair = chair.strip()
+    meeting.attendees = attendees.strip()
     meeting.state = Meeting.State.HELD
     meeting.minutes_recorded_at = now
     meeting.minutes_recorded_by = recorded_user(acting_user)
     audited_save(meeting, acting_user=acting_user, reason=_("记录会议纪要"))
-    start = meeting.decisions.count()
-    for offset, text in enumerate(t.strip() for t in decisions if t.strip()):
-        audited_save(
-            Decision(meeting=meeting, position=start + offset + 1, text=text), acting_user=acting_user
-        )
+    _decisions_replace(meeting, [t.strip() for t in decisions if t.strip()], acting_user)
     series = meeting.series
     created: list[Ticket] = []
     for action in actions:
@@ -289,6 +295,22 @@ def meeting_minutes_record(
         )
         created.append(ticket)
     return created
+
+
+def _decisions_replace(meeting: Meeting, texts: list[str], acting_user: Actor) -> None:
+    """Make the meeting's decisions ``texts``, in order: the n-th decision is corrected in place
+    when its text changed, extra ones are added, missing ones withdrawn (deleted, with history)."""
+    existing = list(meeting.decisions.order_by("position"))
+    for position, text in enumerate(texts, start=1):
+        if position <= len(existing):
+            decision = existing[position - 1]
+            if decision.text != text:
+                decision.text = text
+                audited_save(decision, acting_user=acting_user, reason=_("更正决定事项"))
+        else:
+            audited_save(Decision(meeting=meeting, position=position, text=text), acting_user=acting_user)
+    for decision in existing[len(texts) :]:
+        audited_delete(decision, acting_user=acting_user, reason=_("撤回决定事项"))
 
 
 def meetings_prepare(*, now: datetime | None = None, hours_ahead: int = 24) -> list[Meeting]:
