@@ -4,17 +4,16 @@ A stored evaluation is explained for a page by :func:`explain`: the result's row
 once by its rule set (``RuleSet.result``) and the reasons and the gap are both derived from that
 one output, where calling ``RuleSet.explain`` and ``RuleSet.gap`` would each evaluate the row
 again. The changed rows a gap proposes ("调整后") are evaluated together, in one more call.
-The sentences are the engine's own (``tests/innovation/test_presenters.py`` holds them equal to
-``RuleSet.explain`` / ``RuleSet.gap`` on every demo result).
+The sentences are the engine's own (``RuleSet.reasons`` and ``RuleSet.gap_lines``, which
+``RuleSet.explain`` and ``RuleSet.gap`` call too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -34,7 +33,7 @@ from countyworks.innovation.models import (
 )
 from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
 from countyworks.innovation.services import Assessment
-from countyworks.rules.engine import DEFAULT_COSTS, GapPlan, RuleSet, apply_gap, format_number, percent
+from countyworks.rules.engine import DEFAULT_COSTS, RuleSet
 
 # --- one evaluation: reasons and gap from one evaluation of the row -------------------------------
 
@@ -49,77 +48,13 @@ class Explained:
 
 
 def explain(ruleset: RuleSet, row: Mapping[str, Any]) -> Explained:
-    """Evaluate ``row`` once and say why (``RuleSet.explain``) and what is missing (``RuleSet.gap``)."""
+    """Evaluate ``row`` once and say why (``RuleSet.reasons``) and what is missing (``RuleSet.gap_lines``)."""
     values, res = ruleset.values(row), ruleset.result(row)
-    reasons = _reasons(ruleset, values, res)
+    reasons = ruleset.reasons(values, res)
     if res["qualified"]:
         return Explained(res, reasons, [])
     plan = ruleset.gap_plan(values, res, DEFAULT_COSTS)
-    return Explained(res, reasons, _gap_lines(ruleset, row, plan))
-
-
-def _reasons(ruleset: RuleSet, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
-    lines = [f"评价依据：《{ruleset.title}》（{ruleset.document}）"]
-    for ind in ruleset.indicators:
-        basis = "；".join(
-            f"{label} {percent(values[n], values[d])}"
-            for n, d, label in ind.basis
-            if values[n] is not None and values[d] is not None
-        )
-        lines.append(
-            f"{ind.label}：{format_number(Fraction(res[f'pts_{ind.name}']))} 分（满分 {ind.max_points}）"
-            + (f"，{basis}" if basis else "")
-        )
-    if ruleset.scored:
-        lines.append(f"总分：{format_number(Fraction(res['score']))} 分")
-    for c in ruleset.conditions:
-        if res[f"ok_{c.code}"]:
-            state = "满足"
-        elif res[f"fail_{c.code}"]:
-            state = "不满足"
-        else:
-            state = f"不满足，但{c.alternative}，不影响结论"
-        lines.append(f"{c.label}（{c.clause}，{c.code}）：{state}")
-    if res["direct"]:
-        lines.append("结论：符合条件（直接认定）")
-    elif res["qualified"]:
-        lines.append("结论：符合条件")
-    else:
-        failed = [c.label for c in ruleset.conditions if res[f"fail_{c.code}"]]
-        lines.append("结论：不符合条件，未满足 " + "、".join(failed))
-    return lines
-
-
-def _gap_lines(ruleset: RuleSet, row: Mapping[str, Any], plan: GapPlan) -> list[str]:
-    plans = [plan, *plan.alternatives]
-    headers = ruleset.header_names()
-    checked = [p for p in plans if p.items and all(item.field in headers for item in p.items)]
-    after = _evaluate_rows(ruleset, [apply_gap(row, p.items) for p in checked])
-    verdicts = {id(p): a for p, a in zip(checked, after, strict=True)}
-    lines = _plan_lines(ruleset, plan, verdicts.get(id(plan)))
-    for other in plan.alternatives:
-        lines.append(f"另一途径（{other.route}）：")
-        lines += [f"  {line}" for line in _plan_lines(ruleset, other, verdicts.get(id(other)))]
-    return lines
-
-
-def _plan_lines(ruleset: RuleSet, plan: GapPlan, after: Mapping[str, Any] | None) -> list[str]:
-    lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
-    lines += [item.message() for item in plan.items]
-    if after is not None:
-        score = f"总分 {format_number(Fraction(after['score']))} 分，" if ruleset.scored else ""
-        verdict = "符合条件" if after["qualified"] else "仍不符合条件"
-        lines.append(f"调整后：{score}{verdict}")
-    return lines
-
-
-def _evaluate_rows(ruleset: RuleSet, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each row's result, in one ``evaluate`` (each row framed as ``RuleSet.result`` frames it)."""
-    if not rows:
-        return []
-    frames = [pl.DataFrame([dict(r)], infer_schema_length=1, strict=False) for r in rows]
-    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
-    return list(ruleset.evaluate(frame, detail=True).iter_rows(named=True))
+    return Explained(res, reasons, ruleset.gap_lines(row, plan))
 
 
 def indicator_bars(

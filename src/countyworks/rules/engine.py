@@ -650,7 +650,10 @@ class RuleSet:
 
     def explain(self, row: Mapping[str, Any]) -> list[str]:
         """The reasons for one row's result, in Chinese: indicators, conditions, result."""
-        values, res = self.values(row), self.result(row)
+        return self.reasons(self.values(row), self.result(row))
+
+    def reasons(self, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
+        """:meth:`explain` from a row's typed ``values`` and its ``result`` already computed."""
         lines = [f"评价依据：《{self.title}》（{self.document}）"]
         for ind in self.indicators:
             pts = res[f"pts_{ind.name}"]
@@ -695,18 +698,35 @@ class RuleSet:
         res = self.result(row)
         if res["qualified"]:
             return []
-        plan = self.gap_plan(self.values(row), res, costs)
-        lines = self._plan_lines(row, plan)
+        return self.gap_lines(row, self.gap_plan(self.values(row), res, costs))
+
+    def gap_lines(self, row: Mapping[str, Any], plan: GapPlan) -> list[str]:
+        """:meth:`gap` for a plan already made: every route's changed row is evaluated again, all
+        routes in one evaluation."""
+        headers = self.header_names()
+        checked = [
+            p for p in (plan, *plan.alternatives) if p.items and all(i.field in headers for i in p.items)
+        ]
+        after = self.results([apply_gap(row, p.items) for p in checked])
+        verdicts = {id(p): a for p, a in zip(checked, after, strict=True)}
+        lines = self._plan_lines(plan, verdicts.get(id(plan)))
         for other in plan.alternatives:
             lines.append(f"另一途径（{other.route}）：")
-            lines += [f"  {line}" for line in self._plan_lines(row, other)]
+            lines += [f"  {line}" for line in self._plan_lines(other, verdicts.get(id(other)))]
         return lines
 
-    def _plan_lines(self, row: Mapping[str, Any], plan: GapPlan) -> list[str]:
+    def results(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Each row's :meth:`result`, in one ``evaluate`` (each row framed as ``result`` frames it)."""
+        if not rows:
+            return []
+        frames = [_one_row(r) for r in rows]
+        frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+        return list(self.evaluate(frame, detail=True).iter_rows(named=True))
+
+    def _plan_lines(self, plan: GapPlan, after: Mapping[str, Any] | None) -> list[str]:
         lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
         lines += [item.message() for item in plan.items]
-        if plan.items and all(item.field in self.header_names() for item in plan.items):
-            after = self.result(apply_gap(row, plan.items))
+        if after is not None:
             score = f"总分 {format_number(Fraction(after['score']))} 分，" if self.scored else ""
             verdict = "符合条件" if after["qualified"] else "仍不符合条件"
             lines.append(f"调整后：{score}{verdict}")
