@@ -98,7 +98,8 @@ def api_token_create(*, user, name: str = "api") -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写令牌用途")})
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    max_length = ApiToken._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         raise ValidationError({"name": _("令牌用途过长")})
     now = timezone.now()
     ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(revoked_at=now)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from countyworks.core.charts import bar_chart, line_chart, pie_chart
 from countyworks.core.periods import Period
-from countyworks.core.scoping import can_write_object, get_scoped_or_404, reaches, scope
+from countyworks.core.scoping import Action, can_write_object, get_scoped_or_404, reaches, scope
 from countyworks.energy import formatting as fmt
 from countyworks.energy.models import (
     GENERATION_KINDS,
@@ -39,6 +40,7 @@ from countyworks.energy.models import (
     Station,
     StationKind,
 )
+from countyworks.energy.resource import PowerCurve, PVYield
 from countyworks.energy.statistics import AreaSummary, area_summary, generation_series
 from countyworks.energy.store import DAY, local_tz
 
@@ -64,7 +66,7 @@ def station_list(*, user, within: str | None = None, kinds: Sequence[str] | None
     return stations.order_by("kind", "region_id", "name")
 
 
-def station_get(*, user, code: str, action: str = "read") -> Station:
+def station_get(*, user, code: str, action: Action = "read") -> Station:
     return get_scoped_or_404(
         Station.objects.select_related("region", "organisation", "contact"), user, PROGRAM, action, code=code
     )
@@ -178,10 +180,21 @@ def live_stations(
 
 
 @dataclass
+class KindTotals:
+    """One kind's line of the control room."""
+
+    label: str
+    stations: int = 0
+    capacity_mw: float = 0.0
+    power_mw: float = 0.0
+    today_mwh: float = 0.0
+
+
+@dataclass
 class RoomTotals:
     """Sums of the control room, by kind: stations, capacity, output now, today's energy."""
 
-    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_kind: dict[str, KindTotals] = field(default_factory=dict)
     generation_mw: float = 0.0
     storage_mw: float = 0.0
     today_generation_mwh: float = 0.0
@@ -196,13 +209,11 @@ def room_totals(live: Sequence[LiveStation]) -> RoomTotals:
     kinds = {value: str(label) for value, label in StationKind.choices}
     for row in live:
         kind = row.station.kind
-        entry = totals.by_kind.setdefault(
-            kind, {"label": kinds[kind], "stations": 0, "capacity_mw": 0.0, "power_mw": 0.0, "today_mwh": 0.0}
-        )
-        entry["stations"] += 1
-        entry["capacity_mw"] += float(row.station.capacity_mw)
-        entry["power_mw"] += row.power_mw or 0.0
-        entry["today_mwh"] += row.today_delivered_mwh
+        entry = totals.by_kind.setdefault(kind, KindTotals(label=kinds[kind]))
+        entry.stations += 1
+        entry.capacity_mw += float(row.station.capacity_mw)
+        entry.power_mw += row.power_mw or 0.0
+        entry.today_mwh += row.today_delivered_mwh
         totals.offline += not row.comm_ok
         totals.active_alarms += row.active_alarms
         totals.unacked_alarms += row.unacked_alarms
@@ -255,7 +266,7 @@ def device_points(station: Station) -> list[dict[str, object]]:
         .select_related("device", "latest")
         .order_by("device__kind", "device__code", "code")
     )
-    devices: dict[int, dict[str, object]] = {}
+    devices: dict[int, dict[str, Any]] = {}
     for point in points:
         entry = devices.setdefault(point.device_id, {"device": point.device, "points": []})
         latest = getattr(point, "latest", None)
@@ -332,16 +343,19 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
     """Today's output at 15-minute resolution (with the day-ahead plan for storage)."""
     now = now or timezone.now()
     midnight = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = dict(
-        (bucket, total / count / 1000.0)
-        for bucket, total, count in Rollup.objects.filter(
+    rollups = Rollup.objects.none()
+    if station.output_point_id is not None:
+        rollups = Rollup.objects.filter(
             point_id=station.output_point_id,
             step=900,
             bucket__gte=midnight,
             bucket__lt=midnight + timedelta(days=1),
-        ).values_list("bucket", "total", "count")
+        )
+    rows = {
+        bucket: total / count / 1000.0
+        for bucket, total, count in rollups.values_list("bucket", "total", "count")
         if count
-    )
+    }
     labels = [f"{(midnight + timedelta(minutes=15 * i)):%H:%M}" for i in range(96)]
     actual = [
         round(rows[b], 2) if (b := midnight + timedelta(minutes=15 * i)) in rows else None for i in range(96)
@@ -352,7 +366,7 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
         if plan is not None:
             per = max(1, 15 // plan.step_minutes) if plan.step_minutes < 15 else 1
             repeat = max(1, plan.step_minutes // 15)
-            planned = []
+            planned: list[float | None] = []
             for i in range(0, len(plan.steps["charge_mw"]), per):
                 planned.extend([round(plan.power_at(i), 2)] * repeat)
             series[str(_("日前计划 (MW)"))] = planned[:96]
@@ -383,7 +397,7 @@ def alarm_list_for_station(station: Station) -> QuerySet[Alarm]:
     )
 
 
-def alarm_get(*, user, pk: int, action: str = "read") -> Alarm:
+def alarm_get(*, user, pk: int, action: Action = "read") -> Alarm:
     return get_scoped_or_404(
         Alarm.objects.select_related("station", "station__region"), user, PROGRAM, action, pk=pk
     )
@@ -450,7 +464,14 @@ def scenario_chart(scenario: DispatchScenario) -> dict[str, object]:
     return option
 
 
-def project_list(*, user, within: str | None = None) -> list[dict[str, object]]:
+class ProjectRow(TypedDict):
+    """A project with its steps in :attr:`ApprovalStep.ORDER` (None: not started)."""
+
+    project: Project
+    steps: list[ApprovalStep | None]
+
+
+def project_list(*, user, within: str | None = None) -> list[ProjectRow]:
     """Projects with their steps in the fixed order (立项 → 并网) for the plan page."""
     projects = list(
         scope(
@@ -532,7 +553,7 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
     """Charts of a resource assessment: the turbine curve, or the monthly PV yield."""
     charts: dict[str, dict] = {}
     curve = result.get("wind_curve")
-    if curve is not None:
+    if isinstance(curve, PowerCurve):
         speeds = [f"{v:g}" for v in curve.wind_speed_ms]
         charts["curve"] = line_chart(
             str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}),
@@ -541,7 +562,7 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             unit="kW",
         )
     pv = result.get("pv")
-    if pv is not None:
+    if isinstance(pv, PVYield):
         # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
         month_format = _("n月")
         months = [date_format(date(2001, m, 1), month_format) for m in range(1, 13)]

@@ -244,7 +244,7 @@ def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     writable = writable.filter(pk__in=[s.pk for s in writable if selectors.can_write(request.user, s)])
     first = writable.first()
-    initial = {
+    initial: dict[str, object] = {
         "name": _("方案 %(n)s") % {"n": f"{timezone.localtime():%m%d-%H%M}"},
         "mode": "arbitrage",
         "tariff": "hunan-tou-a",
