@@ -10,6 +10,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext, pgettext
 
+from countyworks.core.actors import Actor
 from countyworks.core.models import Role
 from countyworks.core.scoping import SHARED, get_scoped_or_404, has_role
 
@@ -53,7 +54,7 @@ def audited_model(label: str) -> type[models.Model]:
     return model
 
 
-def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditEntry]]:
+def audit_trail(*, user: Actor, label: str, pk: str) -> tuple[models.Model, list[AuditEntry]]:
     """The object (scoped to the user) and its history, newest first; auditors and admins only."""
     if not has_role(user, AUDIT_ROLES):
         raise Http404

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from countyworks.core.actors import Actor
 from countyworks.core.programs import NavItem, installed_programs
 from countyworks.core.scoping import SHARED, reaches
 
@@ -12,7 +13,7 @@ from countyworks.core.scoping import SHARED, reaches
 CORE_NAV_ITEMS = (NavItem(_("数据导入"), "data-import", SHARED, "📥"),)
 
 
-def nav_for(user) -> list[dict[str, str]]:
+def nav_for(user: Actor) -> list[dict[str, str]]:
     """The entries ``user`` may open, in app order, with resolved URLs."""
     items: list[dict[str, str]] = []
     entries = [

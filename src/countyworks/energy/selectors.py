@@ -19,6 +19,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from countyworks.core.actors import Actor
 from countyworks.core.charts import bar_chart, line_chart, pie_chart
 from countyworks.core.periods import Period
 from countyworks.core.scoping import Action, can_write_object, get_scoped_or_404, reaches, scope
@@ -55,18 +56,20 @@ HISTORY_STEPS: tuple[tuple[timedelta, int], ...] = (
 )
 
 
-def can_write(user, obj) -> bool:
+def can_write(user: Actor, obj) -> bool:
     return can_write_object(user, PROGRAM, obj)
 
 
-def station_list(*, user, within: str | None = None, kinds: Sequence[str] | None = None) -> QuerySet[Station]:
+def station_list(
+    *, user: Actor, within: str | None = None, kinds: Sequence[str] | None = None
+) -> QuerySet[Station]:
     stations = scope(Station.objects.select_related("region", "organisation"), user, PROGRAM, within=within)
     if kinds:
         stations = stations.filter(kind__in=kinds)
     return stations.order_by("kind", "region_id", "name")
 
 
-def station_get(*, user, code: str, action: Action = "read") -> Station:
+def station_get(*, user: Actor, code: str, action: Action = "read") -> Station:
     return get_scoped_or_404(
         Station.objects.select_related("region", "organisation", "contact"), user, PROGRAM, action, code=code
     )
@@ -373,7 +376,7 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
     return line_chart(str(_("今日出力")), labels, series, unit="MW")
 
 
-def alarm_list(*, user, within: str | None = None, state: str = "open") -> QuerySet[Alarm]:
+def alarm_list(*, user: Actor, within: str | None = None, state: str = "open") -> QuerySet[Alarm]:
     """Alarms the user may see: ``open`` (active or unacknowledged), ``active``, ``unacked`` or ``all``."""
     alarms = scope(
         Alarm.objects.select_related("station", "device", "acknowledged_by"), user, PROGRAM, within=within
@@ -397,7 +400,7 @@ def alarm_list_for_station(station: Station) -> QuerySet[Alarm]:
     )
 
 
-def alarm_get(*, user, pk: int, action: Action = "read") -> Alarm:
+def alarm_get(*, user: Actor, pk: int, action: Action = "read") -> Alarm:
     return get_scoped_or_404(
         Alarm.objects.select_related("station", "station__region"), user, PROGRAM, action, pk=pk
     )
@@ -411,20 +414,20 @@ def alarm_rules(station: Station) -> QuerySet[AlarmRule]:
     )
 
 
-def alarm_rule_get(*, user, pk: int) -> AlarmRule:
+def alarm_rule_get(*, user: Actor, pk: int) -> AlarmRule:
     """A rule the user may change (write reach over its station), else 404."""
     return get_scoped_or_404(
         AlarmRule.objects.select_related("point__device__station"), user, PROGRAM, "write", pk=pk
     )
 
 
-def quarantine_list(*, user, within: str | None = None) -> QuerySet[QuarantinedMessage]:
+def quarantine_list(*, user: Actor, within: str | None = None) -> QuerySet[QuarantinedMessage]:
     return scope(QuarantinedMessage.objects.select_related("station"), user, PROGRAM, within=within).order_by(
         "-received_at"
     )
 
 
-def summary(*, user, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
+def summary(*, user: Actor, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
     stations = list(station_list(user=user, within=within))
     return stations, area_summary(stations, period)
 
@@ -441,13 +444,13 @@ def statistics_charts(
     return charts
 
 
-def scenario_list(*, user, within: str | None = None) -> QuerySet[DispatchScenario]:
+def scenario_list(*, user: Actor, within: str | None = None) -> QuerySet[DispatchScenario]:
     return scope(
         DispatchScenario.objects.select_related("station", "created_by"), user, PROGRAM, within=within
     )
 
 
-def scenario_get(*, user, pk: int) -> DispatchScenario:
+def scenario_get(*, user: Actor, pk: int) -> DispatchScenario:
     return get_scoped_or_404(DispatchScenario.objects.select_related("station"), user, PROGRAM, pk=pk)
 
 
@@ -471,7 +474,7 @@ class ProjectRow(TypedDict):
     steps: list[ApprovalStep | None]
 
 
-def project_list(*, user, within: str | None = None) -> list[ProjectRow]:
+def project_list(*, user: Actor, within: str | None = None) -> list[ProjectRow]:
     """Projects with their steps in the fixed order (立项 → 并网) for the plan page."""
     projects = list(
         scope(
@@ -484,17 +487,17 @@ def project_list(*, user, within: str | None = None) -> list[ProjectRow]:
     return [{"project": p, "steps": [steps[p.pk].get(s) for s in ApprovalStep.ORDER]} for p in projects]
 
 
-def approval_step_get(*, user, pk: int) -> ApprovalStep:
+def approval_step_get(*, user: Actor, pk: int) -> ApprovalStep:
     return get_scoped_or_404(ApprovalStep.objects.select_related("project"), user, PROGRAM, "write", pk=pk)
 
 
-def boiler_list(*, user, within: str | None = None) -> QuerySet[BoilerReplacement]:
+def boiler_list(*, user: Actor, within: str | None = None) -> QuerySet[BoilerReplacement]:
     return scope(
         BoilerReplacement.objects.select_related("region", "fuel_supplier"), user, PROGRAM, within=within
     )
 
 
-def home_tiles(*, user, within: str | None) -> list[dict[str, object]]:
+def home_tiles(*, user: Actor, within: str | None) -> list[dict[str, object]]:
     """Home tiles: grid-connected capacity in service, today's new-energy generation, open alarms."""
     if not reaches(user, PROGRAM):
         return []
