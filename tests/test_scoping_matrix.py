@@ -199,6 +199,22 @@ MATRIX_PARAMS = [
 ]
 
 
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for a test class inside a transaction rolled back after it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            load_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.mark.slow
 class TestEveryRouteForEveryPersona:
     """One test item per persona and per check (reads, writes), all on one load of the demo.
@@ -207,20 +223,6 @@ class TestEveryRouteForEveryPersona:
     when the class is done; each test runs in a savepoint of it, so a write made by one persona's
     POSTs is undone before the next persona starts.
     """
-
-    @pytest.fixture(scope="class")
-    def demo(self, django_db_setup, django_db_blocker):
-        from django.db import transaction
-
-        with django_db_blocker.unblock():
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                load_demo()
-                yield
-            finally:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
 
     @pytest.fixture
     def persona(self, request, demo, db, client):
