@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## migrate, load the demo data and serve it on http://127.0.0.1:8000/
 	$(BIN)/countyworks demo
 
+# The default and PostgreSQL suites run on two processes (pytest-xdist); `loadgroup` keeps each
+# half of the scoping matrix on one worker so the demo is loaded once per worker. Each worker has
+# its own test database (SQLite in memory; PostgreSQL test_<db>_gw0, test_<db>_gw1).
+XDIST := -n 2 --dist loadgroup
+
 test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process queue, no broker)
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 test-postgres: $(STAMP)  ## the same suite on PostgreSQL (DATABASE_URL, default the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest -m "not mqtt and not redis and not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest $(XDIST) -m "not mqtt and not redis and not browser"
 
+# One broker, one server, one browser: these two suites run serially.
 test-services: $(STAMP)  ## telemetry against a real Mosquitto (MQTT_URL), queue and cache against Redis (REDIS_URL)
 	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/pytest -m "mqtt or redis"
 

@@ -23,6 +23,13 @@ pytest_plugins = ["tests.browser_fixtures"]
 PASSWORD = "test-password-123"  # noqa: S105
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long grouped tests (the scoping matrix) first: under xdist (``--dist loadgroup``) each
+    group goes to one worker, and starting the longest work first keeps both cores busy to the end
+    instead of leaving one worker alone with a group at the tail."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national region tree and a few towns/villages once for the whole session."""

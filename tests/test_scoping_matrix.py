@@ -191,39 +191,100 @@ PERSONAS = [
 ]
 
 
+#: The personas as test parameters. Under xdist (``--dist loadgroup``) they form two groups, each
+#: run by one worker on one load of the demo, so the matrix is split over both cores.
+MATRIX_PARAMS = [
+    pytest.param(persona, id=persona[0], marks=pytest.mark.xdist_group(f"scoping-matrix-{i % 2}"))
+    for i, persona in enumerate(PERSONAS)
+]
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for a test class inside a transaction rolled back after it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            load_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.mark.slow
-@pytest.mark.django_db
-def test_no_route_leaks_or_writes_outside_the_grant(client):
-    load_demo()
-    routes = all_routes()
-    assert len(routes) >= 10, "the route walk found too few routes"
-    problems: list[str] = []
-    checked = 0
-    for username, role, region, program in PERSONAS:
-        user, _ = get_user_model().objects.get_or_create(username=f"matrix_{username}")
-        RoleGrant.objects.filter(user=user).delete()
+class TestEveryRouteForEveryPersona:
+    """One test item per persona and per check (reads, writes), all on one load of the demo.
+
+    The demo is loaded once per class (per xdist worker) inside a transaction that is rolled back
+    when the class is done; each test runs in a savepoint of it, so a write made by one persona's
+    POSTs is undone before the next persona starts.
+    """
+
+    @pytest.fixture
+    def persona(self, request, demo, db, client):
+        """The persona logged in on the client, with the objects outside its grant."""
+        username, role, region, program = request.param
+        user = get_user_model().objects.create(username=f"matrix_{username}")
         RoleGrant.objects.create(user=user, role=role, region_id=region, program=program)
         user = get_user_model().objects.get(pk=user.pk)
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        outside = outside_objects(user)
+        return username, user, outside_objects(user)
+
+    @pytest.mark.parametrize("persona", MATRIX_PARAMS, indirect=True)
+    def test_no_route_shows_anything_outside_the_grant(self, persona, client):
+        username, user, outside = persona
         canary = canaries_for(user, outside)
-        before = history_count(outside)
+        assert canary is not None, f"{username}: nothing outside the grant to look for"
+        routes = all_routes()
+        problems: list[str] = []
+        requested: set[str] = set()
         for route in routes:
             for kwargs in candidate_kwargs(route, outside):
                 path = render(route, kwargs)
                 response = client.get(path)
-                checked += 1
-                if response.status_code == 200 and canary is not None:
+                requested.add(route.pattern)
+                if response.status_code == 200:
                     match = canary.search(body_text(response))
                     if match:
                         problems.append(f"{username} GET {path}: shows {match.group(0)!r}")
-                if kwargs:
-                    client.post(path, {})
+        assert requested == {r.pattern for r in routes}, sorted({r.pattern for r in routes} - requested)
+        assert not problems, "\n".join(problems[:50])
+
+    @pytest.mark.parametrize("persona", MATRIX_PARAMS, indirect=True)
+    def test_no_route_writes_outside_the_grant(self, persona, client):
+        username, _user, outside = persona
+        routes = [r for r in all_routes() if r.converters]
+        before = history_count(outside)
+        posted: set[str] = set()
+        for route in routes:
+            for kwargs in candidate_kwargs(route, outside):
+                client.post(render(route, kwargs), {})
+                posted.add(route.pattern)
+        assert posted == {r.pattern for r in routes}, sorted({r.pattern for r in routes} - posted)
         after = history_count(outside)
-        if after != before:
-            problems.append(f"{username}: {after - before} history rows added to objects outside the grant")
-    assert checked > len(routes)
-    assert not problems, "\n".join(problems[:50])
+        assert after == before, (
+            f"{username}: {after - before} history rows added to objects outside the grant"
+        )
+
+
+def test_both_checks_run_for_every_persona():
+    """The split keeps the whole matrix: each check is parametrised with every persona, none
+    skipped (the routes are checked inside each test against the route walk)."""
+    expected = {username for username, *_grant in PERSONAS}
+    checks = (
+        TestEveryRouteForEveryPersona.test_no_route_shows_anything_outside_the_grant,
+        TestEveryRouteForEveryPersona.test_no_route_writes_outside_the_grant,
+    )
+    for check in checks:
+        (mark,) = [m for m in getattr(check, "pytestmark", []) if m.name == "parametrize"]
+        params = mark.args[1]
+        assert {p.id for p in params} == expected, check.__name__
+        assert all(m.name == "xdist_group" for p in params for m in p.marks), "a persona is skipped"
+    assert len(all_routes()) >= 10, "the route walk found too few routes"
 
 
 # --- Ticket subjects: a reference carried in a POST body ------------------------------------------

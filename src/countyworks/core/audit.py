@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from simple_history.utils import get_history_model_for_model
 
+from countyworks.core.actors import Actor
 from countyworks.core.models import Role
 from countyworks.core.scoping import SHARED, get_scoped_or_404, has_role, scope_q
 from countyworks.core.selectors import person_label
@@ -222,7 +223,7 @@ def _worded(model, planned, words: _Words) -> list[AuditEntry]:
 # --- One object ---------------------------------------------------------------------------------------
 
 
-def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditEntry]]:
+def audit_trail(*, user: Actor, label: str, pk: str) -> tuple[models.Model, list[AuditEntry]]:
     """The object (scoped to the user) and its history, newest first; auditors and admins only."""
     if not has_role(user, AUDIT_ROLES):
         raise Http404

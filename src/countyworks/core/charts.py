@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 PALETTE = ["#b71c1c", "#1e5fa8", "#2e7d32", "#e65100", "#6a1b9a", "#00838f", "#795548"]
 
@@ -18,7 +18,7 @@ def _crowded(categories: Sequence[str]) -> bool:
 
 
 def bar_chart(
-    title: str, categories: Sequence[str], series: dict[str, Sequence[float | int | None]], unit: str = ""
+    title: str, categories: Sequence[str], series: Mapping[str, Sequence[float | int | None]], unit: str = ""
 ) -> dict[str, object]:
     """A grouped bar chart; ``series`` maps a legend name to values aligned with ``categories``."""
     return {
@@ -40,7 +40,7 @@ def bar_chart(
 def line_chart(
     title: str,
     x: Sequence[str],
-    series: dict[str, Sequence[float | int | None]],
+    series: Mapping[str, Sequence[float | int | None]],
     unit: str = "",
     zoom: bool = False,
     area: bool = False,

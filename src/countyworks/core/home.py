@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from countyworks.core.actors import Actor
 from countyworks.core.programs import installed_programs
 
 
-def collect_tiles(user, within: str | None) -> list[dict[str, object]]:
+def collect_tiles(user: Actor, within: str | None) -> list[dict[str, object]]:
     tiles: list[dict[str, object]] = []
     for config in installed_programs():
         if config.home_tiles is not None:

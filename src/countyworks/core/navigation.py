@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from countyworks.core.actors import Actor
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.programs import NavItem, installed_programs
 from countyworks.core.scoping import SHARED, has_role, reaches
@@ -25,7 +26,7 @@ def _section(url: str) -> str:
     return f"/{head}/" if head else "/"
 
 
-def nav_for(user, path: str = "") -> list[dict[str, object]]:
+def nav_for(user: Actor, path: str = "") -> list[dict[str, object]]:
     """The entries ``user`` may open, in app order, with resolved URLs; ``active`` for ``path``'s section."""
     items: list[dict[str, object]] = []
     entries = [

@@ -16,17 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from countyworks.core.actors import SystemActor
+from countyworks.core.actors import Actor, SystemActor
 from countyworks.core.models import Program, Role, RoleGrant
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 Action = Literal["read", "write"]
+#: Whom a scope is computed for: an actor, or an anonymous visitor (who reaches nothing).
+Viewer: TypeAlias = "Actor | AnonymousUser"
 M = TypeVar("M", bound=models.Model)
 
 #: Workflow tickets and shared records belong to no single program.
@@ -59,14 +65,19 @@ class Reach:
     organisation_id: int | None
 
 
-def grants_of(user) -> list[RoleGrant]:
+#: The attribute caching a user object's grants (one request, one object); not a model field.
+_GRANTS_CACHE = "_countyworks_grants"
+
+
+def grants_of(user: Viewer) -> list[RoleGrant]:
     """The user's grants, fetched once per request/user object."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # SYSTEM (see reaches()) and anonymous visitors hold no grant;
+        # every account is a User (the default AUTH_USER_MODEL).
         return []
-    cached = getattr(user, "_countyworks_grants", None)
+    cached: list[RoleGrant] | None = getattr(user, _GRANTS_CACHE, None)
     if cached is None:
         cached = list(RoleGrant.objects.filter(user=user).select_related("region", "organisation"))
-        user._countyworks_grants = cached
+        setattr(user, _GRANTS_CACHE, cached)
     return cached
 
 
@@ -80,7 +91,7 @@ def _grant_allows(grant: RoleGrant, program: str, action: Action) -> bool:
     return True
 
 
-def reaches(user, program: str, action: Action = "read") -> list[Reach]:
+def reaches(user: Viewer, program: str, action: Action = "read") -> list[Reach]:
     """Every (prefix, organisation) pair through which ``user`` may ``action`` on ``program``."""
     if isinstance(user, SystemActor):
         return [Reach("", None)]
@@ -91,13 +102,13 @@ def reaches(user, program: str, action: Action = "read") -> list[Reach]:
     ]
 
 
-def has_role(user, roles: Iterable[str]) -> bool:
+def has_role(user: Viewer, roles: Iterable[str]) -> bool:
     wanted = set(roles)
     return any(g.role in wanted for g in grants_of(user))
 
 
 def scope_q(
-    model: type[models.Model], user, program: str, action: Action = "read", within: str | None = None
+    model: type[models.Model], user: Viewer, program: str, action: Action = "read", within: str | None = None
 ) -> Q:
     """The filter that restricts ``model`` to what ``user`` may reach; ``Q(pk__in=[])`` when nothing.
 
@@ -122,14 +133,14 @@ def scope_q(
 
 
 def scope(
-    queryset: QuerySet[M], user, program: str, action: Action = "read", within: str | None = None
+    queryset: QuerySet[M], user: Viewer, program: str, action: Action = "read", within: str | None = None
 ) -> QuerySet[M]:
     """Restrict ``queryset`` to the user's grants for ``program`` (see module docstring)."""
     return queryset.filter(scope_q(queryset.model, user, program, action, within))
 
 
 def get_scoped_or_404(
-    queryset: QuerySet[M], user, program: str, action: Action = "read", **lookup: object
+    queryset: QuerySet[M], user: Viewer, program: str, action: Action = "read", **lookup: object
 ) -> M:
     """Fetch one object the user may reach, else 404 (never reveal that it exists elsewhere)."""
     try:
@@ -138,20 +149,20 @@ def get_scoped_or_404(
         raise Http404 from exc
 
 
-def can_reach_region(user, program: str, region_code: str, action: Action = "read") -> bool:
+def can_reach_region(user: Viewer, program: str, region_code: str, action: Action = "read") -> bool:
     """Whether the user may ``action`` on records of ``program`` placed in ``region_code`` (no org limit)."""
     return any(
         region_code.startswith(r.prefix) and r.organisation_id is None for r in reaches(user, program, action)
     )
 
 
-def can_write_object(user, program: str, obj: models.Model) -> bool:
+def can_write_object(user: Viewer, program: str, obj: models.Model) -> bool:
     """Whether ``obj`` lies inside the user's write reach for ``program``."""
     model = type(obj)
     return model._default_manager.filter(scope_q(model, user, program, "write"), pk=obj.pk).exists()
 
 
-def visible_prefixes(user) -> list[str]:
+def visible_prefixes(user: Viewer) -> list[str]:
     """The distinct top prefixes the user's grants cover (for the region switcher)."""
     prefixes = sorted({g.prefix for g in grants_of(user)}, key=len)
     return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
+from countyworks.core.actors import Actor
 from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, Role
 from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: The region switcher lists grant areas and their descendants down to this level.
 _SWITCH_LEVELS = ("province", "city", "county")
 
 
-def region_switch_choices(user) -> list[tuple[str, str]]:
+def region_switch_choices(user: Actor) -> list[tuple[str, str]]:
     """(prefix, label) pairs the region switcher offers: the user's areas and sub-areas to county level."""
     prefixes = visible_prefixes(user)
     if not prefixes:
@@ -50,28 +54,30 @@ def person_label(user) -> str:
     return gettext("%(name)s（%(roles)s）") % {"name": name, "roles": roles} if roles else name
 
 
-def region_list(*, user, within: str | None = None) -> QuerySet[Region]:
+def region_list(*, user: Actor, within: str | None = None) -> QuerySet[Region]:
     return scope(Region.objects.all(), user, SHARED, within=within)
 
 
-def organisation_list(*, user, program: str = SHARED, within: str | None = None) -> QuerySet[Organisation]:
+def organisation_list(
+    *, user: Actor, program: str = SHARED, within: str | None = None
+) -> QuerySet[Organisation]:
     return scope(Organisation.objects.select_related("region"), user, program, within=within)
 
 
-def person_list(*, user, within: str | None = None) -> QuerySet[Person]:
+def person_list(*, user: Actor, within: str | None = None) -> QuerySet[Person]:
     return scope(Person.objects.select_related("region", "organisation"), user, SHARED, within=within)
 
 
-def household_list(*, user, within: str | None = None) -> QuerySet[Household]:
+def household_list(*, user: Actor, within: str | None = None) -> QuerySet[Household]:
     return scope(Household.objects.select_related("region"), user, SHARED, within=within)
 
 
-def job_list(*, user) -> QuerySet[Job]:
+def job_list(*, user: User) -> QuerySet[Job]:
     """Jobs the user started, plus jobs in their area for those who can read it."""
     return scope(Job.objects.select_related("created_by"), user, SHARED) | Job.objects.filter(created_by=user)
 
 
-def organisations_by_county(*, user, within: str | None = None) -> list[dict[str, Any]]:
+def organisations_by_county(*, user: Actor, within: str | None = None) -> list[dict[str, Any]]:
     """Organisation counts per county (first 6 digits of the region code) for the home chart."""
     from django.db.models.functions import Substr
 
@@ -86,7 +92,7 @@ def organisations_by_county(*, user, within: str | None = None) -> list[dict[str
     return [{"code": r["county"], "name": names.get(r["county"], r["county"]), "count": r["n"]} for r in rows]
 
 
-def user_area_label(user, active: str | None) -> str:
+def user_area_label(user: Actor, active: str | None) -> str:
     if active:
         region = Region.objects.filter(code=active).first()
         return region.full_name() if region else active
@@ -96,6 +102,6 @@ def user_area_label(user, active: str | None) -> str:
     return "、".join(dict.fromkeys(names))
 
 
-def api_token_list(*, user) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's own API tokens, newest first (live, expired and revoked)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")

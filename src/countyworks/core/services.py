@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import ApiToken, Organisation, Region, Role, RoleGrant
 from countyworks.core.scoping import grants_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,15 +43,15 @@ def audited_delete(obj: models.Model, *, acting_user: Actor, reason: str = "") -
     obj.delete()
 
 
-def _admin_prefixes(user) -> list[str]:
+def _admin_prefixes(user: Actor) -> list[str]:
     return [g.prefix for g in grants_of(user) if g.role == Role.ADMIN]
 
 
 @transaction.atomic
 def role_grant_create(
     *,
-    acting_user,
-    user,
+    acting_user: User,
+    user: User,
     role: str,
     region: Region | None,
     organisation: Organisation | None = None,
@@ -91,14 +94,15 @@ class ApiTokenExpired(Exception):
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str = "api") -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
     """Create a token valid for ``API_TOKEN_TTL_DAYS``; the raw value is returned once and only its
     hash is stored. A live token of the same user and name is revoked: asking again for the same
     name rotates the token instead of piling up another one."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写令牌用途")})
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    max_length = ApiToken._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         raise ValidationError({"name": _("令牌用途过长")})
     now = timezone.now()
     ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(revoked_at=now)

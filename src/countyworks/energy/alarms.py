@@ -182,9 +182,10 @@ def process_batch(
         by_point.setdefault(pid, []).append((ts, value))
     all_rules = [rule for point_rules in rules.values() for rule in point_rules]
     if all_rules:
-        open_alarms = {
+        open_alarms: dict[int, Alarm] = {
             a.rule_id: a
             for a in Alarm.objects.filter(rule_id__in=[r.id for r in all_rules], cleared_at__isnull=True)
+            if a.rule_id is not None
         }
         transitions: list[Transition] = []
         comm_restored: list[int] = []
@@ -266,13 +267,14 @@ def check_communication_loss(now: datetime | None = None) -> Outcome:
     """
     now = now or timezone.now()
     outcome = Outcome()
-    rules = AlarmRule.objects.filter(
-        kind=AlarmRule.Kind.COMM_LOSS,
-        enabled=True,
-        point__is_active=True,
-        point__device__station__decommissioned_on__isnull=True,
-    ).select_related("point__device")
-    rules = list(rules)
+    rules = list(
+        AlarmRule.objects.filter(
+            kind=AlarmRule.Kind.COMM_LOSS,
+            enabled=True,
+            point__is_active=True,
+            point__device__station__decommissioned_on__isnull=True,
+        ).select_related("point__device")
+    )
     if not rules:
         return outcome
     latest = dict(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from countyworks.core.api_params import ObjectId, Pagination
+from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.permissions import access_program_or_404
 from countyworks.energy import selectors, services
@@ -24,7 +24,7 @@ from countyworks.energy.store import DAY
 router = Router(tags=["energy"])
 
 
-def _member(request: HttpRequest) -> None:
+def _member(request: AuthenticatedHttpRequest) -> None:
     access_program_or_404(request.user, selectors.PROGRAM)
 
 
@@ -171,19 +171,19 @@ def _group_out(g) -> dict:
 
 @router.get("/stations", response=list[StationOut])
 @paginate(Pagination)
-def stations(request: HttpRequest, within: str | None = None):
+def stations(request: AuthenticatedHttpRequest, within: str | None = None):
     _member(request)
     return [_station_out(s) for s in selectors.station_list(user=request.user, within=within)]
 
 
 @router.get("/stations/{code}", response=StationOut)
-def station(request: HttpRequest, code: str):
+def station(request: AuthenticatedHttpRequest, code: str):
     _member(request)
     return _station_out(selectors.station_get(user=request.user, code=code))
 
 
 @router.get("/live", response=list[LiveOut])
-def live(request: HttpRequest, within: str | None = None):
+def live(request: AuthenticatedHttpRequest, within: str | None = None):
     """Live figures of every station the caller may see (the control room's data)."""
     _member(request)
     rows = selectors.live_stations(list(selectors.station_list(user=request.user, within=within)))
@@ -191,7 +191,7 @@ def live(request: HttpRequest, within: str | None = None):
 
 
 @router.get("/stations/{code}/live", response=LiveOut)
-def station_live(request: HttpRequest, code: str):
+def station_live(request: AuthenticatedHttpRequest, code: str):
     _member(request)
     return _live_out(
         selectors.live_stations([selectors.station_get(user=request.user, code=code)], reactive=True)[0]
@@ -200,7 +200,7 @@ def station_live(request: HttpRequest, code: str):
 
 @router.get("/stations/{code}/series", response=SeriesOut)
 def station_series(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     code: str,
     start: datetime | None = None,
     end: datetime | None = None,
@@ -223,7 +223,7 @@ def station_series(
 
 @router.get("/alarms", response=list[AlarmOut])
 @paginate(Pagination)
-def alarms(request: HttpRequest, state: str = "open", within: str | None = None):
+def alarms(request: AuthenticatedHttpRequest, state: str = "open", within: str | None = None):
     _member(request)
     if state not in ("open", "active", "unacked", "all"):
         raise HttpError(422, "state must be open, active, unacked or all")
@@ -231,14 +231,16 @@ def alarms(request: HttpRequest, state: str = "open", within: str | None = None)
 
 
 @router.post("/alarms/{alarm_id}/ack", response=AlarmOut)
-def alarm_ack(request: HttpRequest, alarm_id: ObjectId):
+def alarm_ack(request: AuthenticatedHttpRequest, alarm_id: ObjectId):
     _member(request)
     alarm = selectors.alarm_get(user=request.user, pk=alarm_id)
     return _alarm_out(services.alarm_acknowledge(acting_user=request.user, alarm=alarm))
 
 
 @router.get("/statistics", response=StatisticsOut)
-def statistics(request: HttpRequest, period: str, within: str | None = None, factors: str | None = None):
+def statistics(
+    request: AuthenticatedHttpRequest, period: str, within: str | None = None, factors: str | None = None
+):
     """Capacity, generation, full-load hours, share, storage and carbon (factor sets named) for a period."""
     _member(request)
     try:

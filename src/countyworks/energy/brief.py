@@ -187,7 +187,14 @@ def brief_text(region_prefix: str, period: Period) -> str:
 
     winds = [s for s in stations if s.kind == StationKind.WIND and s.mean_wind_speed_ms is not None]
     if winds:
-        speeds = sorted({(float(s.mean_wind_speed_ms), float(s.wind_speed_height_m)) for s in winds})
+        speeds = sorted(
+            {
+                (float(speed), float(height))
+                for s in winds
+                if (speed := s.mean_wind_speed_ms) is not None
+                and (height := s.wind_speed_height_m) is not None
+            }
+        )
         described = "、".join(f"{fmt.number(v, 2)} m/s（{fmt.number(h, 0)} m 高度）" for v, h in speeds)
         lines.append(f"五、风能资源：{len(winds)} 座风电场多年平均风速 {described}。")
 

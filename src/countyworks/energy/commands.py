@@ -146,8 +146,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             stations = stations.filter(region__code__startswith=significant_prefix(args.region))
         except InvalidRegionCode as exc:
             raise InputError(str(exc)) from exc
-    stations = list(stations)
-    if not stations:
+    chosen = list(stations)
+    if not chosen:
         raise InputError("no station to simulate")
     if args.interval < 1 or args.speed <= 0:
         raise InputError("--interval must be ≥ 1 s and --speed > 0")
@@ -162,12 +162,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     plans = {
         (p.station_id, p.day.isoformat()): {**p.steps, "step_minutes": p.step_minutes}
         for p in DayAheadSchedule.objects.filter(
-            station__in=stations, day__gte=(start - timedelta(days=1)).date()
+            station__in=chosen, day__gte=(start - timedelta(days=1)).date()
         )
     }
     rng = np.random.default_rng(args.seed)
     lookup = simulate.planned_power(plans)
-    sims = [simulate.StationSimulator(s, simulate.device_map(s), rng, schedule=lookup) for s in stations]
+    sims = [simulate.StationSimulator(s, simulate.device_map(s), rng, schedule=lookup) for s in chosen]
     publisher = Publisher(_url(args), client_id=f"countyworks-sim-{os.getpid()}")
     stop = {"now": False}
 

@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,7 +221,7 @@ def _create_stations(people: dict[str, Person]) -> dict[str, Station]:
                 name=biomass_owner[spec.code],
                 defaults={"kind": Organisation.Kind.ENTERPRISE, "region": region},
             )
-        extra = dict(spec.extra or {})
+        extra: dict[str, Any] = dict(spec.extra or {})
         if spec.kind == StationKind.WIND:
             extra.update(
                 hub_height_m=Decimal("140"),
@@ -394,8 +395,8 @@ def load_history(stations: dict[str, Station], chunk: int = 5000) -> None:
     )
 
 
-PROJECTS = (
-    # name, town, MW, 亿元, eco constraints, steps done, blocked step
+#: name, town, MW, 亿元, eco constraints, steps done, blocked step.
+PROJECTS: tuple[tuple[str, str, str, str, list[str], tuple[str, ...], str | None], ...] = (
     (
         "黄茅洲风电项目",
         "430981105",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,8 +45,8 @@ class HistoryForm(forms.Form):
         label=_("止（含）"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("range") == "custom":
             if not data.get("start") or not data.get("end"):
                 raise ValidationError(_("自定义时段须填写起止日期"))
@@ -76,7 +77,9 @@ class StatisticsForm(forms.Form):
         super().__init__(*args, **kwargs)
         sets = load_factor_sets()
         default = next((code for code, s in sets.items() if s.is_default), "")
-        self.fields["factors"].choices = [("", _("默认（%(code)s）") % {"code": default})] + [
+        factors_field = self.fields["factors"]
+        assert isinstance(factors_field, forms.ChoiceField)
+        factors_field.choices = [("", _("默认（%(code)s）") % {"code": default})] + [
             (code, f"{code}（{s.co2_kg_per_kwh} kgCO2/kWh）")
             for code, s in sets.items()
             if code != "article-2023"
@@ -126,10 +129,12 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, stations=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = stations if stations is not None else Station.objects.none()
-        self.fields["tariff"].choices = [
-            (code, tariff_label(code, t.status)) for code, t in load_tariffs().items()
-        ]
+        station_field = self.fields["station"]
+        assert isinstance(station_field, forms.ModelChoiceField)
+        station_field.queryset = stations if stations is not None else Station.objects.none()
+        tariff_field = self.fields["tariff"]
+        assert isinstance(tariff_field, forms.ChoiceField)
+        tariff_field.choices = [(code, tariff_label(code, t.status)) for code, t in load_tariffs().items()]
         self.fields["start"].initial = timezone.localdate() + timedelta(days=1)
 
     def clean_soc_initial(self) -> float | str:
@@ -145,9 +150,9 @@ class DispatchForm(forms.Form):
             raise ValidationError(_("请输入 0–1 之间的数，或留空"))
         return value
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """The SOC window and the initial SOC inside it, checked here so that the page words them."""
-        data = super().clean()
+        data = super().clean() or {}
         low, high, initial = data.get("soc_min"), data.get("soc_max"), data.get("soc_initial")
         if low is not None and high is not None:
             if low >= high:
@@ -188,9 +193,9 @@ class WindForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         curves = load_power_curves()
-        self.fields["turbine"].choices = [
-            (name, f"{name}（{c.nominal_power_kw:g} kW）") for name, c in curves.items()
-        ]
+        turbine_field = self.fields["turbine"]
+        assert isinstance(turbine_field, forms.ChoiceField)
+        turbine_field.choices = [(name, f"{name}（{c.nominal_power_kw:g} kW）") for name, c in curves.items()]
         self.fields["turbine"].initial = "E-141/4200" if "E-141/4200" in curves else next(iter(curves))
 
 
@@ -205,7 +210,9 @@ class PVForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["index"].choices = [(code, code) for code in load_clear_sky_indices()]
+        index_field = self.fields["index"]
+        assert isinstance(index_field, forms.ChoiceField)
+        index_field.choices = [(code, code) for code in load_clear_sky_indices()]
 
 
 class PondForm(forms.Form):

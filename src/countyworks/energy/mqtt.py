@@ -179,7 +179,9 @@ class Consumer:
             logger.warning("disconnected from the broker (%s); reconnecting with back-off", reason_code)
 
     def _on_message(self, client, userdata, message: paho.MQTTMessage) -> None:
-        self._inbox.put(_Delivery(message.topic, message.payload, message.mid, message.qos, self._generation))
+        self._inbox.put(
+            _Delivery(message.topic, bytes(message.payload), message.mid, message.qos, self._generation)
+        )
 
     # main loop -----------------------------------------------------------------------------------
     def _connect_properties(self) -> Properties:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypedDict
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from countyworks.core.actors import Actor
 from countyworks.core.charts import bar_chart, line_chart, pie_chart
 from countyworks.core.periods import Period
-from countyworks.core.scoping import can_write_object, get_scoped_or_404, reaches, scope, scope_q
+from countyworks.core.scoping import Action, can_write_object, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.energy import formatting as fmt
 from countyworks.energy import presenters
 from countyworks.energy.carbon import CarbonFigures
@@ -44,6 +45,7 @@ from countyworks.energy.models import (
     Station,
     StationKind,
 )
+from countyworks.energy.resource import PowerCurve, PVYield
 from countyworks.energy.statistics import AreaSummary, area_summary, generation_series
 from countyworks.energy.store import DAY, bucket_start, local_tz
 
@@ -58,11 +60,13 @@ HISTORY_STEPS: tuple[tuple[timedelta, int], ...] = (
 )
 
 
-def can_write(user, obj) -> bool:
+def can_write(user: Actor, obj) -> bool:
     return can_write_object(user, PROGRAM, obj)
 
 
-def station_list(*, user, within: str | None = None, kinds: Sequence[str] | None = None) -> QuerySet[Station]:
+def station_list(
+    *, user: Actor, within: str | None = None, kinds: Sequence[str] | None = None
+) -> QuerySet[Station]:
     stations = scope(Station.objects.select_related("region", "organisation"), user, PROGRAM, within=within)
     if kinds:
         stations = stations.filter(kind__in=kinds)
@@ -82,7 +86,7 @@ def writable_station_list(
     )
 
 
-def station_get(*, user, code: str, action: str = "read") -> Station:
+def station_get(*, user: Actor, code: str, action: Action = "read") -> Station:
     return get_scoped_or_404(
         Station.objects.select_related("region", "organisation", "contact"), user, PROGRAM, action, code=code
     )
@@ -196,10 +200,21 @@ def live_stations(
 
 
 @dataclass
+class KindTotals:
+    """One kind's line of the control room."""
+
+    label: str
+    stations: int = 0
+    capacity_mw: float = 0.0
+    power_mw: float = 0.0
+    today_mwh: float = 0.0
+
+
+@dataclass
 class RoomTotals:
     """Sums of the control room, by kind: stations, capacity, output now, today's energy."""
 
-    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_kind: dict[str, KindTotals] = field(default_factory=dict)
     generation_mw: float = 0.0
     storage_mw: float = 0.0
     today_generation_mwh: float = 0.0
@@ -214,13 +229,11 @@ def room_totals(live: Sequence[LiveStation]) -> RoomTotals:
     kinds = {value: str(label) for value, label in StationKind.choices}
     for row in live:
         kind = row.station.kind
-        entry = totals.by_kind.setdefault(
-            kind, {"label": kinds[kind], "stations": 0, "capacity_mw": 0.0, "power_mw": 0.0, "today_mwh": 0.0}
-        )
-        entry["stations"] += 1
-        entry["capacity_mw"] += float(row.station.capacity_mw)
-        entry["power_mw"] += row.power_mw or 0.0
-        entry["today_mwh"] += row.today_delivered_mwh
+        entry = totals.by_kind.setdefault(kind, KindTotals(label=kinds[kind]))
+        entry.stations += 1
+        entry.capacity_mw += float(row.station.capacity_mw)
+        entry.power_mw += row.power_mw or 0.0
+        entry.today_mwh += row.today_delivered_mwh
         totals.offline += not row.comm_ok
         totals.active_alarms += row.active_alarms
         totals.unacked_alarms += row.unacked_alarms
@@ -355,7 +368,7 @@ def device_points(station: Station) -> list[dict[str, object]]:
         .select_related("device", "latest")
         .order_by("device__kind", "device__code", "code")
     )
-    devices: dict[int, dict[str, object]] = {}
+    devices: dict[int, dict[str, Any]] = {}
     for point in points:
         entry = devices.setdefault(point.device_id, {"device": point.device, "points": []})
         latest = getattr(point, "latest", None)
@@ -468,16 +481,19 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
     """Today's output at 15-minute resolution (with the day-ahead plan for storage)."""
     now = now or timezone.now()
     midnight = now.astimezone(local_tz()).replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = dict(
-        (bucket, total / count / 1000.0)
-        for bucket, total, count in Rollup.objects.filter(
+    rollups = Rollup.objects.none()
+    if station.output_point_id is not None:
+        rollups = Rollup.objects.filter(
             point_id=station.output_point_id,
             step=900,
             bucket__gte=midnight,
             bucket__lt=midnight + timedelta(days=1),
-        ).values_list("bucket", "total", "count")
+        )
+    rows = {
+        bucket: total / count / 1000.0
+        for bucket, total, count in rollups.values_list("bucket", "total", "count")
         if count
-    )
+    }
     labels = [f"{(midnight + timedelta(minutes=15 * i)):%H:%M}" for i in range(96)]
     actual = [
         round(rows[b], 2) if (b := midnight + timedelta(minutes=15 * i)) in rows else None for i in range(96)
@@ -488,14 +504,14 @@ def today_chart(station: Station, now: datetime | None = None) -> dict[str, obje
         if plan is not None:
             per = max(1, 15 // plan.step_minutes) if plan.step_minutes < 15 else 1
             repeat = max(1, plan.step_minutes // 15)
-            planned = []
+            planned: list[float | None] = []
             for i in range(0, len(plan.steps["charge_mw"]), per):
                 planned.extend([round(plan.power_at(i), 2)] * repeat)
             series[str(_("日前计划 (MW)"))] = planned[:96]
     return line_chart(str(_("今日出力")), labels, series, unit="MW")
 
 
-def alarm_list(*, user, within: str | None = None, state: str = "open") -> QuerySet[Alarm]:
+def alarm_list(*, user: Actor, within: str | None = None, state: str = "open") -> QuerySet[Alarm]:
     """Alarms the user may see: ``open`` (active or unacknowledged), ``active``, ``unacked`` or ``all``."""
     alarms = scope(
         Alarm.objects.select_related("station", "device", "acknowledged_by"), user, PROGRAM, within=within
@@ -519,7 +535,7 @@ def alarm_list_for_station(station: Station) -> QuerySet[Alarm]:
     )
 
 
-def alarm_get(*, user, pk: int, action: str = "read") -> Alarm:
+def alarm_get(*, user: Actor, pk: int, action: Action = "read") -> Alarm:
     return get_scoped_or_404(
         Alarm.objects.select_related("station", "station__region"), user, PROGRAM, action, pk=pk
     )
@@ -533,14 +549,14 @@ def alarm_rules(station: Station) -> QuerySet[AlarmRule]:
     )
 
 
-def alarm_rule_get(*, user, pk: int) -> AlarmRule:
+def alarm_rule_get(*, user: Actor, pk: int) -> AlarmRule:
     """A rule the user may change (write reach over its station), else 404."""
     return get_scoped_or_404(
         AlarmRule.objects.select_related("point__device__station"), user, PROGRAM, "write", pk=pk
     )
 
 
-def quarantine_list(*, user, within: str | None = None) -> QuerySet[QuarantinedMessage]:
+def quarantine_list(*, user: Actor, within: str | None = None) -> QuerySet[QuarantinedMessage]:
     return scope(QuarantinedMessage.objects.select_related("station"), user, PROGRAM, within=within).order_by(
         "-received_at"
     )
@@ -567,7 +583,7 @@ def carbon_rows(figures: Sequence[CarbonFigures]) -> list[dict[str, object]]:
     return [{"figures": f, **presenters.factor_set_row(f.factors)} for f in figures]
 
 
-def summary(*, user, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
+def summary(*, user: Actor, within: str | None, period: Period) -> tuple[list[Station], AreaSummary]:
     stations = list(station_list(user=user, within=within))
     return stations, area_summary(stations, period)
 
@@ -594,13 +610,13 @@ def statistics_charts(
     return charts
 
 
-def scenario_list(*, user, within: str | None = None) -> QuerySet[DispatchScenario]:
+def scenario_list(*, user: Actor, within: str | None = None) -> QuerySet[DispatchScenario]:
     return scope(
         DispatchScenario.objects.select_related("station", "created_by"), user, PROGRAM, within=within
     )
 
 
-def scenario_get(*, user, pk: int) -> DispatchScenario:
+def scenario_get(*, user: Actor, pk: int) -> DispatchScenario:
     return get_scoped_or_404(DispatchScenario.objects.select_related("station"), user, PROGRAM, pk=pk)
 
 
@@ -617,7 +633,14 @@ def scenario_chart(scenario: DispatchScenario) -> dict[str, object]:
     return option
 
 
-def project_list(*, user, within: str | None = None) -> list[dict[str, object]]:
+class ProjectRow(TypedDict):
+    """A project with its steps in :attr:`ApprovalStep.ORDER` (None: not started)."""
+
+    project: Project
+    steps: list[ApprovalStep | None]
+
+
+def project_list(*, user: Actor, within: str | None = None) -> list[ProjectRow]:
     """Projects with their steps in the fixed order (立项 → 并网) for the plan page."""
     projects = list(
         scope(
@@ -630,17 +653,17 @@ def project_list(*, user, within: str | None = None) -> list[dict[str, object]]:
     return [{"project": p, "steps": [steps[p.pk].get(s) for s in ApprovalStep.ORDER]} for p in projects]
 
 
-def approval_step_get(*, user, pk: int) -> ApprovalStep:
+def approval_step_get(*, user: Actor, pk: int) -> ApprovalStep:
     return get_scoped_or_404(ApprovalStep.objects.select_related("project"), user, PROGRAM, "write", pk=pk)
 
 
-def boiler_list(*, user, within: str | None = None) -> QuerySet[BoilerReplacement]:
+def boiler_list(*, user: Actor, within: str | None = None) -> QuerySet[BoilerReplacement]:
     return scope(
         BoilerReplacement.objects.select_related("region", "fuel_supplier"), user, PROGRAM, within=within
     )
 
 
-def home_tiles(*, user, within: str | None) -> list[dict[str, object]]:
+def home_tiles(*, user: Actor, within: str | None) -> list[dict[str, object]]:
     """Home tiles: grid-connected capacity in service, today's new-energy generation, open alarms."""
     if not reaches(user, PROGRAM):
         return []
@@ -700,7 +723,7 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
     """Charts of a resource assessment: the turbine curve, or the monthly PV yield."""
     charts: dict[str, dict] = {}
     curve = result.get("wind_curve")
-    if curve is not None:
+    if isinstance(curve, PowerCurve):
         speeds = [f"{v:g}" for v in curve.wind_speed_ms]
         charts["curve"] = line_chart(
             str(_("功率曲线 %(t)s (kW)") % {"t": curve.turbine_type}),
@@ -708,7 +731,7 @@ def resource_charts(result: dict[str, object]) -> dict[str, dict]:
             {str(_("功率")): [round(float(p), 1) for p in curve.power_kw]},
         )
     pv = result.get("pv")
-    if pv is not None:
+    if isinstance(pv, PVYield):
         # Translators: a date format (Django's date filter) for the month axis: 1月 … 12月.
         month_format = _("n月")
         months = [date_format(date(2001, m, 1), month_format) for m in range(1, 13)]

@@ -278,6 +278,8 @@ def peak_and_duration(station: Station, day: date, tolerance: float = 0.02) -> t
     Uses the finest rollup level the day has (15 min for live telemetry, hourly for hourly data).
     """
     start, end = local_midnight(day), local_midnight(day + timedelta(days=1))
+    if station.output_point_id is None:
+        return 0.0, 0.0
     for step in (900, 3600):
         rows = list(
             Rollup.objects.filter(

@@ -353,13 +353,14 @@ def _write_generic(
     adapt = connection.ops.adapt_datetimefield_value
     by_key: dict[tuple[int, str], Reading] = {}
     for r in readings:
-        by_key[(r.point_id, adapt(r.ts))] = r
+        # A datetime adapts to its text (only None adapts to None).
+        by_key[(r.point_id, str(adapt(r.ts)))] = r
     keys = list(by_key)
     new: list[Reading] = []
     with connection.cursor() as cursor:
         for start in range(0, len(keys), _SQLITE_CHUNK):
             chunk = keys[start : start + _SQLITE_CHUNK]
-            params: list[object] = []
+            params: list[int | float | str | None] = []
             for point_id, ts_text in chunk:
                 reading = by_key[(point_id, ts_text)]
                 params.extend((point_id, ts_text, reading.value, reading.period_s))

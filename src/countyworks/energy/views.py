@@ -250,7 +250,7 @@ def dispatch(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user, within=active_region(request), kinds=[StationKind.STORAGE]
     )
     first = writable.first()
-    initial = {
+    initial: dict[str, object] = {
         "name": _("方案 %(n)s") % {"n": f"{timezone.localtime():%m%d-%H%M}"},
         "mode": "arbitrage",
         "tariff": "hunan-tou-a",

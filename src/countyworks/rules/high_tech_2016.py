@@ -234,7 +234,7 @@ class HighTech2016(RuleSet):
             options = staff_options(
                 "staff", 0, f, values["tech_staff"], values["employees"], ((TECH_STAFF_MIN, 1),)
             )
-            items += min((o.items for o in options[1:]), key=lambda its: (costs.total(its), len(its)))
+            items += min(options[1:], key=lambda o: (costs.total(o.items), len(o.items))).items
         if result["fail_c5_rd_ratio"] or result["fail_c5_rd_domestic"]:
             rd = sum((values[f"rd_y{y}"] or Fraction(0) for y in YEARS), Fraction(0))
             rev = sum((values[f"revenue_y{y}"] or Fraction(0) for y in YEARS), Fraction(0))

@@ -185,7 +185,7 @@ class LittleGiant2022(RuleSet):
             options = staff_options(
                 "rd_staff", 0, f, values["rd_staff"], values["employees"], ((SMALL_RD_STAFF, 1),)
             )
-            items += min((o.items for o in options[1:]), key=lambda its: (costs.total(its), len(its)))
+            items += min(options[1:], key=lambda o: (costs.total(o.items), len(o.items))).items
             f, equity = self.field("equity_financing_2y"), values["equity_financing_2y"]
             items.append(GapItem(f.name, f.label, f.unit, equity, max(equity, Fraction(SMALL_EQUITY))))
         blockers = tuple(c.label for c in self._failed(result) if c.code not in fixed)
