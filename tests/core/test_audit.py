@@ -48,3 +48,11 @@ def test_credit_code_is_validated(changning):
             Organisation(name="x", region_id="430482", credit_code="91430482MA4L00000X"),
             acting_user=changning,
         )
+
+
+def test_audit_page_shows_choice_labels_not_codes(login, org, auditor):
+    org.kind = Organisation.Kind.UNIVERSITY
+    audited_save(org, acting_user=auditor)
+    body = login(auditor).get(f"/audit/core.organisation/{org.pk}/").content.decode()
+    assert str(Organisation.Kind.UNIVERSITY.label) in body and str(Organisation.Kind.ENTERPRISE.label) in body
+    assert ">university<" not in body and ">enterprise<" not in body

@@ -67,10 +67,17 @@ def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditE
         older = records[index + 1] if index + 1 < len(records) else None
         if older is not None:
             delta = record.diff_against(older)
-            changes = [FieldChange(_label(model, c.field), c.old, c.new) for c in delta.changes]
+            changes = [
+                FieldChange(
+                    _label(model, c.field), _shown(model, c.field, c.old), _shown(model, c.field, c.new)
+                )
+                for c in delta.changes
+            ]
         else:
             changes = [
-                FieldChange(_label(model, f.attname), None, getattr(record, f.attname))
+                FieldChange(
+                    _label(model, f.attname), None, _shown(model, f.attname, getattr(record, f.attname))
+                )
                 for f in model._meta.concrete_fields
                 if hasattr(record, f.attname)  # fields excluded from the history are not in the record
             ]
@@ -86,8 +93,21 @@ def audit_trail(*, user, label: str, pk: str) -> tuple[models.Model, list[AuditE
     return obj, entries
 
 
-def _label(model: type[models.Model], attname: str) -> str:
+def _field(model: type[models.Model], attname: str) -> models.Field | None:
     for field in model._meta.concrete_fields:
         if field.attname == attname or field.name == attname:
-            return str(field.verbose_name)
-    return attname
+            return field
+    return None
+
+
+def _label(model: type[models.Model], attname: str) -> str:
+    field = _field(model, attname)
+    return str(field.verbose_name) if field is not None else attname
+
+
+def _shown(model: type[models.Model], attname: str, value: object) -> object:
+    """A stored value as a person reads it: a choice field's label (``enterprise`` → 企业), else as is."""
+    field = _field(model, attname)
+    if field is None or not field.choices or value is None:
+        return value
+    return str(dict(field.flatchoices).get(value, value))
