@@ -150,3 +150,11 @@ def test_structured_values_are_shown_as_a_glimpse():
 
     said = _Words().say(models.JSONField(), {"soc": [0.5] * 96})
     assert said.startswith('{"soc": [0.5, 0.5') and said.endswith("…") and len(said) == _JSON_GLIMPSE + 1
+
+
+def test_audit_page_shows_choice_labels_not_codes(login, org, auditor):
+    org.kind = Organisation.Kind.UNIVERSITY
+    audited_save(org, acting_user=auditor)
+    body = login(auditor).get(f"/audit/core.organisation/{org.pk}/").content.decode()
+    assert str(Organisation.Kind.UNIVERSITY.label) in body and str(Organisation.Kind.ENTERPRISE.label) in body
+    assert ">university<" not in body and ">enterprise<" not in body
