@@ -576,7 +576,7 @@ def ticket_stats(
         },
         unit=_("件"),
     )
-    unit_chart["xAxis"]["axisLabel"].update({"width": 96, "overflow": "break"})  # type: ignore[index]
+    unit_chart["xAxis"]["axisLabel"].update({"width": 96, "overflow": "break"})
     return StatsReport(period, rows, total, unit_chart, _trend_chart(base, period.year))
 
 
