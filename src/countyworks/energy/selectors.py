@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
@@ -562,7 +562,7 @@ def quarantine_list(*, user: Actor, within: str | None = None) -> QuerySet[Quara
     )
 
 
-def latest_year_with_data(stations: Sequence[Station], today: date) -> Period:
+def latest_year_with_data(stations: Iterable[Station], today: date) -> Period:
     """The year the statistics page opens on: the latest past calendar year holding generation data.
 
     Only the current year holds data (a new station): that year so far. No data at all: last year.
