@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final, TypeAlias, final
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 @final
@@ -33,9 +33,9 @@ class SystemActor:
 SYSTEM: Final = SystemActor()
 
 #: What every service accepts as ``acting_user``.
-Actor: TypeAlias = "AbstractBaseUser | SystemActor"
+Actor: TypeAlias = "User | SystemActor"
 
 
-def recorded_user(actor: Actor) -> AbstractBaseUser | None:
+def recorded_user(actor: Actor) -> User | None:
     """The account to store in a "by whom" column: the user, or ``None`` for :data:`SYSTEM`."""
     return None if isinstance(actor, SystemActor) else actor

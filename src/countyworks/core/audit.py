@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
@@ -117,7 +118,7 @@ class _Words:
         self._wanted: dict[type[models.Model], set[object]] = defaultdict(set)
         self._found: dict[type[models.Model], dict[object, models.Model]] = {}
 
-    def want(self, model_field: models.Field, value: object) -> None:
+    def want(self, model_field: models.Field | None, value: object) -> None:
         if isinstance(model_field, models.ForeignKey) and value not in (None, ""):
             self._wanted[model_field.related_model].add(value)
 
@@ -163,8 +164,9 @@ def _label(model: type[models.Model], name: str) -> str:
     if f is None:
         return name
     label = str(getattr(f, "verbose_name", name))
-    if label == f.name.replace("_", " ") and getattr(f, "related_model", None) is not None:
-        return str(f.related_model._meta.verbose_name)
+    related = getattr(f, "related_model", None)
+    if label == f.name.replace("_", " ") and related is not None:
+        return str(related._meta.verbose_name)
     return label
 
 
@@ -230,7 +232,8 @@ def audit_trail(*, user: Actor, label: str, pk: str) -> tuple[models.Model, list
     model = audited_model(label)
     program = getattr(model, "SCOPE_PROGRAM", SHARED)
     obj = get_scoped_or_404(model._default_manager.all(), user, program, pk=pk)
-    history = getattr(obj, model._meta.simple_history_manager_attribute)
+    meta: Any = model._meta  # simple_history adds the manager's name to the model's options
+    history = getattr(obj, meta.simple_history_manager_attribute)
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
     pairs = [(record, records[i + 1] if i + 1 < len(records) else None) for i, record in enumerate(records)]
     words = _Words()

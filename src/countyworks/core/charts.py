@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
+
+#: An ECharts option: JSON for the page's script. Callers adjust parts of it (a second axis, the
+#: legend's place), so its values are typed as what they are, nested JSON, not ``object``.
+Option: TypeAlias = dict[str, Any]
 
 PALETTE = ["#b71c1c", "#1e5fa8", "#2e7d32", "#e65100", "#6a1b9a", "#00838f", "#795548"]
 
@@ -19,7 +24,7 @@ def _crowded(categories: Sequence[str]) -> bool:
 
 def bar_chart(
     title: str, categories: Sequence[str], series: Mapping[str, Sequence[float | int | None]], unit: str = ""
-) -> dict[str, object]:
+) -> Option:
     """A grouped bar chart; ``series`` maps a legend name to values aligned with ``categories``."""
     return {
         "color": PALETTE,
@@ -44,9 +49,9 @@ def line_chart(
     unit: str = "",
     zoom: bool = False,
     area: bool = False,
-) -> dict[str, object]:
+) -> Option:
     """A line chart over a category or time axis, with optional zoom slider."""
-    option: dict[str, object] = {
+    option: Option = {
         "color": PALETTE,
         "title": {"text": _titled(title, unit), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -70,7 +75,7 @@ def line_chart(
     return option
 
 
-def pie_chart(title: str, parts: dict[str, float | int]) -> dict[str, object]:
+def pie_chart(title: str, parts: dict[str, float | int]) -> Option:
     return {
         "color": PALETTE,
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},

@@ -88,8 +88,10 @@ class AuditLogFilterForm(forms.Form):
 
     def __init__(self, data, *, region_choices: list[tuple[str, str]]) -> None:
         super().__init__(data)
-        self.fields["model"].choices = [("", _("全部")), *audit.audited_model_choices()]
-        self.fields["region"].choices = [("", _("我的全部区域")), *region_choices]
+        model_field, region_field = self.fields["model"], self.fields["region"]
+        assert isinstance(model_field, forms.ChoiceField) and isinstance(region_field, forms.ChoiceField)
+        model_field.choices = [("", _("全部")), *audit.audited_model_choices()]
+        region_field.choices = [("", _("我的全部区域")), *region_choices]
 
     def filters(self) -> audit.AuditFilters:
         """The valid filters (an invalid one is dropped and shown with its error)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
@@ -317,8 +317,8 @@ def room_chart(stations: Sequence[Station], now: datetime | None = None) -> dict
     option["grid"] = {"left": 10, "right": 10, "top": 40, "bottom": 80, "containLabel": True}
     option["yAxis"] = [{"type": "value"}]
     if soc:
-        option["yAxis"].append({"type": "value", "min": 0, "max": 100, "splitLine": {"show": False}})  # type: ignore[union-attr]
-        option["series"].append(  # type: ignore[union-attr]
+        option["yAxis"].append({"type": "value", "min": 0, "max": 100, "splitLine": {"show": False}})
+        option["series"].append(
             {
                 "name": str(_("储能 SOC (%)")),
                 "type": "line",
@@ -443,7 +443,7 @@ def history(
     labels = [_label(b, chosen) for b in axis]
     title = _("%(name)s 历史曲线（%(step)s）") % {"name": station.name, "step": Rollup.Step(chosen).label}
     option = line_chart(str(title), labels, series, unit="", zoom=True)
-    for entry in option["series"]:  # type: ignore[union-attr]
+    for entry in option["series"]:
         # A value without a neighbour (today alone in a year of days) is a point, not a line: mark it.
         # ECharts thins symbols out on a crowded category axis ("auto"): show them all then.
         entry["showSymbol"] = entry["showAllSymbol"] = _has_isolated(entry["data"])
@@ -562,7 +562,7 @@ def quarantine_list(*, user: Actor, within: str | None = None) -> QuerySet[Quara
     )
 
 
-def latest_year_with_data(stations: Sequence[Station], today: date) -> Period:
+def latest_year_with_data(stations: Iterable[Station], today: date) -> Period:
     """The year the statistics page opens on: the latest past calendar year holding generation data.
 
     Only the current year holds data (a new station): that year so far. No data at all: last year.

@@ -424,13 +424,16 @@ def day_ahead_schedule_plan(
     _require_object(acting_user, station)
     if not station.is_storage:
         raise ValidationError(_("只有储能电站有日前计划"))
+    if soc_initial is None:
+        assert station.soc_min is not None, "Station.clean requires a storage station's SOC window"
+        soc_initial = float(station.soc_min)
     steps, revenue = plan_day(
         station,
         day,
         tariff=tariff,
         base_price=base_price,
         step_minutes=step_minutes,
-        soc_initial=float(station.soc_min) if soc_initial is None else soc_initial,
+        soc_initial=soc_initial,
         max_cycles_per_day=max_cycles_per_day,
     )
     schedule = DayAheadSchedule.objects.filter(station=station, day=day).first() or DayAheadSchedule(
@@ -451,7 +454,8 @@ def _chart_of(result: DispatchResult, prices: TimeSeries, max_points: int = 2000
     def pooled(values: np.ndarray) -> list[float]:
         pad = (-len(values)) % group
         padded = np.concatenate((values, np.full(pad, np.nan)))
-        return np.round(np.nanmean(padded.reshape(-1, group), axis=1), 3).tolist()
+        means = np.asarray(np.nanmean(padded.reshape(-1, group), axis=1))  # an array, not a scalar
+        return np.round(means, 3).tolist()
 
     return {
         "x": [label[:16].replace("T", " ") for label in labels],

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from countyworks.core.api_params import ObjectId, Pagination
+from countyworks.core.http import api_user
 from countyworks.core.models import Organisation, Person
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.scoping import SHARED, scope
@@ -289,7 +290,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
             owner_post=owner_post,
             owner_person=owner_person,
             program=payload.program,
-            acting_user=request.user,
+            acting_user=api_user(request),
         )
     except ValidationError as exc:
         _raise_http(exc)
@@ -302,7 +303,10 @@ def ticket_transition(request: HttpRequest, ticket_id: ObjectId, payload: Transi
     current = selectors.ticket_get(user=request.user, pk=ticket_id)
     try:
         services.ticket_transition(
-            ticket=current, to_status=payload.to_status, comment=payload.comment, acting_user=request.user
+            ticket=current,
+            to_status=payload.to_status,
+            comment=payload.comment,
+            acting_user=api_user(request),
         )
     except ValidationError as exc:
         _raise_http(exc)
@@ -313,7 +317,9 @@ def ticket_transition(request: HttpRequest, ticket_id: ObjectId, payload: Transi
 def ticket_comment(request: HttpRequest, ticket_id: ObjectId, payload: CommentIn):
     current = selectors.ticket_get(user=request.user, pk=ticket_id)
     try:
-        comment = services.ticket_comment_add(ticket=current, body=payload.body, acting_user=request.user)
+        comment = services.ticket_comment_add(
+            ticket=current, body=payload.body, acting_user=api_user(request)
+        )
     except ValidationError as exc:
         _raise_http(exc)
     return Reply(201, comment)
@@ -328,7 +334,7 @@ def notifications(request: HttpRequest, unread: bool = False):
 
 @router.post("/notifications/read", response=dict)
 def notifications_read(request: HttpRequest, payload: ReadIn):
-    return {"marked": services.notifications_mark_read(user=request.user, ids=payload.ids)}
+    return {"marked": services.notifications_mark_read(user=api_user(request), ids=payload.ids)}
 
 
 @router.get("/stats", response=StatsOut)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from countyworks.core.actors import SYSTEM
+from countyworks.core.actors import SYSTEM, Actor
 from countyworks.core.models import Organisation, Person, Program, Region
 from countyworks.workflow import services
 from countyworks.workflow.models import (
@@ -100,7 +101,7 @@ def _working_moment(now: datetime, working_days_back: int, at: time) -> datetime
     return datetime.combine(day, at, tzinfo=local.tzinfo)
 
 
-def _open(spec: dict, now: datetime, handler, **common) -> Ticket:
+def _open(spec: dict[str, Any], now: datetime, handler: Actor, **common: Any) -> Ticket:
     """A ticket taken in from the task force's WeChat group (the platform is the actor), then handled."""
     opened = _working_moment(now, spec["back"], spec["at"])
     ticket = services.ticket_open(
@@ -124,7 +125,7 @@ def _open(spec: dict, now: datetime, handler, **common) -> Ticket:
     return ticket
 
 
-_LOUXING_CURRENT = [
+_LOUXING_CURRENT: list[dict[str, Any]] = [
     {
         "subject": "aipaier",
         "title": "地质详勘进场道路临时占道审批",
@@ -185,7 +186,7 @@ _LOUXING_CURRENT = [
     },
 ]
 
-_CHANGNING_CURRENT = [
+_CHANGNING_CURRENT: list[dict[str, Any]] = [
     {
         "subject": "yufeng",
         "title": "活鱼长途运输增氧设备技术指导",
@@ -247,6 +248,15 @@ _HISTORY_TITLES = {
 }
 
 
+class _Common(TypedDict):
+    """What a county's demo tickets share: passed as keywords to :func:`_history` and :func:`_open`."""
+
+    region: str
+    policy_code: str
+    chain: EscalationChain
+    program: str
+
+
 def _history(
     rng: random.Random,
     now: datetime,
@@ -267,6 +277,8 @@ def _history(
     """
     policy = SlaPolicy.objects.select_related("office_hours").get(code=policy_code)
     first = chain.steps.select_related("post").get(level=0)
+    first_post = first.post
+    assert first_post is not None, "the demo chains' first step is a post"
     subject_type = ContentType.objects.get_for_model(Organisation)
     tickets: list[Ticket] = []
     changes: list[list[tuple[str, str, datetime, str]]] = []
@@ -278,7 +290,10 @@ def _history(
         )
         response, resolution = policy.deadlines(opened)
         started = opened + timedelta(minutes=rng.randint(10, 180))
-        steps = [("", Status.NEW, opened, ""), (Status.NEW, Status.IN_PROGRESS, started, "")]
+        steps: list[tuple[str, str, datetime, str]] = [
+            ("", Status.NEW, opened, ""),
+            (Status.NEW, Status.IN_PROGRESS, started, ""),
+        ]
         solved = None
         if rng.random() < 0.06:
             closed = started + timedelta(hours=1)
@@ -305,8 +320,8 @@ def _history(
                 title=title,
                 category=category,
                 status=status,
-                owner_post=first.post,
-                unit_id=first.post.organisation_id,
+                owner_post=first_post,
+                unit_id=first_post.organisation_id,
                 policy=policy,
                 chain=chain,
                 created_at=opened,
@@ -423,13 +438,15 @@ def load_workflow_demo() -> None:
 
     louxing_user = users.get("louxing") or admin
     changning_user = users.get("changning") or admin
-    louxing_common = {
+    # The handlers act through the services (permission checks): the core demo's accounts must exist.
+    assert louxing_user is not None and changning_user is not None, "load the core demo first"
+    louxing_common: _Common = {
         "region": LOUXING,
         "policy_code": "overnight",
         "chain": louxing_chain,
         "program": Program.PARKS,
     }
-    changning_common = {
+    changning_common: _Common = {
         "region": XINHE,
         "policy_code": "service-3d",
         "chain": changning_chain,

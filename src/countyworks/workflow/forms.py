@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from countyworks.core.models import Organisation, Region
 from countyworks.core.scoping import SHARED, scope
-from countyworks.workflow.models import Category, Priority, SlaPolicy, Status
+from countyworks.workflow.models import Category, Post, Priority, SlaPolicy, Status
 from countyworks.workflow.selectors import post_choices
 
 
@@ -37,8 +39,12 @@ class TicketForm(forms.Form):
         regions = scope(Region.objects.all(), user, SHARED, "write", within).filter(
             level__in=("county", "town", "village")
         )
-        self.fields["region"].queryset = regions.order_by("code")
-        self.fields["organisation"].queryset = scope(
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = regions.order_by("code")
+        organisation_field = self.fields["organisation"]
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        organisation_field.queryset = scope(
             Organisation.objects.all(), user, SHARED, "write", within
         ).order_by("name")
 
@@ -57,12 +63,14 @@ class AttachmentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner_post = forms.ModelChoiceField(label=_("转办给岗位"), queryset=None)
+    owner_post = forms.ModelChoiceField(label=_("转办给岗位"), queryset=Post.objects.none())
     comment = forms.CharField(label=_("说明"), required=False)
 
     def __init__(self, *args, user, region_code: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_post"].queryset = post_choices(user=user, region_code=region_code)
+        owner_post_field = self.fields["owner_post"]
+        assert isinstance(owner_post_field, forms.ModelChoiceField)
+        owner_post_field.queryset = post_choices(user=user, region_code=region_code)
 
 
 class MinutesForm(forms.Form):
@@ -81,17 +89,20 @@ class MinutesForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("交办事项"), max_length=128, required=False)
-    owner_post = forms.ModelChoiceField(label=_("责任岗位"), queryset=None, required=False)
+    owner_post = forms.ModelChoiceField(label=_("责任岗位"), queryset=Post.objects.none(), required=False)
     due_date = forms.DateField(
         label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, user, region_code: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_post"].queryset = post_choices(user=user, region_code=region_code)
+        owner_post_field = self.fields["owner_post"]
+        assert isinstance(owner_post_field, forms.ModelChoiceField)
+        owner_post_field.queryset = post_choices(user=user, region_code=region_code)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("title") and (not data.get("owner_post") or not data.get("due_date")):
             raise forms.ValidationError(_("交办事项须填写责任岗位和完成时限"))
         return data

@@ -553,6 +553,7 @@ def ticket_stats(
     )
     total = UnitStats(label=_("合计"))
     for unit_id, created, solved, due in resolved.iterator(chunk_size=5000):
+        assert solved is not None  # resolved_at__gte above leaves no open ticket
         entry = unit(unit_id)
         hours = (solved - created).total_seconds() / 3600
         for target in (entry, total):
@@ -560,8 +561,8 @@ def ticket_stats(
             target.resolved_in_sla += solved <= due
             target.hours.append(hours)
     names = dict(Organisation.objects.filter(pk__in=[k for k in units if k]).values_list("pk", "name"))
-    for unit_id, entry in units.items():
-        entry.label = names.get(unit_id, "?") if unit_id else _("未指定单位")
+    for unit_key, entry in units.items():
+        entry.label = names.get(unit_key, "?") if unit_key else _("未指定单位")
         total.opened += entry.opened
         total.closed += entry.closed
         total.overdue += entry.overdue
@@ -576,7 +577,7 @@ def ticket_stats(
         },
         unit=_("件"),
     )
-    unit_chart["xAxis"]["axisLabel"].update({"width": 96, "overflow": "break"})  # type: ignore[index]
+    unit_chart["xAxis"]["axisLabel"].update({"width": 96, "overflow": "break"})
     return StatsReport(period, rows, total, unit_chart, _trend_chart(base, period.year))
 
 

@@ -7,10 +7,14 @@ Notifications are the user's own, so they only need a sign-in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import overload
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,13 +38,13 @@ from countyworks.workflow.forms import (
     TicketForm,
     TransitionForm,
 )
-from countyworks.workflow.models import Attachment, Status
+from countyworks.workflow.models import Attachment, Status, Ticket
 
 
 class _Counted:
     """A queryset whose total is already known, so the paginator does not count it again."""
 
-    def __init__(self, queryset, total: int) -> None:
+    def __init__(self, queryset: QuerySet[Ticket], total: int) -> None:
         self.queryset, self.total = queryset, total
 
     def count(self) -> int:
@@ -49,12 +53,19 @@ class _Counted:
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, item):
+    def __iter__(self) -> Iterator[Ticket]:
+        return iter(self.queryset)
+
+    @overload
+    def __getitem__(self, item: int) -> Ticket: ...
+    @overload
+    def __getitem__(self, item: slice) -> QuerySet[Ticket]: ...
+    def __getitem__(self, item: int | slice) -> Ticket | QuerySet[Ticket]:
         return self.queryset[item]
 
 
-def _page(request: AuthenticatedHttpRequest, queryset, now=None, total: int | None = None):
-    rows = queryset if total is None else _Counted(queryset, total)
+def _page(request: AuthenticatedHttpRequest, queryset: QuerySet[Ticket], now=None, total: int | None = None):
+    rows: QuerySet[Ticket] | _Counted = queryset if total is None else _Counted(queryset, total)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_sla(page.object_list, now)
     return page

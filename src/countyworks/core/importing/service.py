@@ -393,17 +393,20 @@ class Importer:
         return value if isinstance(value, str) and value else None
 
     def _check_reach(self, checked: Checked, user: Any) -> None:
+        column = self.region_column
+        if column is None:  # no region column: no row has a region to be out of reach
+            return
         bad = _bad_cells(checked.errors)
         for row in checked.rows:
             region = self.region_of_row(row)
-            if region is None or (row.number, self.region_column) in bad:
+            if region is None or (row.number, column) in bad:
                 continue
             if not can_reach_region(user, self.program, region, "write"):
                 code = official_code(region)
                 checked.errors.append(
                     RowError(
                         row.number,
-                        self.region_column,
+                        column,
                         code,
                         f"region {code} is outside your write reach",
                         _("区域 %(code)s 不在您的管辖范围内") % {"code": code},

@@ -196,12 +196,12 @@ def read_frame(
         grid = _xlsx_grid(data)
         header = [("" if c is None else str(c)) for c in (grid.rows[0] if grid.rows else [])]
         width = len(header)
-        body = [(list(r) + [None] * width)[:width] for r in grid.rows[1:]]
+        cells = [(list(r) + [None] * width)[:width] for r in grid.rows[1:]]
         names: list[str] = []
         for index, name in enumerate(header):
             name = name or f"__column_{index + 1}"
             names.append(name if name not in names else f"{name}_duplicated_{names.count(name)}")
-        frame = pl.DataFrame(body, schema={n: pl.String for n in names}, orient="row")
+        frame = pl.DataFrame(cells, schema={n: pl.String for n in names}, orient="row")
     else:
         frame = pl.read_parquet(io.BytesIO(data))
     return frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
