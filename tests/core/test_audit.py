@@ -143,13 +143,19 @@ def test_audit_log_export_has_exactly_the_filtered_rows(login, auditor, changes)
     assert {r[4] for r in rows[1:]} == {"常宁新河鱼业合作社"}
 
 
-def test_structured_values_are_shown_as_a_glimpse():
+def test_structured_values_are_shown_by_their_size_not_their_machine_keys():
     from django.db import models
 
-    from countyworks.core.audit import _JSON_GLIMPSE, _Words
+    from countyworks.core.audit import _Words
 
-    said = _Words().say(models.JSONField(), {"soc": [0.5] * 96})
-    assert said.startswith('{"soc": [0.5, 0.5') and said.endswith("…") and len(said) == _JSON_GLIMPSE + 1
+    said = _Words().say(models.JSONField(), {"charge_mw": [0.5] * 96, "soc": [0.5] * 96})
+    assert said == "结构化数据（2 项）" and "charge_mw" not in said
+
+
+def test_audit_trail_page_names_the_kind_of_record_in_words(login, org, auditor):
+    audited_save(org, acting_user=auditor)
+    body = login(auditor).get(f"/audit/core.organisation/{org.pk}/").content.decode()
+    assert f"{Organisation._meta.verbose_name} #{org.pk}" in body and "core.organisation #" not in body
 
 
 def test_audit_page_shows_choice_labels_not_codes(login, org, auditor):

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -36,7 +35,6 @@ AUDIT_ROLES = (Role.AUDITOR, Role.ADMIN)
 #: Rows per page of the audit log.
 PAGE_SIZE = 50
 #: Characters of a structured (JSON) value shown in the log.
-_JSON_GLIMPSE = 120
 #: Rows resolved at a time when the whole filtered log is exported.
 _EXPORT_CHUNK = 500
 
@@ -133,9 +131,9 @@ class _Words:
             related = self._found.get(model_field.related_model, {}).get(value)
             return str(related) if related is not None else gettext("%(pk)s（已删除）") % {"pk": value}
         if isinstance(model_field, models.JSONField):
-            # structured data (a 96-step plan, a parameter set): a glimpse; the object's trail has it
-            text = json.dumps(value, ensure_ascii=False, default=str)
-            return text if len(text) <= _JSON_GLIMPSE else text[:_JSON_GLIMPSE] + "…"
+            # structured data (a 96-step plan, a parameter set) has machine keys, not words: its size
+            size = len(value) if isinstance(value, dict | list) else 1
+            return gettext("结构化数据（%(n)d 项）") % {"n": size}
         if model_field is not None and model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(value, bool):

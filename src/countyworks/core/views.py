@@ -70,7 +70,8 @@ def region_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def audit_object(request: AuthenticatedHttpRequest, label: str, pk: str) -> HttpResponse:
     obj, entries = audit.audit_trail(user=request.user, label=label, pk=pk)
-    return render(request, "core/audit.html", {"object": obj, "entries": entries, "label": label})
+    context = {"object": obj, "entries": entries, "kind": obj._meta.verbose_name}
+    return render(request, "core/audit.html", context)
 
 
 class AuditLogFilterForm(forms.Form):
