@@ -39,6 +39,7 @@ from typing import IO, Any
 import django
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
@@ -244,6 +245,8 @@ def backup_restore(path: Path) -> str:
             for label, hook in _program_hooks("before_restore"):
                 hook(manifest.get("notes", {}).get(label, {}))
             call_command("loaddata", str(data), verbosity=0)  # also resets the PostgreSQL sequences
+        # migrate/flush may have given the content types new ids: forget the ones this process cached
+        ContentType.objects.clear_cache()
         files = _restore_uploads(staging / _UPLOADS, media)
     total = sum(manifest.get("counts", {}).values())
     return (
