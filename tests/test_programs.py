@@ -4,6 +4,7 @@ directory and one line in settings (docs/adding-a-program.md)."""
 from __future__ import annotations
 
 import types
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -15,7 +16,9 @@ from countyworks import cli
 from countyworks.api.urls import api
 from countyworks.core.briefs import brief_text
 from countyworks.core.home import collect_tiles
+from countyworks.core.indicators import Indicator, all_indicators
 from countyworks.core.jobs import UnknownJob, job_run_inline
+from countyworks.core.models import Organisation
 from countyworks.core.navigation import nav_for
 from countyworks.core.periods import Period
 from countyworks.core.programs import (
@@ -55,6 +58,7 @@ def test_every_program_declares_every_hook_and_each_resolves(config):
     assert all(isinstance(item, NavItem) for item in config.hook("nav_items"))
     assert all(callable(provider) for provider in config.hook("milestones"))
     assert all(callable(job) for job in config.hook("jobs").values())
+    assert all(isinstance(indicator, Indicator) for indicator in config.hook("indicators"))
 
 
 #: Hook → the module name a program conventionally gives it.
@@ -159,12 +163,33 @@ def test_a_new_program_plugs_in_with_one_app_and_one_settings_line(changning, ca
         assert labels.index("fake_program") > labels.index("innovation")
         assert fake.hook("milestones")[0] in milestone_providers()
         assert job_run_inline("fake_program.count", description="count", upto=3) == {"counted": 3}
+        indicator = all_indicators()["fake_program.organisations"]
+        assert indicator.value("", Period.parse("2023")) == Organisation.objects.count()
         assert "fake-hello" in cli.build_parser().format_help()
         assert cli.main(["fake-hello"]) == 0
         assert capsys.readouterr().out == "hello from the fake program\n"
     assert "fake_program" not in [config.label for config in installed_programs()]
     with pytest.raises(UnknownJob):
         job_run_inline("fake_program.count", description="count", upto=3)
+
+
+def test_indicator_codes_carry_the_program_label():
+    import tests.fake_program as module
+    from tests.fake_program.apps import FakeProgramConfig
+
+    class Foreign(FakeProgramConfig):
+        label = "foreign"
+
+    with pytest.raises(ImproperlyConfigured, match="indicator codes must start with 'foreign.'"):
+        Foreign("tests.fake_program", module).hook("indicators")
+
+
+def test_a_ratio_indicator_is_a_weighted_mean_and_none_without_a_denominator():
+    period = Period.parse("2023")
+    rate = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: 3, lambda p, _: 4, scale=100)
+    assert rate.value("43", period) == Decimal(75)
+    empty = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: 0, lambda p, _: 0)
+    assert empty.value("43", period) is None
 
 
 def test_demo_order_puts_a_program_after_the_ones_it_names():

@@ -23,3 +23,4 @@ class FakeProgramConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     ticket_subjects = ()
+    indicators = "tests.fake_program.hooks.INDICATORS"

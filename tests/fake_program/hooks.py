@@ -1,5 +1,7 @@
 from ninja import Router
 
+from countyworks.core.indicators import Indicator
+
 router = Router()
 
 
@@ -27,3 +29,21 @@ def milestones(*, region_prefix, start, end):
 def count_job(*, progress, upto: int) -> dict[str, int]:
     progress(upto, upto)
     return {"counted": upto}
+
+
+def _organisations(region_prefix: str, period) -> int:
+    from countyworks.core.models import Organisation
+
+    return Organisation.objects.filter(region__code__startswith=region_prefix).count()
+
+
+INDICATORS = (
+    Indicator(
+        code="fake_program.organisations",
+        name="组织数",
+        unit="家",
+        period_type="year",
+        aggregation="sum",
+        numerator=_organisations,
+    ),
+)

@@ -22,6 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise as StrPromise
 from django.utils.module_loading import import_string
 
+from countyworks.core.indicators import Indicator
+
 #: Every hook a program declares, in the order docs/adding-a-program.md explains them.
 HOOKS: tuple[str, ...] = (
     "urls",  # module with ``app_name`` and ``urlpatterns``, mounted under ``url_prefix``
@@ -39,10 +41,11 @@ HOOKS: tuple[str, ...] = (
     "ticket_subjects",  # labels of the models tickets may be raised against (each scoped by region)
     "backup_notes",  # ``() -> dict`` written into a backup's manifest under the program's label
     "before_restore",  # ``(notes) -> None`` run by a restore after the flush, before the load
+    "indicators",  # a tuple of countyworks.core.indicators.Indicator (or a dotted path to one)
 )
 
 #: Hooks holding a collection: declared empty rather than None.
-COLLECTION_HOOKS = frozenset({"nav_items", "milestones", "jobs", "ticket_subjects"})
+COLLECTION_HOOKS = frozenset({"nav_items", "milestones", "jobs", "ticket_subjects", "indicators"})
 #: Hooks resolved by the CLI before Django is set up, not in :meth:`ProgramConfig.ready`.
 CLI_HOOKS = frozenset({"cli_commands"})
 
@@ -87,6 +90,7 @@ class ProgramConfig(AppConfig):
     ticket_subjects: ClassVar[tuple[str, ...]]
     backup_notes: ClassVar[str | Callable[[], dict[str, Any]] | None]
     before_restore: ClassVar[str | Callable[[dict[str, Any]], None] | None]
+    indicators: ClassVar[str | tuple[Indicator, ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -131,9 +135,21 @@ class ProgramConfig(AppConfig):
                 return {kind: _object(path) for kind, path in value.items()}
             if name == "ticket_subjects":
                 return tuple(apps.get_model(label) for label in value)
+            if name == "indicators":
+                return self._checked_indicators(tuple(_object(value)))
             return _object(value)
         except Exception as exc:  # any failure importing a hook names the program and the hook
             raise ImproperlyConfigured(f"program {self.label!r}: hook {name} = {value!r}: {exc}") from exc
+
+    def _checked_indicators(self, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        """Codes are ``<label>.<name>`` and unique, so no two programs' indicators collide."""
+        codes = [indicator.code for indicator in indicators]
+        foreign = [code for code in codes if not code.startswith(f"{self.label}.")]
+        if foreign:
+            raise ValueError(f"indicator codes must start with {self.label + '.'!r}: {', '.join(foreign)}")
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"duplicate indicator codes: {sorted(c for c in codes if codes.count(c) > 1)}")
+        return indicators
 
 
 def _object(value: Any) -> Any:
