@@ -1,4 +1,5 @@
-"""The shell's CLI commands: demo, serve, import, backup, restore, worker, migrate, bench, brief, shell."""
+"""The shell's CLI commands: demo, serve, import, backup, restore, worker, migrate, bench, brief, programs,
+shell."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     brief.add_argument("--region", required=True, help="division code, e.g. 430800")
     brief.add_argument("--period", required=True, help="2023, 2023-06 or 2023Q2")
     brief.set_defaults(func=cmd_brief)
+
+    programs = subparsers.add_parser(
+        "programs", help="list which programs each region runs, or take one up / stop it in a region"
+    )
+    programs.add_argument("--region", help="division code, e.g. 430482 (required with --enable/--disable)")
+    programs.add_argument("--enable", action="append", default=[], metavar="PROGRAM")
+    programs.add_argument("--disable", action="append", default=[], metavar="PROGRAM")
+    programs.set_defaults(func=cmd_programs)
 
     shell = subparsers.add_parser("shell", help="Django's shell with the project's settings (administrators)")
     shell.add_argument("-c", "--command", help="run this Python code instead of the interactive shell")
@@ -210,6 +219,34 @@ def cmd_brief(args: argparse.Namespace) -> int:
     except (InvalidPeriod, InvalidRegionCode, BriefUnavailable) as exc:
         raise InputError(str(exc)) from exc
     print(text)
+    return 0
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    """``countyworks programs``: the rows of core/program_regions.py, changed as the system actor."""
+    setup_django(args.data_dir)
+    from countyworks.core import program_regions
+    from countyworks.core.actors import SYSTEM
+    from countyworks.core.models import Region
+    from countyworks.core.regions import InvalidRegionCode, significant_prefix
+
+    if args.enable or args.disable:
+        if not args.region:
+            raise InputError("--region is required with --enable/--disable")
+        try:
+            region = Region.objects.get(code=significant_prefix(args.region))
+        except (InvalidRegionCode, Region.DoesNotExist) as exc:
+            raise InputError(f"unknown region {args.region!r}") from exc
+        known = {code for code, _name in program_regions.takeable_programs()}
+        for code in [*args.enable, *args.disable]:
+            if code not in known:
+                raise InputError(f"unknown program {code!r}; installed: {', '.join(sorted(known))}")
+        for code, enabled in [*((c, True) for c in args.enable), *((c, False) for c in args.disable)]:
+            program_regions.region_program_set(
+                acting_user=SYSTEM, region=region, program=code, enabled=enabled
+            )
+    for row in program_regions.program_table(SYSTEM):
+        print(f"{row.region.official_code}\t{row.region.full_name()}\t{','.join(sorted(row.programs))}")
     return 0
 
 

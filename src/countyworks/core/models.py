@@ -215,6 +215,29 @@ class RoleGrant(models.Model):
         return self.region_id or ""
 
 
+class RegionProgram(models.Model):
+    """A program a region runs (开通的项目): its pages, navigation and tiles show in that area.
+
+    An area for which no region in its line (an ancestor, itself or a descendant) has any row is
+    *unconfigured* and runs every installed program, so a fresh single-county installation shows
+    everything until the administrator chooses (docs/permissions.md#programs-per-region).
+    """
+
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT)
+    program = models.CharField(_("项目"), max_length=16, choices=Program.choices)
+    created_at = models.DateTimeField(_("开通时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("开通项目")
+        verbose_name_plural = _("开通项目")
+        ordering = ["region_id", "program"]
+        constraints = [models.UniqueConstraint(fields=["region", "program"], name="region_program_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.get_program_display()}"
+
+
 class ApiToken(models.Model):
     """A per-user API token; only its SHA-256 hash is stored. It expires (``API_TOKEN_TTL_DAYS``)
     and can be revoked; creating one with the name of a live one rotates it (the old one is revoked)."""

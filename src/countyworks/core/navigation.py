@@ -1,4 +1,5 @@
-"""The navigation: core's own entries, then each installed program's ``nav_items``; shown by program reach."""
+"""The navigation: core's own entries, then each installed program's ``nav_items``; shown by program reach
+and by the programs the user's area runs (core/program_regions.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from countyworks.core.actors import Actor
 from countyworks.core.audit import AUDIT_ROLES
+from countyworks.core.models import Role
+from countyworks.core.program_regions import runs_for
 from countyworks.core.programs import NavItem, installed_programs
 from countyworks.core.scoping import SHARED, has_role, reaches
 
@@ -16,6 +19,7 @@ CORE_NAV_ITEMS = (
     NavItem(_("数据导入"), "data-import", SHARED, "📥"),
     NavItem(pgettext_lazy("menu", "后台任务"), "jobs", SHARED, "⚙"),
     NavItem(_("审计日志"), "audit-log", SHARED, "🔎", roles=AUDIT_ROLES),
+    NavItem(_("项目开通"), "region-programs", SHARED, "🧩", roles=(Role.ADMIN,)),
 )
 
 
@@ -34,7 +38,7 @@ def nav_for(user: Actor, path: str = "") -> list[dict[str, object]]:
         *(item for config in installed_programs() for item in config.hook("nav_items")),
     ]
     for item in entries:
-        if not reaches(user, item.program):
+        if not reaches(user, item.program) or not runs_for(user, item.program):
             continue
         if item.roles and not has_role(user, item.roles):
             continue

@@ -24,12 +24,15 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from countyworks.core.actors import SYSTEM, Actor, SystemActor, recorded_user
+from countyworks.core.models import Program
+from countyworks.core.program_regions import runs_for
 from countyworks.core.scoping import Action, can_write_object, reaches
 
 __all__ = [
@@ -108,7 +111,8 @@ def access_write_object(
 
 
 def program_required(program: str) -> Callable[[View], View]:
-    """Pages of ``program``: sign-in required, 404 for users the program is not open to.
+    """Pages of ``program``: sign-in required, 404 for users the program is not open to, and a
+    "not taken up here" page where none of the user's areas runs it (core/program_regions.py).
 
     Sets ``request.can_write`` (templates see ``can_write``) so pages hide write actions from
     read-only roles; a view may still narrow it per object.
@@ -119,12 +123,19 @@ def program_required(program: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             access_program_or_404(request.user, program)
+            if not runs_for(request.user, program):
+                return _not_run_here(request, program)
             request.can_write = access_program(request.user, program, "write")  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def _not_run_here(request: HttpRequest, program: str) -> HttpResponse:
+    label = Program(program).label if program in Program.values else program
+    return render(request, "program_not_run.html", {"program": label})
 
 
 def require_write(program: str, *, all_methods: bool = False) -> Callable[[View], View]:

@@ -42,7 +42,8 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from countyworks.core.actors import SYSTEM
-from countyworks.core.models import Organisation, Person, Region
+from countyworks.core.models import Organisation, Person, Program, Region
+from countyworks.core.program_regions import region_program_set
 from countyworks.energy import services, simulate
 from countyworks.energy.alarms import check_communication_loss
 from countyworks.energy.ingest import ingest_messages
@@ -501,6 +502,8 @@ def load_demo() -> None:
         return
     with transaction.atomic():
         _regions()
+        county = Region.objects.get(code=COUNTY)
+        region_program_set(acting_user=SYSTEM, region=county, program=Program.ENERGY, enabled=True)
         people = _people()
         stations = _create_stations(people)
         _plan(people)

@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from countyworks.core.models import Region
+from countyworks.core.actors import SYSTEM
+from countyworks.core.models import Program, Region
+from countyworks.core.program_regions import region_program_set
 from countyworks.innovation import services
 from countyworks.innovation.demo.challenges import load_challenges, load_plans
 from countyworks.innovation.demo.figures import (
@@ -106,6 +108,8 @@ def load_demo() -> None:
         lx_user = _officer("louxing")
         zjj = Region.objects.get(code=ZHANGJIAJIE)
         louxing = Region.objects.get(code=LOUXING)
+        for region in (zjj, louxing):
+            region_program_set(acting_user=SYSTEM, region=region, program=Program.INNOVATION, enabled=True)
         people = zhangjiajie_population(names, rng)
         for year in (2021, 2022):
             run_campaign(
