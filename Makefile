@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## migrate, load the demo data and serve it on http://127.0.0.1:8000/
 	$(BIN)/countyworks demo
 
-# The default and PostgreSQL suites run on two processes (pytest-xdist); `loadgroup` keeps each
-# half of the scoping matrix on one worker so the demo is loaded once per worker. Each worker has
+# The default and PostgreSQL suites run on two processes (pytest-xdist); `loadgroup` keeps the
+# scoping matrix on one worker so the demo is loaded once, while the other runs the rest. Each worker has
 # its own test database (SQLite in memory; PostgreSQL test_<db>_gw0, test_<db>_gw1).
 XDIST := -n 2 --dist loadgroup
 

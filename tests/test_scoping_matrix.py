@@ -191,11 +191,12 @@ PERSONAS = [
 ]
 
 
-#: The personas as test parameters. Under xdist (``--dist loadgroup``) they form two groups, each
-#: run by one worker on one load of the demo, so the matrix is split over both cores.
+#: The personas as test parameters, one test item per persona and check. Under xdist
+#: (``--dist loadgroup``) they form one group, run by one worker on one load of the demo, while the
+#: other worker runs the rest of the suite (the demo is loaded once per session, not once per core).
 MATRIX_PARAMS = [
-    pytest.param(persona, id=persona[0], marks=pytest.mark.xdist_group(f"scoping-matrix-{i % 2}"))
-    for i, persona in enumerate(PERSONAS)
+    pytest.param(persona, id=persona[0], marks=pytest.mark.xdist_group("scoping-matrix"))
+    for persona in PERSONAS
 ]
 
 
@@ -219,7 +220,7 @@ def demo(django_db_setup, django_db_blocker):
 class TestEveryRouteForEveryPersona:
     """One test item per persona and per check (reads, writes), all on one load of the demo.
 
-    The demo is loaded once per class (per xdist worker) inside a transaction that is rolled back
+    The demo is loaded once per class (on the one xdist worker) inside a transaction rolled back
     when the class is done; each test runs in a savepoint of it, so a write made by one persona's
     POSTs is undone before the next persona starts.
     """
