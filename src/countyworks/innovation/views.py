@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
-from countyworks.core.feedback import flash_errors
+from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
@@ -175,8 +175,9 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
         )
         return redirect(target)
     data = form.cleaned_data
-    try:
-        services.plan_create(
+    flash_outcome(
+        request,
+        lambda: services.plan_create(
             organisation=profile.organisation,
             year=data["year"],
             target_tier=data["target_tier"],
@@ -185,11 +186,9 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
             measures=data["measures"],
             officer=data["officer"],
             acting_user=request.user,
-        )
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("已建立一企一策"))
+        ),
+        _("已建立一企一策"),
+    )
     return redirect(target)
 
 
