@@ -33,10 +33,11 @@ PASSWORD = "test-password-123"  # noqa: S105
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long grouped tests (the scoping matrix) first: under xdist (``--dist loadgroup``) each
-    group goes to one worker, and starting the longest work first keeps both cores busy to the end
-    instead of leaving one worker alone with a group at the tail."""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    """The slow tests (the scoping matrix, the backup and the demo brief) first: under xdist
+    (``make test``: ``--dist loadscope --no-loadscope-reorder``) the modules and classes holding
+    them are handed out first, so the longest work starts on both cores at once instead of leaving
+    one worker alone with it at the tail."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 #: Where this session keeps a copy of its freshly migrated SQLite test database (see

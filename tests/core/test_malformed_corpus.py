@@ -95,8 +95,8 @@ def fresh_install(tmp_path_factory, migrated_data_dir):
 CLI = "import sys; from countyworks.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-#: The child processes share one installation: one worker under xdist (``--dist loadgroup``).
-@pytest.mark.xdist_group("malformed-cli-process")
+#: The child processes share one installation (under xdist, ``--dist loadscope`` keeps a module on
+#: one worker).
 @pytest.mark.django_db  # the installation is a copy of the migrated test database
 @pytest.mark.parametrize("name", sorted(SUBPROCESS))
 def test_cli_process_exits_1_without_a_traceback(fresh_install, name):
