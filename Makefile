@@ -15,10 +15,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## migrate, load the demo data and serve it on http://127.0.0.1:8000/
 	$(BIN)/countyworks demo
 
-# The default and PostgreSQL suites run on two processes (pytest-xdist); `loadgroup` keeps each
-# half of the scoping matrix on one worker so the demo is loaded once per worker. Each worker has
-# its own test database (SQLite in memory; PostgreSQL test_<db>_gw0, test_<db>_gw1).
-XDIST := -n 2 --dist loadgroup
+# The default and PostgreSQL suites run on two processes (pytest-xdist). `loadscope` hands out a
+# module, or a test class, as one unit: the scoping matrix's two checks (two classes) each load the
+# demo once on their worker, a module's fixtures are set up once. `--no-loadscope-reorder` keeps the
+# order of tests/conftest.py, which puts the slow tests first. (`loadgroup` does not group on
+# pytest 9.2: pytest-xdist issue #1386.) Each worker has its own test database (SQLite in memory;
+# PostgreSQL test_<db>_gw0, test_<db>_gw1).
+XDIST := -n 2 --dist loadscope --no-loadscope-reorder
 
 test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process queue, no broker)
 	$(BIN)/pytest $(XDIST)

@@ -11,8 +11,17 @@ Personas (healthchecks' alice/bob/charlie, for a county):
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from countyworks.core.models import Region, Role, RoleGrant
 
@@ -24,18 +33,39 @@ PASSWORD = "test-password-123"  # noqa: S105
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long grouped tests (the scoping matrix) first: under xdist (``--dist loadgroup``) each
-    group goes to one worker, and starting the longest work first keeps both cores busy to the end
-    instead of leaving one worker alone with a group at the tail."""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    """The slow tests (the scoping matrix, the backup and the demo brief) first: under xdist
+    (``make test``: ``--dist loadscope --no-loadscope-reorder``) the modules and classes holding
+    them are handed out first, so the longest work starts on both cores at once instead of leaving
+    one worker alone with it at the tail."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+#: Where this session keeps a copy of its freshly migrated SQLite test database (see
+#: ``migrated_data_dir``); absent when the suite runs on PostgreSQL.
+_MIGRATED = pytest.StashKey[Path]()
+
+
+def _copy_migrated_database(target: Path) -> None:
+    """Copy the test database, migrated and still empty, into a SQLite file (the backup API)."""
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        connection.connection.backup(copy)
+    finally:
+        copy.close()
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the national region tree and a few towns/villages once for the whole session."""
+def django_db_setup(django_db_setup, django_db_blocker, request, tmp_path_factory):
+    """Load the national region tree and a few towns/villages once for the whole session (on SQLite,
+    after keeping a copy of the migrated, empty database for ``migrated_data_dir``)."""
     from countyworks.core.region_data import load_national_regions
 
     with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            template = tmp_path_factory.mktemp("migrated") / "countyworks.sqlite3"
+            _copy_migrated_database(template)
+            request.config.stash[_MIGRATED] = template
         load_national_regions()
         Region.objects.bulk_create(
             [
@@ -46,6 +76,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
             ],
             ignore_conflicts=True,
         )
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(request, django_db_setup, tmp_path_factory) -> Callable[[Path], Path]:
+    """Make a data directory that looks like one after ``countyworks migrate`` (an empty, migrated
+    SQLite database) for a CLI run in a child process: ``migrated_data_dir(tmp_path / "a")``.
+
+    The database is a copy of this session's migrated test database, so the suite runs the
+    migrations once per process instead of once per child (mark the test ``django_db``: pytest-django
+    creates the test database only for such tests); on PostgreSQL the SQLite side is migrated once,
+    by ``countyworks migrate`` in a child process."""
+    template = request.config.stash.get(_MIGRATED, None)
+    if template is None:
+        source = tmp_path_factory.mktemp("migrated")
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")}
+        env["COUNTYWORKS_DATA_DIR"] = str(source)
+        subprocess.run([sys.executable, "-m", "countyworks.cli", "migrate"], env=env, check=True, timeout=600)
+        template = source / "countyworks.sqlite3"
+
+    def make(data_dir: Path) -> Path:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, data_dir / "countyworks.sqlite3")
+        return data_dir
+
+    return make
 
 
 @pytest.fixture(autouse=True)

@@ -123,13 +123,18 @@ def test_round_trip_postgresql_to_postgresql(db, media, tmp_path):
     round_trip(media, tmp_path)
 
 
+def _seeded_child(data_dir, tmp_path):
+    """Seed a migrated SQLite data directory in a child process; what it holds then."""
+    path = tmp_path / f"{Path(data_dir).name}.pickle"
+    _in_child(data_dir, f"seed(); backup_data.write_snapshot({str(path)!r})")
+    return pickle.loads(path.read_bytes())  # noqa: S301 - written by this test a moment ago
+
+
 @pytest.mark.postgres
-def test_restore_a_sqlite_backup_into_postgresql(db, media, tmp_path):
+def test_restore_a_sqlite_backup_into_postgresql(db, media, tmp_path, migrated_data_dir):
     on("postgresql")
-    source, archive = tmp_path / "sqlite", tmp_path / "sqlite.tar.gz"
-    _countyworks(source, "migrate")
-    _in_child(source, "seed()")
-    original = _child_snapshot(source, tmp_path)
+    source, archive = migrated_data_dir(tmp_path / "sqlite"), tmp_path / "sqlite.tar.gz"
+    original = _seeded_child(source, tmp_path)
     _countyworks(source, "backup", str(archive))
 
     assert main(["restore", str(archive)]) == 0
@@ -188,12 +193,12 @@ def test_cli_backup_and_restore(changning, media, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_restore_into_a_fresh_database_in_another_process(tmp_path):
-    """What a user runs: ``countyworks backup`` on one installation, ``restore`` on a new one."""
-    source, target, archive = tmp_path / "a", tmp_path / "b", tmp_path / "a.tar.gz"
-    _countyworks(source, "migrate")
-    _in_child(source, "seed()")
-    original = _child_snapshot(source, tmp_path)
+@pytest.mark.django_db  # the source installation is a copy of the migrated test database
+def test_restore_into_a_fresh_database_in_another_process(tmp_path, migrated_data_dir):
+    """What a user runs: ``countyworks backup`` on one installation, ``restore`` on a new one (an
+    empty data directory: the restore migrates it first)."""
+    source, target, archive = migrated_data_dir(tmp_path / "a"), tmp_path / "b", tmp_path / "a.tar.gz"
+    original = _seeded_child(source, tmp_path)
 
     assert "backup written to" in _countyworks(source, "backup", str(archive))
     assert "restored a.tar.gz" in _countyworks(target, "restore", str(archive))

@@ -75,11 +75,10 @@ def test_web_import_shows_the_error_and_writes_nothing(login, changning, case):
 
 
 @pytest.fixture(scope="module")
-def fresh_install(tmp_path_factory):
+def fresh_install(tmp_path_factory, migrated_data_dir):
     """A migrated data directory with an active ``admin`` (the CLI's default user)."""
-    env = {**os.environ, "COUNTYWORKS_DATA_DIR": str(tmp_path_factory.mktemp("cli"))}
+    env = {**os.environ, "COUNTYWORKS_DATA_DIR": str(migrated_data_dir(tmp_path_factory.mktemp("cli")))}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-c", CLI, "migrate"], env=env, check=True, timeout=600)
     admin = (
         "import django; django.setup(); from django.contrib.auth import get_user_model; "
         "get_user_model().objects.create_superuser('admin', '', 'not-a-demo-password')"
@@ -96,6 +95,9 @@ def fresh_install(tmp_path_factory):
 CLI = "import sys; from countyworks.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+#: The child processes share one installation (under xdist, ``--dist loadscope`` keeps a module on
+#: one worker).
+@pytest.mark.django_db  # the installation is a copy of the migrated test database
 @pytest.mark.parametrize("name", sorted(SUBPROCESS))
 def test_cli_process_exits_1_without_a_traceback(fresh_install, name):
     case = next(c for c in MANIFEST if c["file"] == name)

@@ -9,13 +9,9 @@ import polars as pl
 import pytest
 
 from countyworks.rules import io
-from countyworks.rules.engine import (
-    RowError,
-    amount_needed,
-    ceil_unit,
-    format_number,
-    hire_needed,
-)
+from countyworks.rules.engine import RowError
+from countyworks.rules.gap import amount_needed, hire_needed
+from countyworks.rules.numbers import ceil_unit, format_number
 from countyworks.rules.registry import RULESETS, UnknownRuleSet, get_ruleset, known_codes
 from countyworks.rules.tech_sme_2022 import RULESET as TECH
 

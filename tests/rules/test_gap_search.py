@@ -12,7 +12,8 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from countyworks.rules.engine import DEFAULT_COSTS, RuleSet, apply_gap
+from countyworks.rules.engine import RuleSet
+from countyworks.rules.gap import DEFAULT_COSTS, apply_gap
 from countyworks.rules.high_tech_2016 import RULESET as HT
 from countyworks.rules.innovative_sme_2022 import RULESET as INNO
 from countyworks.rules.little_giant_2022 import RULESET as LG

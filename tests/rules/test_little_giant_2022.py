@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from countyworks.rules.engine import apply_gap
+from countyworks.rules.gap import apply_gap
 from countyworks.rules.little_giant_2022 import RULESET as LG
 
 from .conftest import codes, evaluate, one

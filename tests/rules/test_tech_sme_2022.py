@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tech_sme_rowwise
-from countyworks.rules.engine import DEFAULT_COSTS, Costs, apply_gap
+from countyworks.rules.gap import DEFAULT_COSTS, Costs, apply_gap
 from countyworks.rules.tech_sme_2022 import RULESET as TECH
 
 from .conftest import codes, evaluate, one

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+T = TypeVar("T")
 
 
 def flash_errors(request: HttpRequest, exc: Exception) -> None:
@@ -16,3 +22,17 @@ def flash_errors(request: HttpRequest, exc: Exception) -> None:
     texts = getattr(exc, "messages", None) or [str(exc) or _("无权操作")]
     for text in texts:
         messages.error(request, text)
+
+
+def flash_outcome(request: HttpRequest, call: Callable[[], T], success: str = "") -> T | None:
+    """Run one service call for a page: a refusal (``ValidationError``) is shown as page errors
+    (:func:`flash_errors`) and gives ``None``; otherwise ``success``, if any, is shown and the
+    call's result returned."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return result

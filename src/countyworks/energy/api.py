@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from countyworks.core.api_params import ObjectId, Pagination
-from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.http import api_user
 from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.core.permissions import access_program_or_404
 from countyworks.energy import selectors, services
@@ -24,8 +25,8 @@ from countyworks.energy.store import DAY
 router = Router(tags=["energy"])
 
 
-def _member(request: AuthenticatedHttpRequest) -> None:
-    access_program_or_404(request.user, selectors.PROGRAM)
+def _member(request: HttpRequest) -> None:
+    access_program_or_404(api_user(request), selectors.PROGRAM)
 
 
 class StationOut(Schema):
@@ -171,36 +172,36 @@ def _group_out(g) -> dict:
 
 @router.get("/stations", response=list[StationOut])
 @paginate(Pagination)
-def stations(request: AuthenticatedHttpRequest, within: str | None = None):
+def stations(request: HttpRequest, within: str | None = None):
     _member(request)
-    return [_station_out(s) for s in selectors.station_list(user=request.user, within=within)]
+    return [_station_out(s) for s in selectors.station_list(user=api_user(request), within=within)]
 
 
 @router.get("/stations/{code}", response=StationOut)
-def station(request: AuthenticatedHttpRequest, code: str):
+def station(request: HttpRequest, code: str):
     _member(request)
-    return _station_out(selectors.station_get(user=request.user, code=code))
+    return _station_out(selectors.station_get(user=api_user(request), code=code))
 
 
 @router.get("/live", response=list[LiveOut])
-def live(request: AuthenticatedHttpRequest, within: str | None = None):
+def live(request: HttpRequest, within: str | None = None):
     """Live figures of every station the caller may see (the control room's data)."""
     _member(request)
-    rows = selectors.live_stations(list(selectors.station_list(user=request.user, within=within)))
+    rows = selectors.live_stations(list(selectors.station_list(user=api_user(request), within=within)))
     return [_live_out(row) for row in rows]
 
 
 @router.get("/stations/{code}/live", response=LiveOut)
-def station_live(request: AuthenticatedHttpRequest, code: str):
+def station_live(request: HttpRequest, code: str):
     _member(request)
     return _live_out(
-        selectors.live_stations([selectors.station_get(user=request.user, code=code)], reactive=True)[0]
+        selectors.live_stations([selectors.station_get(user=api_user(request), code=code)], reactive=True)[0]
     )
 
 
 @router.get("/stations/{code}/series", response=SeriesOut)
 def station_series(
-    request: AuthenticatedHttpRequest,
+    request: HttpRequest,
     code: str,
     start: datetime | None = None,
     end: datetime | None = None,
@@ -208,7 +209,7 @@ def station_series(
 ):
     """Mean output [MW] (and SOC [%]) per rollup bucket; ``step`` is 60, 900, 3600 or 86400 s (default by span)."""
     _member(request)
-    obj = selectors.station_get(user=request.user, code=code)
+    obj = selectors.station_get(user=api_user(request), code=code)
     end = end or timezone.now()
     start = start or end - timedelta(hours=24)
     if start.tzinfo is None or end.tzinfo is None:
@@ -223,31 +224,29 @@ def station_series(
 
 @router.get("/alarms", response=list[AlarmOut])
 @paginate(Pagination)
-def alarms(request: AuthenticatedHttpRequest, state: str = "open", within: str | None = None):
+def alarms(request: HttpRequest, state: str = "open", within: str | None = None):
     _member(request)
     if state not in ("open", "active", "unacked", "all"):
         raise HttpError(422, "state must be open, active, unacked or all")
-    return [_alarm_out(a) for a in selectors.alarm_list(user=request.user, within=within, state=state)]
+    return [_alarm_out(a) for a in selectors.alarm_list(user=api_user(request), within=within, state=state)]
 
 
 @router.post("/alarms/{alarm_id}/ack", response=AlarmOut)
-def alarm_ack(request: AuthenticatedHttpRequest, alarm_id: ObjectId):
+def alarm_ack(request: HttpRequest, alarm_id: ObjectId):
     _member(request)
-    alarm = selectors.alarm_get(user=request.user, pk=alarm_id)
-    return _alarm_out(services.alarm_acknowledge(acting_user=request.user, alarm=alarm))
+    alarm = selectors.alarm_get(user=api_user(request), pk=alarm_id)
+    return _alarm_out(services.alarm_acknowledge(acting_user=api_user(request), alarm=alarm))
 
 
 @router.get("/statistics", response=StatisticsOut)
-def statistics(
-    request: AuthenticatedHttpRequest, period: str, within: str | None = None, factors: str | None = None
-):
+def statistics(request: HttpRequest, period: str, within: str | None = None, factors: str | None = None):
     """Capacity, generation, full-load hours, share, storage and carbon (factor sets named) for a period."""
     _member(request)
     try:
         parsed = Period.parse(period)
     except InvalidPeriod as exc:
         raise HttpError(422, str(exc)) from exc
-    _stations, summary = selectors.summary(user=request.user, within=within, period=parsed)
+    _stations, summary = selectors.summary(user=api_user(request), within=within, period=parsed)
     codes = ["article-2023", factors or default_factor_set().code]
     kwh = summary.centralised.energy_mwh * 1000
     try:

@@ -253,20 +253,13 @@ def _pg_rollup_cte(name: str, step: int, bucket_sql: str) -> str:
     RETURNING 1)"""  # noqa: S608
 
 
-@functools.cache
-def _pg_statement() -> str:
+def _pg_rollup_ctes() -> list[str]:
+    """The rollups of the readings in a CTE named ``fresh`` (point_id, ts, value, period_s): their
+    per-minute aggregate ``agg``, then one upsert per step. The ingest and the rebuild share them."""
     # The time zone name comes from settings, never from input; it is passed as a literal because
     # GROUP BY must repeat the exact bucket expression.
     tz = settings.TIME_ZONE.replace("'", "")
-    ctes = [
-        """new AS (
-    INSERT INTO energy_measurement (point_id, ts, value, period_s)
-    SELECT point_id, ts, value, period_s FROM energy_ingest_buffer
-    ON CONFLICT (point_id, ts) DO NOTHING
-    RETURNING point_id, ts, value)""",
-        """fresh AS (
-    SELECT n.point_id, n.ts, n.value, b.period_s FROM new n
-    JOIN energy_ingest_buffer b ON b.point_id = n.point_id AND b.ts = n.ts)""",
+    return [
         """agg AS (
     SELECT point_id, date_trunc('minute', ts) AS minute, period_s, count(*) AS n, sum(value) AS total,
            min(value) AS lo, max(value) AS hi,
@@ -276,6 +269,21 @@ def _pg_statement() -> str:
         _pg_rollup_cte("r2", 900, "date_bin('15 minutes', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')"),
         _pg_rollup_cte("r3", 3600, "date_trunc('hour', minute)"),
         _pg_rollup_cte("r4", 86400, f"date_trunc('day', minute, '{tz}')"),
+    ]
+
+
+@functools.cache
+def _pg_statement() -> str:
+    ctes = [
+        """new AS (
+    INSERT INTO energy_measurement (point_id, ts, value, period_s)
+    SELECT point_id, ts, value, period_s FROM energy_ingest_buffer
+    ON CONFLICT (point_id, ts) DO NOTHING
+    RETURNING point_id, ts, value)""",
+        """fresh AS (
+    SELECT n.point_id, n.ts, n.value, b.period_s FROM new n
+    JOIN energy_ingest_buffer b ON b.point_id = n.point_id AND b.ts = n.ts)""",
+        *_pg_rollup_ctes(),
         """latest AS (
     INSERT INTO energy_pointlatest AS l (point_id, ts, value, received_at)
     SELECT DISTINCT ON (point_id) point_id, ts, value, %(received_at)s FROM fresh ORDER BY point_id, ts DESC
@@ -491,21 +499,12 @@ def rebuild_rollups(point_ids: Sequence[int], first: date, last: date) -> int:
 
 @functools.cache
 def _pg_rebuild_statement() -> str:
-    tz = settings.TIME_ZONE.replace("'", "")
     ctes = [
         """fresh AS (
     SELECT m.point_id, m.ts, m.value, coalesce(m.period_s, p.sample_seconds) AS period_s
     FROM energy_measurement m JOIN energy_point p ON p.id = m.point_id
     WHERE m.point_id = ANY(%(ids)s) AND m.ts >= %(start)s AND m.ts < %(end)s)""",
-        """agg AS (
-    SELECT point_id, date_trunc('minute', ts) AS minute, period_s, count(*) AS n, sum(value) AS total,
-           min(value) AS lo, max(value) AS hi,
-           sum(greatest(value, 0) * period_s) / 3600.0 AS pos, sum(greatest(-value, 0) * period_s) / 3600.0 AS neg
-    FROM fresh GROUP BY point_id, date_trunc('minute', ts), period_s)""",
-        _pg_rollup_cte("r1", 60, "minute"),
-        _pg_rollup_cte("r2", 900, "date_bin('15 minutes', minute, TIMESTAMPTZ '2000-01-01 00:00:00+00')"),
-        _pg_rollup_cte("r3", 3600, "date_trunc('hour', minute)"),
-        _pg_rollup_cte("r4", 86400, f"date_trunc('day', minute, '{tz}')"),
+        *_pg_rollup_ctes(),
     ]
     return "WITH " + ",\n".join(ctes) + "\nSELECT count(*) FROM fresh"
 

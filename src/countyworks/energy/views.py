@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from countyworks.core.feedback import flash_errors
+from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.permissions import program_required, require_write
@@ -407,18 +407,17 @@ def step_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     step = selectors.approval_step_get(user=request.user, pk=pk)
     form = StepForm(request.POST)
     if form.is_valid():
-        try:
-            services.approval_step_update(
+        flash_outcome(
+            request,
+            lambda: services.approval_step_update(
                 acting_user=request.user,
                 step=step,
                 status=form.cleaned_data["status"],
                 done_on=form.cleaned_data["done_on"],
                 note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("%(step)s 已更新") % {"step": step})
+            ),
+            _("%(step)s 已更新") % {"step": step},
+        )
     else:
         flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("energy:projects")

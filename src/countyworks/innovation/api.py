@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
-from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.http import api_user
 from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
 from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
@@ -24,8 +25,8 @@ from countyworks.rules.registry import known_codes
 router = Router(tags=["innovation"])
 
 
-def _member(request: AuthenticatedHttpRequest) -> None:
-    access_program_or_404(request.user, PROGRAM)
+def _member(request: HttpRequest) -> None:
+    access_program_or_404(api_user(request), PROGRAM)
 
 
 class EnterpriseOut(Schema):
@@ -149,7 +150,7 @@ def _enterprise(profile, tiers: list[str]) -> dict[str, Any]:
 
 @router.get("/enterprises", response=EnterprisePage)
 def enterprises(
-    request: AuthenticatedHttpRequest,
+    request: HttpRequest,
     within: str | None = None,
     tier: str = "",
     year: Year | None = None,
@@ -162,8 +163,8 @@ def enterprises(
     _member(request)
     if tier and tier not in TIERS:
         raise HttpError(422, f"unknown tier {tier!r}; known: {', '.join(TIERS)}")
-    year = year or selectors.latest_year(user=request.user, within=within)
-    profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
+    year = year or selectors.latest_year(user=api_user(request), within=within)
+    profiles = selectors.enterprise_list(user=api_user(request), within=within, tier=tier, year=year, q=q)
     page = list(profiles[offset : offset + limit])
     pools = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
     return {
@@ -173,13 +174,13 @@ def enterprises(
 
 
 @router.get("/enterprises/{org_id}", response=EnterpriseDetailOut)
-def enterprise(request: AuthenticatedHttpRequest, org_id: ObjectId, year: Year | None = None):
+def enterprise(request: HttpRequest, org_id: ObjectId, year: Year | None = None):
     """One enterprise: its pools, every membership and every evaluation result."""
     _member(request)
-    profile = selectors.enterprise_get(user=request.user, organisation_id=org_id)
+    profile = selectors.enterprise_get(user=api_user(request), organisation_id=org_id)
     org = profile.organisation
-    memberships = list(selectors.enterprise_memberships(user=request.user, organisation=org))
-    year = year or max((m.year for m in memberships), default=selectors.latest_year(user=request.user))
+    memberships = list(selectors.enterprise_memberships(user=api_user(request), organisation=org))
+    year = year or max((m.year for m in memberships), default=selectors.latest_year(user=api_user(request)))
     day = selectors.year_end(year)
     return {
         **_enterprise(
@@ -196,21 +197,21 @@ def enterprise(request: AuthenticatedHttpRequest, org_id: ObjectId, year: Year |
             }
             for m in memberships
         ],
-        "results": list(selectors.enterprise_results(user=request.user, organisation=org)),
+        "results": list(selectors.enterprise_results(user=api_user(request), organisation=org)),
     }
 
 
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate(Pagination)
-def campaigns(request: AuthenticatedHttpRequest, within: str | None = None):
+def campaigns(request: HttpRequest, within: str | None = None):
     _member(request)
-    return selectors.campaign_list(user=request.user, within=within)
+    return selectors.campaign_list(user=api_user(request), within=within)
 
 
 @router.get("/evaluations", response=list[ResultOut])
 @paginate(Pagination)
 def evaluations(
-    request: AuthenticatedHttpRequest,
+    request: HttpRequest,
     # A bound of its own: @paginate resolves annotations in ninja's module, where ObjectId is unknown.
     campaign: int = Query(..., ge=1, le=MAX_BIGINT),
     qualified: bool | None = None,
@@ -218,15 +219,17 @@ def evaluations(
 ):
     """A campaign's results, filtered like the results table."""
     _member(request)
-    found = selectors.campaign_get(user=request.user, pk=campaign)
-    return selectors.campaign_results(user=request.user, campaign=found, qualified=qualified, failed=failed)
+    found = selectors.campaign_get(user=api_user(request), pk=campaign)
+    return selectors.campaign_results(
+        user=api_user(request), campaign=found, qualified=qualified, failed=failed
+    )
 
 
 @router.get("/pools/counts", response=list[TierCountOut])
-def pool_counts(request: AuthenticatedHttpRequest, year: Year | None = None, within: str | None = None):
+def pool_counts(request: HttpRequest, year: Year | None = None, within: str | None = None):
     """Every pool's size at the end of ``year`` and the year before, with the change in %."""
     _member(request)
-    year = year or selectors.latest_year(user=request.user, within=within)
+    year = year or selectors.latest_year(user=api_user(request), within=within)
     return [
         {
             "tier": c.tier,
@@ -236,27 +239,25 @@ def pool_counts(request: AuthenticatedHttpRequest, year: Year | None = None, wit
             "previous": c.previous,
             "yoy_percent": c.yoy,
         }
-        for c in selectors.ladder(user=request.user, within=within, year=year)
+        for c in selectors.ladder(user=api_user(request), within=within, year=year)
     ]
 
 
 @router.get("/challenges", response=list[ChallengeOut])
 @paginate(Pagination)
-def challenges(
-    request: AuthenticatedHttpRequest, within: str | None = None, kind: str = "", status: str = ""
-):
+def challenges(request: HttpRequest, within: str | None = None, kind: str = "", status: str = ""):
     _member(request)
-    return selectors.challenge_list(user=request.user, within=within, kind=kind, status=status)
+    return selectors.challenge_list(user=api_user(request), within=within, kind=kind, status=status)
 
 
 @router.get("/challenges/{challenge_id}", response=ChallengeOut)
-def challenge(request: AuthenticatedHttpRequest, challenge_id: ObjectId):
+def challenge(request: HttpRequest, challenge_id: ObjectId):
     _member(request)
-    return selectors.challenge_get(user=request.user, pk=challenge_id)
+    return selectors.challenge_get(user=api_user(request), pk=challenge_id)
 
 
 @router.post("/self-assessment", response=SelfAssessmentOut)
-def self_assessment(request: AuthenticatedHttpRequest, payload: SelfAssessmentIn):
+def self_assessment(request: HttpRequest, payload: SelfAssessmentIn):
     """Evaluate figures with an official rule set (nothing is stored)."""
     _member(request)
     if payload.ruleset not in known_codes():

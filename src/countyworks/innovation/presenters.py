@@ -33,7 +33,8 @@ from countyworks.innovation.models import (
 )
 from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
 from countyworks.innovation.services import Assessment
-from countyworks.rules.engine import DEFAULT_COSTS, RuleSet
+from countyworks.rules.engine import RuleSet
+from countyworks.rules.gap import DEFAULT_COSTS
 
 # --- one evaluation: reasons and gap from one evaluation of the row -------------------------------
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
-from countyworks.core.feedback import flash_errors
+from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
@@ -174,8 +175,9 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
         )
         return redirect(target)
     data = form.cleaned_data
-    try:
-        services.plan_create(
+    flash_outcome(
+        request,
+        lambda: services.plan_create(
             organisation=profile.organisation,
             year=data["year"],
             target_tier=data["target_tier"],
@@ -184,11 +186,9 @@ def plan_create(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
             measures=data["measures"],
             officer=data["officer"],
             acting_user=request.user,
-        )
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("已建立一企一策"))
+        ),
+        _("已建立一企一策"),
+    )
     return redirect(target)
 
 
@@ -533,28 +533,37 @@ def _award(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
     )
 
 
-def _milestone(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
-    form = _valid(forms.MilestoneForm(request.POST))
-    return services.challenge_milestone_add(challenge=challenge, acting_user=request.user, **form)
+ChallengeAction = Callable[[AuthenticatedHttpRequest, Challenge], object]
 
 
-def _milestone_done(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
-    item = selectors.challenge_milestone_get(challenge=challenge, pk=request.POST.get("milestone"))
-    return services.challenge_milestone_complete(
-        milestone=item, done_on=timezone.localdate(), acting_user=request.user
-    )
+def _adds(form_class: type[Form], service: Callable[..., object]) -> ChallengeAction:
+    """A step that adds a row to the challenge (a milestone, a tranche) from its form."""
+
+    def action(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+        return service(challenge=challenge, acting_user=request.user, **_valid(form_class(request.POST)))
+
+    return action
 
 
-def _tranche(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
-    form = _valid(forms.TrancheForm(request.POST))
-    return services.challenge_tranche_add(challenge=challenge, acting_user=request.user, **form)
+def _dates_today(
+    item: str, day: str, get: Callable[..., Any], service: Callable[..., object]
+) -> ChallengeAction:
+    """A step that dates one of the challenge's rows today (a milestone done, a tranche paid): the
+    row named by the POST field ``item`` is passed to ``service`` as ``item``, today as ``day``."""
+
+    def action(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
+        row = get(challenge=challenge, pk=request.POST.get(item))
+        return service(**{item: row, day: timezone.localdate()}, acting_user=request.user)
+
+    return action
 
 
-def _pay(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
-    item = selectors.challenge_tranche_get(challenge=challenge, pk=request.POST.get("tranche"))
-    return services.challenge_tranche_pay(
-        tranche=item, paid_on=timezone.localdate(), acting_user=request.user
-    )
+_milestone = _adds(forms.MilestoneForm, services.challenge_milestone_add)
+_milestone_done = _dates_today(
+    "milestone", "done_on", selectors.challenge_milestone_get, services.challenge_milestone_complete
+)
+_tranche = _adds(forms.TrancheForm, services.challenge_tranche_add)
+_pay = _dates_today("tranche", "paid_on", selectors.challenge_tranche_get, services.challenge_tranche_pay)
 
 
 def _accept(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
@@ -569,7 +578,7 @@ def _accept(request: AuthenticatedHttpRequest, challenge: Challenge) -> object:
 
 
 #: One handler per step of the 揭榜挂帅 pipeline: each parses its form and calls its service.
-CHALLENGE_ACTIONS: dict[str, Callable[[AuthenticatedHttpRequest, Challenge], object]] = {
+CHALLENGE_ACTIONS: dict[str, ChallengeAction] = {
     "transition": _transition,
     "apply": _apply,
     "review": _review,

@@ -19,22 +19,18 @@ from typing import Any
 import polars as pl
 
 from countyworks.rules.engine import (
-    SCALE,
     Check,
     Condition,
-    Costs,
     Field,
-    GapItem,
-    GapPlan,
     Indicator,
     RuleSet,
-    amount_needed,
     banded,
     growth,
     mean_growth,
     ratio_at_least,
-    staff_options,
 )
+from countyworks.rules.gap import Costs, GapItem, GapPlan, amount_needed, staff_options
+from countyworks.rules.numbers import SCALE
 
 DOCUMENT = "国科发火〔2016〕32号"
 GUIDE = "国科发火〔2016〕195号"

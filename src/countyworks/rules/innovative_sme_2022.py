@@ -19,24 +19,18 @@ from typing import Any
 import polars as pl
 
 from countyworks.rules.engine import (
-    SCALE,
     Condition,
-    Costs,
     Field,
-    GapItem,
-    GapPlan,
     Indicator,
-    Option,
     RuleSet,
-    amount_options,
     any_of,
     banded,
-    cheapest,
-    choose_route,
     growth,
     ratio_bands,
     ratio_bands_low,
 )
+from countyworks.rules.gap import Costs, GapItem, GapPlan, Option, amount_options, cheapest, choose_route
+from countyworks.rules.numbers import SCALE
 
 DOCUMENT = "工信部企业〔2022〕63号"
 ANNEX = f"{DOCUMENT} 附件1"

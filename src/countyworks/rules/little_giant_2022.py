@@ -18,20 +18,9 @@ from typing import Any
 
 import polars as pl
 
-from countyworks.rules.engine import (
-    SCALE,
-    Condition,
-    Costs,
-    Field,
-    GapItem,
-    GapPlan,
-    RuleSet,
-    all_of,
-    any_of,
-    ratio_at_least,
-    ratio_at_most,
-    staff_options,
-)
+from countyworks.rules.engine import Condition, Field, RuleSet, all_of, any_of, ratio_at_least, ratio_at_most
+from countyworks.rules.gap import Costs, GapItem, GapPlan, staff_options
+from countyworks.rules.numbers import SCALE
 from countyworks.rules.specialized_sme_2022 import FIELDS as SPECIALIZED_FIELDS
 from countyworks.rules.specialized_sme_2022 import compliance, main_growth_at_least
 

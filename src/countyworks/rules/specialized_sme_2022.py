@@ -20,31 +20,33 @@ from typing import Any
 import polars as pl
 
 from countyworks.rules.engine import (
-    SCALE,
     Condition,
-    Costs,
     Field,
-    GapItem,
-    GapPlan,
     Indicator,
-    Option,
     RuleSet,
     all_of,
-    amount_needed,
-    amount_options,
     any_of,
     banded,
-    cheapest,
-    choose_route,
     mean_growth,
-    merge_items,
     ratio_at_least,
     ratio_bands,
     ratio_bands_low,
-    staff_options,
     value_bands,
 )
+from countyworks.rules.gap import (
+    Costs,
+    GapItem,
+    GapPlan,
+    Option,
+    amount_needed,
+    amount_options,
+    cheapest,
+    choose_route,
+    merge_items,
+    staff_options,
+)
 from countyworks.rules.innovative_sme_2022 import IP_FIELDS, ip_options
+from countyworks.rules.numbers import SCALE
 
 DOCUMENT = "工信部企业〔2022〕63号"
 ANNEX = f"{DOCUMENT} 附件2"

@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from countyworks.rules.engine import Costs, GapPlan
+from countyworks.rules.gap import Costs, GapPlan
 from countyworks.rules.tech_sme_2022 import TechSme2022, conditions_of
 
 DOCUMENT = "国科发政〔2017〕115号"

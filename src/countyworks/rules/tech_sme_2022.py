@@ -18,24 +18,26 @@ from typing import Any
 import polars as pl
 
 from countyworks.rules.engine import (
-    SCALE,
     Condition,
-    Costs,
     Field,
-    GapItem,
-    GapPlan,
     Indicator,
-    Option,
     RuleSet,
     all_of,
-    amount_needed,
     any_of,
-    cheapest,
-    count_options,
     ratio_bands,
-    staff_options,
     value_bands,
 )
+from countyworks.rules.gap import (
+    Costs,
+    GapItem,
+    GapPlan,
+    Option,
+    amount_needed,
+    cheapest,
+    count_options,
+    staff_options,
+)
+from countyworks.rules.numbers import SCALE
 
 DOCUMENT = "国科发区〔2022〕67号"
 

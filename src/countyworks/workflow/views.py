@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from countyworks.core.feedback import flash_errors
+from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import InvalidPeriod, Period
@@ -169,17 +169,16 @@ def ticket_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
-        try:
-            services.ticket_transition(
+        flash_outcome(
+            request,
+            lambda: services.ticket_transition(
                 ticket=ticket,
                 to_status=form.cleaned_data["to_status"],
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("状态已更新"))
+            ),
+            _("状态已更新"),
+        )
     return redirect("workflow:ticket", pk=pk)
 
 
@@ -189,12 +188,12 @@ def ticket_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
-            services.ticket_comment_add(
+        flash_outcome(
+            request,
+            lambda: services.ticket_comment_add(
                 ticket=ticket, body=form.cleaned_data["body"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
+            ),
+        )
     return redirect("workflow:ticket", pk=pk)
 
 
@@ -206,14 +205,13 @@ def ticket_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件"))
     else:
-        try:
-            services.ticket_attachment_add(
+        flash_outcome(
+            request,
+            lambda: services.ticket_attachment_add(
                 ticket=ticket, upload=form.cleaned_data["file"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("附件已上传"))
+            ),
+            _("附件已上传"),
+        )
     return redirect("workflow:ticket", pk=pk)
 
 
@@ -223,17 +221,16 @@ def ticket_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = AssignForm(request.POST, user=request.user, region_code=ticket.region_id)
     if form.is_valid():
-        try:
-            services.ticket_assign(
+        flash_outcome(
+            request,
+            lambda: services.ticket_assign(
                 ticket=ticket,
                 owner_post=form.cleaned_data["owner_post"],
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("已转办"))
+            ),
+            _("已转办"),
+        )
     return redirect("workflow:ticket", pk=pk)
 
 

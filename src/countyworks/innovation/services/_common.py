@@ -1,17 +1,23 @@
-"""What every use-case module of program 2 shares: the write check, the day, the batch size."""
+"""What every use-case module of program 2 shares: the write check, the checked save, the day,
+the batch size."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countyworks.core.actors import Actor, recorded_user
+from countyworks.core.actors import Actor
 from countyworks.core.permissions import access_write_region
-from countyworks.innovation.models import PROGRAM
+from countyworks.core.services import audited_save
+from countyworks.innovation.models import PROGRAM, ChallengeMilestone, PlanMilestone
+
+M = TypeVar("M", bound=models.Model)
+Milestone = TypeVar("Milestone", PlanMilestone, ChallengeMilestone)
 
 #: Rows per batch of bulk writes and per chunk of evaluation (progress granularity).
 BATCH = 5_000
@@ -22,10 +28,22 @@ def require_write(user: Actor, region_code: str) -> None:
     access_write_region(user, PROGRAM, region_code, message=_("您无权在该区域办理科技创新业务"))
 
 
-def recorded(actor: Actor) -> User | None:
-    """:func:`~countyworks.core.actors.recorded_user` as the account model every "by whom" column
-    points to (``auth.User``, the project's ``AUTH_USER_MODEL``)."""
-    return cast("User | None", recorded_user(actor))
+def save_checked(obj: M, *, region_code: str, acting_user: Actor) -> M:
+    """A new record of a use case with nothing to check but the writer: :func:`require_write` in
+    ``region_code``, then validate, save and audit ``obj`` (:func:`~countyworks.core.services.audited_save`)."""
+    require_write(acting_user, region_code)
+    return audited_save(obj, acting_user=acting_user)
+
+
+def milestone_complete(
+    milestone: Milestone, *, region_code: str, done_on: date, acting_user: Actor
+) -> Milestone:
+    """Mark a plan's or a challenge's milestone done on ``done_on`` (once)."""
+    require_write(acting_user, region_code)
+    if milestone.done_on is not None:
+        raise ValidationError(_("该节点已完成"))
+    milestone.done_on = done_on
+    return audited_save(milestone, acting_user=acting_user)
 
 
 def today() -> date:

@@ -17,7 +17,7 @@ from countyworks.core.models import Region
 from countyworks.core.services import audited_save
 from countyworks.core.tabular import RowError, identify
 from countyworks.innovation.models import EvaluationCampaign, InvalidStatus
-from countyworks.innovation.services._common import recorded, require_write
+from countyworks.innovation.services._common import require_write
 from countyworks.innovation.services.campaign_files import campaign_check_file
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, known_codes, ruleset_in_force, versions
@@ -62,7 +62,7 @@ def campaign_create(
         ruleset_version=ruleset_version_text(ruleset),
         ruleset_effective=ruleset.effective,
         title=title or f"{region.name}{year}年{ruleset.title.removesuffix('办法')}",
-        created_by=recorded(acting_user),
+        created_by=recorded_user(acting_user),
     )
     return audited_save(campaign, acting_user=acting_user)
 

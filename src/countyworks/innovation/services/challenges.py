@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countyworks.core.actors import Actor
+from countyworks.core.actors import Actor, recorded_user
 from countyworks.core.models import Organisation, Region
 from countyworks.core.services import audited_save
 from countyworks.innovation.models import (
@@ -22,7 +22,7 @@ from countyworks.innovation.models import (
     FundingTranche,
     InvalidStatus,
 )
-from countyworks.innovation.services._common import recorded, require_write, today
+from countyworks.innovation.services._common import milestone_complete, require_write, today
 
 
 def _at(day: date | None) -> datetime:
@@ -39,7 +39,7 @@ def _record_transition(
         challenge=challenge,
         old_status=old,
         new_status=new,
-        actor=recorded(user),
+        actor=recorded_user(user),
         comment=comment[:300],
         at=_at(day),
     )
@@ -216,11 +216,9 @@ def challenge_milestone_add(
 def challenge_milestone_complete(
     *, milestone: ChallengeMilestone, done_on: date, acting_user: Actor
 ) -> ChallengeMilestone:
-    require_write(acting_user, milestone.challenge.region_id)
-    if milestone.done_on is not None:
-        raise ValidationError(_("该节点已完成"))
-    milestone.done_on = done_on
-    return audited_save(milestone, acting_user=acting_user)
+    return milestone_complete(
+        milestone, region_code=milestone.challenge.region_id, done_on=done_on, acting_user=acting_user
+    )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person
 from countyworks.core.services import audited_save
 from countyworks.innovation.models import PROGRAM, EnterprisePlan, PlanMilestone
-from countyworks.innovation.services._common import require_write
+from countyworks.innovation.services._common import milestone_complete, require_write, save_checked
 
 
 @transaction.atomic
@@ -29,7 +29,6 @@ def plan_create(
     acting_user: Actor,
 ) -> EnterprisePlan:
     """Open a 一企一策 plan for an enterprise."""
-    require_write(acting_user, organisation.region_id)
     plan = EnterprisePlan(
         organisation=organisation,
         year=year,
@@ -39,7 +38,7 @@ def plan_create(
         measures=measures,
         officer=officer,
     )
-    return audited_save(plan, acting_user=acting_user)
+    return save_checked(plan, region_code=organisation.region_id, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -59,17 +58,15 @@ def plan_update(*, plan: EnterprisePlan, acting_user: Actor, **changes: Any) -> 
 def plan_milestone_add(
     *, plan: EnterprisePlan, title: str, due_on: date, acting_user: Actor
 ) -> PlanMilestone:
-    require_write(acting_user, plan.organisation.region_id)
-    return audited_save(PlanMilestone(plan=plan, title=title, due_on=due_on), acting_user=acting_user)
+    milestone = PlanMilestone(plan=plan, title=title, due_on=due_on)
+    return save_checked(milestone, region_code=plan.organisation.region_id, acting_user=acting_user)
 
 
 @transaction.atomic
 def plan_milestone_complete(*, milestone: PlanMilestone, done_on: date, acting_user: Actor) -> PlanMilestone:
-    require_write(acting_user, milestone.plan.organisation.region_id)
-    if milestone.done_on is not None:
-        raise ValidationError(_("该节点已完成"))
-    milestone.done_on = done_on
-    return audited_save(milestone, acting_user=acting_user)
+    return milestone_complete(
+        milestone, region_code=milestone.plan.organisation.region_id, done_on=done_on, acting_user=acting_user
+    )
 
 
 #: How a plan's problem is filed in the workflow: 技术服务, under the workflow's SLA policy for

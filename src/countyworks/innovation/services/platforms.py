@@ -12,7 +12,7 @@ from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person, Region
 from countyworks.core.services import audited_save
 from countyworks.innovation.models import Achievement, InnovationPlatform, PlatformExpert
-from countyworks.innovation.services._common import require_write
+from countyworks.innovation.services._common import require_write, save_checked
 
 
 @transaction.atomic
@@ -28,7 +28,6 @@ def platform_create(
     acting_user: Actor,
 ) -> InnovationPlatform:
     """Register an innovation platform at its host's region."""
-    require_write(acting_user, host.region_id)
     platform = InnovationPlatform(
         name=name,
         kind=kind,
@@ -39,17 +38,15 @@ def platform_create(
         recognised_on=recognised_on,
         field=field,
     )
-    return audited_save(platform, acting_user=acting_user)
+    return save_checked(platform, region_code=host.region_id, acting_user=acting_user)
 
 
 @transaction.atomic
 def platform_expert_add(
     *, platform: InnovationPlatform, person: Person, honour: str, acting_user: Actor
 ) -> PlatformExpert:
-    require_write(acting_user, platform.region_id)
-    return audited_save(
-        PlatformExpert(platform=platform, person=person, honour=honour), acting_user=acting_user
-    )
+    expert = PlatformExpert(platform=platform, person=person, honour=honour)
+    return save_checked(expert, region_code=platform.region_id, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from countyworks.innovation.models import (
     ruleset_family,
     tier_for_ruleset,
 )
-from countyworks.innovation.services._common import BATCH, organisations_with, recorded, require_write, today
+from countyworks.innovation.services._common import BATCH, organisations_with, require_write, today
 
 #: 高企培育库: tech-sme qualified and the high-tech gap "within reach" — at most this many
 #: failed conditions of high-tech-2016 (docs/rules/enterprise-ladder.md §2).
@@ -89,7 +89,7 @@ def campaign_confirm(
         )
     campaign.status = EvaluationCampaign.Status.CONFIRMED
     campaign.entered_on = entered_on
-    campaign.confirmed_by = recorded(acting_user)
+    campaign.confirmed_by = recorded_user(acting_user)
     audited_save(campaign, acting_user=acting_user, reason=_("确认入库"))
     entries[Tier.HIGH_TECH_CULTIVATION] = cultivation_pool_refresh(
         region=campaign.region, year=campaign.year, on=entered_on, acting_user=acting_user

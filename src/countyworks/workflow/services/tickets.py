@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,8 @@ from countyworks.workflow.services.common import (
 )
 from countyworks.workflow.services.notifications import interested_user_ids, notify_users
 from countyworks.workflow.subjects import subject_type_of
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _check_subject(subject: models.Model, acting_user: Actor) -> ContentType:
@@ -146,6 +149,23 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
+def _save_and_tell(
+    obj: M,
+    *,
+    ticket: Ticket,
+    acting_user: Actor,
+    told: Iterable[int],
+    kind: str,
+    text: str,
+    reason: str = "",
+) -> M:
+    """Save ``obj`` (the ticket or a record on it) with its audit record, then notify the users
+    ``told`` about ``ticket``, never the one who acted."""
+    audited_save(obj, acting_user=acting_user, reason=reason)
+    notify_users(user_ids=told, ticket=ticket, kind=kind, text=text, exclude=acting_user)
+    return obj
+
+
 @transaction.atomic
 def ticket_transition(
     *, ticket: Ticket, to_status: str, acting_user: Actor, comment: str = "", at: datetime | None = None
@@ -206,15 +226,15 @@ def ticket_assign(
     ticket.owner_person, ticket.owner_post = owner_person, owner_post
     ticket.unit_id = owner_unit_id(owner_person, owner_post)
     ticket.updated_at = timezone.now()
-    audited_save(ticket, acting_user=acting_user, reason=comment or _("转办"))
-    notify_users(
-        user_ids=owner_user_ids(person_id=ticket.owner_person_id, post_id=ticket.owner_post_id),
+    return _save_and_tell(
+        ticket,
         ticket=ticket,
+        acting_user=acting_user,
+        reason=comment or _("转办"),
+        told=owner_user_ids(person_id=ticket.owner_person_id, post_id=ticket.owner_post_id),
         kind=Notification.Kind.ASSIGNED,
         text=_("转办给您：%(title)s") % {"title": ticket.title},
-        exclude=acting_user,
     )
-    return ticket
 
 
 @transaction.atomic
@@ -223,17 +243,15 @@ def ticket_comment_add(*, ticket: Ticket, body: str, acting_user: Actor) -> Comm
     if not body.strip():
         raise ValidationError(_("留言不能为空"))
     require_write_ticket(acting_user, ticket)
-    comment = audited_save(
-        Comment(ticket=ticket, author=recorded_user(acting_user), body=body.strip()), acting_user=acting_user
-    )
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=comment.created_at)
-    notify_users(
-        user_ids=interested_user_ids(ticket),
+    comment = _save_and_tell(
+        Comment(ticket=ticket, author=recorded_user(acting_user), body=body.strip()),
         ticket=ticket,
+        acting_user=acting_user,
+        told=interested_user_ids(ticket),
         kind=Notification.Kind.COMMENT,
         text=_("「%(title)s」有新留言") % {"title": ticket.title},
-        exclude=acting_user,
     )
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=comment.created_at)
     return comment
 
 
