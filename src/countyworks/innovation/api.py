@@ -158,11 +158,11 @@ def enterprises(
     offset: int = Query(0, ge=0),
 ):
     """Enterprises on the roster; ``tier`` keeps those in that pool at the end of ``year``
-    (default: the latest year with pools); ``tiers`` lists each one's pools at that date."""
+    (default: the latest complete evaluation year); ``tiers`` lists each one's pools at that date."""
     _member(request)
     if tier and tier not in TIERS:
         raise HttpError(422, f"unknown tier {tier!r}; known: {', '.join(TIERS)}")
-    year = year or selectors.latest_year(user=request.user, within=within)
+    year = year or selectors.pool_headline(user=request.user, within=within).year
     profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
     page = list(profiles[offset : offset + limit])
     pools = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
@@ -224,9 +224,10 @@ def evaluations(
 
 @router.get("/pools/counts", response=list[TierCountOut])
 def pool_counts(request: AuthenticatedHttpRequest, year: Year | None = None, within: str | None = None):
-    """Every pool's size at the end of ``year`` and the year before, with the change in %."""
+    """Every pool's size at the end of ``year`` (default: the latest complete evaluation year) and
+    the year before, with the change in %."""
     _member(request)
-    year = year or selectors.latest_year(user=request.user, within=within)
+    year = year or selectors.pool_headline(user=request.user, within=within).year
     return [
         {
             "tier": c.tier,

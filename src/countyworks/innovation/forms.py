@@ -63,6 +63,11 @@ class UploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     entered_on = forms.DateField(label=_("入库日期"), widget=DateInput)
+    closes_year = forms.BooleanField(
+        label=_("该年度评价已全部完成"),
+        required=False,
+        help_text=_("勾选后，首页和简报按该年度统计；未勾选时该年度显示为“进行中”"),
+    )
 
 
 class ResultFilterForm(forms.Form):

@@ -231,6 +231,10 @@ class EvaluationCampaign(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Said when confirming: with this campaign the year's evaluation is complete, so headlines
+    #: (home, program page, brief) may show the year; before, they show the last complete year
+    #: and label this one as in progress (countyworks.core.periods.headline_period).
+    closes_year = models.BooleanField(_("年度评价已完成"), default=False)
     history = HistoricalRecords()
 
     SCOPE_PROGRAM = PROGRAM

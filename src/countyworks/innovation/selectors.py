@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person, Region
-from countyworks.core.periods import yoy_percent
+from countyworks.core.periods import Headline, Period, headline_period, progress_label, yoy_percent
 from countyworks.core.scoping import Action, can_reach_region, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
@@ -209,6 +209,59 @@ def latest_year(*, user: Actor, within: str | None = None) -> int:
     """The latest evaluation year the user can see (this year when there is none)."""
     found = membership_list(user=user, within=within).aggregate(y=Max("year"))["y"]
     return found or timezone.localdate().year
+
+
+@dataclass(frozen=True)
+class PoolHeadline:
+    """The year the pool headlines show (the latest complete one) and a later year in progress,
+    with how many enterprises that year's confirmed campaigns have evaluated so far."""
+
+    headline: Headline
+    evaluated: int
+
+    @property
+    def year(self) -> int:
+        return self.headline.period.year
+
+    def is_partial(self, year: int) -> bool:
+        """Whether ``year``'s figures are not all in (the year in progress, or no year complete)."""
+        going = self.headline.in_progress
+        return (going is not None and going.year == year) or (
+            not self.headline.complete and year == self.year
+        )
+
+    def progress_note(self) -> str:
+        """``2023年（进行中）：已评价 6 家`` for the year in progress, else ""."""
+        going = self.headline.in_progress or (None if self.headline.complete else self.headline.period)
+        if going is None:
+            return ""
+        return gettext("%(period)s：已评价 %(n)d 家") % {"period": progress_label(going), "n": self.evaluated}
+
+
+def pool_headline(*, user: Actor, within: str | None = None) -> PoolHeadline:
+    """The latest complete evaluation year in the user's area and the year in progress after it.
+
+    A year is complete when a confirmed campaign that evaluated enterprises of the area closed it
+    (``EvaluationCampaign.closes_year``); a year with confirmed campaigns but none closing it is in
+    progress (docs/rules/enterprise-ladder.md §4). Without any confirmed campaign, the latest year
+    with pools is shown as partial.
+    """
+    confirmed = scope(
+        EvaluationResult.objects.filter(campaign__status=EvaluationCampaign.Status.CONFIRMED),
+        user,
+        PROGRAM,
+        within=within,
+    )
+    closed = confirmed.filter(campaign__closes_year=True).values_list("year", flat=True).distinct()
+    started = confirmed.values_list("year", flat=True).distinct()
+    headline = headline_period(
+        complete=[Period(y, "year") for y in closed],
+        started=[Period(y, "year") for y in started],
+        default=Period(latest_year(user=user, within=within), "year"),
+    )
+    going = headline.in_progress or (None if headline.complete else headline.period)
+    evaluated = confirmed.filter(year=going.year).values("organisation").distinct().count() if going else 0
+    return PoolHeadline(headline, evaluated)
 
 
 def ladder(*, user: Actor, within: str | None, year: int) -> list[TierCount]:

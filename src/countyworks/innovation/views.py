@@ -60,10 +60,14 @@ def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespon
 @program_required(PROGRAM)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    headline = selectors.pool_headline(user=request.user, within=within)
+    year = _year(request) or headline.year
     ladder = selectors.ladder(user=request.user, within=within, year=year)
     context = {
         "year": year,
+        "partial": headline.is_partial(year),
+        "progress_note": headline.progress_note(),
+        "progress_year": headline.headline.in_progress,
         "years": range(year - 4, year + 2),
         "stages": selectors.stage_totals(ladder),
         "ladder": ladder,
@@ -94,7 +98,7 @@ def _year(request: AuthenticatedHttpRequest) -> int | None:
 @program_required(PROGRAM)
 def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    year = _year(request) or selectors.pool_headline(user=request.user, within=within).year
     tier = request.GET.get("tier", "")
     tier = tier if tier in TIERS else ""
     q = request.GET.get("q", "").strip()[:64]
@@ -388,7 +392,10 @@ def campaign_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect("innovation:campaign-detail", pk)
     try:
         entries = services.campaign_confirm(
-            campaign=campaign, entered_on=form.cleaned_data["entered_on"], acting_user=request.user
+            campaign=campaign,
+            entered_on=form.cleaned_data["entered_on"],
+            closes_year=form.cleaned_data["closes_year"],
+            acting_user=request.user,
         )
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -677,12 +684,18 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = selectors.brief_region(user=request.user, within=within)
     if region is None:
         raise Http404
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    headline = selectors.pool_headline(user=request.user, within=within)
+    year = _year(request) or headline.year
     try:
         text = brief_text(region, Period(year, "year"))
     except BriefUnavailable as exc:
         text = ""
         messages.info(request, str(exc))
-    return render(
-        request, "innovation/brief.html", {"text": text, "year": year, "years": range(year - 4, year + 2)}
-    )
+    context = {
+        "text": text,
+        "year": year,
+        "years": range(year - 4, year + 2),
+        "partial": headline.is_partial(year),
+        "progress_note": headline.progress_note(),
+    }
+    return render(request, "innovation/brief.html", context)

@@ -61,7 +61,7 @@ def run_campaign(
         raise ValueError("demo campaign file rejected: " + "; ".join(map(str, errors[:5])))
     services.campaign_evaluate(campaign=campaign, acting_user=user)
     campaign.refresh_from_db()
-    services.campaign_confirm(campaign=campaign, acting_user=user, entered_on=entered_on)
+    services.campaign_confirm(campaign=campaign, acting_user=user, entered_on=entered_on, closes_year=True)
     return campaign
 
 
