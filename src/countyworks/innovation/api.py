@@ -18,7 +18,7 @@ from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
-from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
+from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult, profile_of
 from countyworks.rules.registry import known_codes
 
 router = Router(tags=["innovation"])
@@ -163,12 +163,12 @@ def enterprises(
     if tier and tier not in TIERS:
         raise HttpError(422, f"unknown tier {tier!r}; known: {', '.join(TIERS)}")
     year = year or selectors.pool_headline(user=request.user, within=within).year
-    profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
-    page = list(profiles[offset : offset + limit])
-    pools = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
+    organisations = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
+    page = list(organisations[offset : offset + limit])
+    pools = selectors.tiers_of([o.pk for o in page], selectors.year_end(year))
     return {
-        "count": profiles.count(),
-        "items": [_enterprise(p, [s.tier.value for s in pools.get(p.organisation_id, [])]) for p in page],
+        "count": organisations.count(),
+        "items": [_enterprise(profile_of(o), [s.tier.value for s in pools.get(o.pk, [])]) for o in page],
     }
 
 

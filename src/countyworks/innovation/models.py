@@ -147,6 +147,38 @@ class EnterpriseProfile(models.Model):
         return str(self.organisation)
 
 
+#: The kinds of organisation program 2 works with: every organisation of these kinds is on its
+#: roster as soon as it exists, however it came in (数据导入 › 组织, a campaign file, the admin).
+ROSTER_KINDS: tuple[str, ...] = (Organisation.Kind.ENTERPRISE,)
+
+
+class RosterEnterprise(Organisation):
+    """An organisation as program 2's roster sees it (no table of its own: a proxy).
+
+    Scoped as the program's records are: officers reach the organisations of their area, an
+    enterprise account its own. Its :class:`EnterpriseProfile` (park, officer …) exists once an
+    officer or a campaign has added something; until then :func:`profile_of` gives an empty one.
+    """
+
+    SCOPE_REGION = "region__code"
+    SCOPE_ORGANISATION = "pk"
+    SCOPE_PROGRAM = PROGRAM
+
+    class Meta:
+        proxy = True
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+
+def profile_of(organisation: Organisation) -> EnterpriseProfile:
+    """The organisation's profile, or an unsaved empty one (read with ``innovation_profile``
+    selected, this makes no query)."""
+    try:
+        return organisation.innovation_profile
+    except EnterpriseProfile.DoesNotExist:
+        return EnterpriseProfile(organisation=organisation)
+
+
 class EnterpriseYearData(models.Model):
     """The raw figures an enterprise declared in one evaluation year, keyed by the rule sets' fields.
 

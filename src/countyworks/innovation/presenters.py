@@ -20,15 +20,16 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from countyworks.core.charts import bar_chart
+from countyworks.core.models import Organisation
 from countyworks.innovation.models import (
     TIERS,
     Achievement,
     Challenge,
-    EnterpriseProfile,
     EnterpriseYearData,
     EvaluationResult,
     PoolMembership,
     TierSpec,
+    profile_of,
     ruleset_family,
 )
 from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
@@ -214,27 +215,27 @@ def target_gap(
 
 
 def enterprise_rows(
-    profiles: Iterable[EnterpriseProfile], tiers: dict[int, list[TierSpec]]
+    organisations: Iterable[Organisation], tiers: dict[int, list[TierSpec]]
 ) -> list[dict[str, Any]]:
-    """A page of the roster: each enterprise with the pools it is in."""
-    return [{"profile": p, "tiers": tiers.get(p.organisation_id, [])} for p in profiles]
+    """A page of the roster: each enterprise (its profile, empty if none yet) with its pools."""
+    return [{"profile": profile_of(o), "tiers": tiers.get(o.pk, [])} for o in organisations]
 
 
 def enterprise_sheet(
-    profiles: list[EnterpriseProfile], tiers: dict[int, list[TierSpec]], year: int
+    organisations: list[Organisation], tiers: dict[int, list[TierSpec]], year: int
 ) -> tuple[list[str], list[list[Any]]]:
     """The roster export: header and rows."""
     header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]
     rows: list[list[Any]] = [
         [
-            p.organisation.credit_code,
-            p.organisation.name,
-            p.organisation.region.official_code,
-            p.organisation.region.name,
-            p.park,
-            "、".join(str(s.tier.label) for s in tiers.get(p.organisation_id, [])),
+            o.credit_code,
+            o.name,
+            o.region.official_code,
+            o.region.name,
+            profile_of(o).park,
+            "、".join(str(s.tier.label) for s in tiers.get(o.pk, [])),
         ]
-        for p in profiles
+        for o in organisations
     ]
     return header, rows
 

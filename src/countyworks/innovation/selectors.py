@@ -25,6 +25,7 @@ from countyworks.core.periods import Headline, Period, headline_period, progress
 from countyworks.core.scoping import Action, can_reach_region, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
+    ROSTER_KINDS,
     TIER_SPECS,
     TIERS,
     Achievement,
@@ -41,8 +42,10 @@ from countyworks.innovation.models import (
     PlanMilestone,
     PlatformExpert,
     PoolMembership,
+    RosterEnterprise,
     Stage,
     TierSpec,
+    profile_of,
     ruleset_family,
 )
 
@@ -283,23 +286,24 @@ def stage_totals(counts: list[TierCount]) -> list[dict[str, Any]]:
 
 def enterprise_list(
     *, user: Actor, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
-) -> QuerySet[EnterpriseProfile]:
-    """Enterprises on the roster the user may see; ``tier`` keeps those in that pool at year end."""
-    profiles = scope(
-        EnterpriseProfile.objects.select_related("organisation", "organisation__region"),
+) -> QuerySet[RosterEnterprise]:
+    """Every organisation of a kind the program covers that the user may see (imported ones
+    included, before any campaign); ``tier`` keeps those in that pool at year end."""
+    organisations = scope(
+        RosterEnterprise.objects.filter(kind__in=ROSTER_KINDS).select_related("region", "innovation_profile"),
         user,
         PROGRAM,
         within=within,
     )
     if q:
-        profiles = profiles.filter(Q(organisation__name__contains=q) | Q(organisation__credit_code=q))
+        organisations = organisations.filter(Q(name__contains=q) | Q(credit_code=q))
     if tier:
         day = year_end(year or timezone.localdate().year)
         in_pool = PoolMembership.objects.filter(PoolMembership.active_on_q(day), tier=tier).values(
             "organisation_id"
         )
-        profiles = profiles.filter(organisation_id__in=in_pool)
-    return profiles.order_by("organisation__region_id", "organisation__name")
+        organisations = organisations.filter(pk__in=in_pool)
+    return organisations.order_by("region_id", "name")
 
 
 def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierSpec]]:
@@ -318,13 +322,17 @@ def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierS
 
 
 def enterprise_get(*, user: Actor, organisation_id: int) -> EnterpriseProfile:
-    """One enterprise's profile, or 404 outside the user's reach."""
-    return get_scoped_or_404(
-        EnterpriseProfile.objects.select_related("organisation", "organisation__region", "officer"),
+    """One enterprise of the roster with its profile (unsaved when it has none yet), or 404
+    outside the user's reach."""
+    organisation = get_scoped_or_404(
+        RosterEnterprise.objects.filter(kind__in=ROSTER_KINDS).select_related(
+            "region", "innovation_profile__officer"
+        ),
         user,
         PROGRAM,
-        organisation_id=organisation_id,
+        pk=organisation_id,
     )
+    return profile_of(organisation)
 
 
 def enterprise_memberships(*, user: Actor, organisation: Organisation) -> QuerySet[PoolMembership]:

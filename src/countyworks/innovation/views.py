@@ -38,10 +38,10 @@ from countyworks.innovation.models import (
     TIERS,
     Achievement,
     Challenge,
-    EnterpriseProfile,
     EvaluationCampaign,
     EvaluationResult,
     InnovationPlatform,
+    RosterEnterprise,
 )
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
@@ -102,11 +102,11 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tier = request.GET.get("tier", "")
     tier = tier if tier in TIERS else ""
     q = request.GET.get("q", "").strip()[:64]
-    profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
+    organisations = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
     if request.GET.get("export") == "xlsx":
-        return _enterprises_xlsx(profiles, year)
-    page = Paginator(profiles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    tiers = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
+        return _enterprises_xlsx(organisations, year)
+    page = Paginator(organisations, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    tiers = selectors.tiers_of([o.pk for o in page], selectors.year_end(year))
     rows = presenters.enterprise_rows(page, tiers)
     context = {
         "page": page,
@@ -120,9 +120,9 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "innovation/enterprise_list.html", context)
 
 
-def _enterprises_xlsx(profiles: QuerySet[EnterpriseProfile], year: int) -> HttpResponse:
-    rows = list(profiles[:100_000])
-    tiers = selectors.tiers_of([p.organisation_id for p in rows], selectors.year_end(year))
+def _enterprises_xlsx(organisations: QuerySet[RosterEnterprise], year: int) -> HttpResponse:
+    rows = list(organisations[:100_000])
+    tiers = selectors.tiers_of([o.pk for o in rows], selectors.year_end(year))
     return _xlsx(f"enterprises-{year}.xlsx", *presenters.enterprise_sheet(rows, tiers, year))
 
 
