@@ -18,14 +18,15 @@ from countyworks.innovation.models import (
     InnovationPlatform,
     Tier,
 )
+from countyworks.innovation.rule_words import ruleset_name
 from countyworks.rules.engine import Field as RuleField
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import get_ruleset, known_codes
 
 
 def ruleset_choices() -> list[tuple[str, str]]:
-    """(code, "title（code）") of every registered rule set."""
-    return [(code, f"{get_ruleset(code).title}（{code}）") for code in known_codes()]
+    """(code, "title（document）") of every registered rule set, in the active language."""
+    return [(code, ruleset_name(get_ruleset(code))) for code in known_codes()]
 
 
 def _set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any] | None) -> None:

@@ -26,15 +26,18 @@ from countyworks.innovation.models import (
     Achievement,
     Challenge,
     EnterpriseYearData,
+    EvaluationCampaign,
     EvaluationResult,
     PoolMembership,
     TierSpec,
     profile_of,
     ruleset_family,
 )
+from countyworks.innovation.rule_words import condition_labels, rule_word, ruleset_name
 from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
 from countyworks.innovation.services import Assessment
 from countyworks.rules.engine import DEFAULT_COSTS, RuleSet
+from countyworks.rules.registry import UnknownRuleSet
 
 # --- one evaluation: reasons and gap from one evaluation of the row -------------------------------
 
@@ -68,8 +71,8 @@ def indicator_bars(
         share = int(100 * float(got) / indicator.max_points) if indicator.max_points else 0
         rows.append(
             {
-                "label": indicator.label,
-                "group": indicator.group,
+                "label": rule_word(indicator.label),
+                "group": rule_word(indicator.group),
                 "points": got,
                 "max": indicator.max_points,
                 "percent": max(0, min(100, share)),
@@ -81,7 +84,7 @@ def indicator_bars(
 def breakdown(result: EvaluationResult, ruleset: RuleSet) -> dict[str, Any]:
     """One stored evaluation with its indicators (points of max), reasons and gap, for the page."""
     explained = explain(ruleset, result.inputs)
-    labels = {c.code: c.label for c in ruleset.conditions}
+    labels = dict(condition_labels(ruleset))
     return {
         "result": result,
         "ruleset": ruleset,
@@ -103,10 +106,27 @@ def assessment_bars(ruleset: RuleSet, assessment: Assessment | None) -> list[dic
 # --- campaigns --------------------------------------------------------------------------------------------
 
 
-def attach_point_values(results: Iterable[EvaluationResult], ruleset: RuleSet) -> None:
-    """Give each result of a page its points in the order of the table's indicator columns."""
+def attach_point_values(
+    results: Iterable[EvaluationResult], ruleset: RuleSet, labels: Mapping[str, str]
+) -> None:
+    """Give each result of a page its points in the order of the table's indicator columns and
+    its unmet conditions as words (``labels``: code → label)."""
     for result in results:
         result.point_values = [result.points.get(i.name) for i in ruleset.indicators]  # type: ignore[attr-defined]
+        result.failed_labels = [labels.get(c, c) for c in result.failed_codes]  # type: ignore[attr-defined]
+
+
+def campaign_rows(campaigns: Iterable[EvaluationCampaign]) -> list[dict[str, Any]]:
+    """A page of campaigns, each with its pinned rule set named for people (``—`` if that
+    version is no longer registered)."""
+    rows = []
+    for campaign in campaigns:
+        try:
+            name = ruleset_name(campaign.ruleset())
+        except UnknownRuleSet:
+            name = "—"
+        rows.append({"campaign": campaign, "ruleset": name})
+    return rows
 
 
 def failure_rows(counts: dict[str, int], conditions: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
@@ -210,7 +230,9 @@ def target_gap(
         "year": latest.year if latest else None,
         "qualified": False,
         "gap": [],
-        "missing": [ruleset.field(n).label for n in needed if latest is None or n not in latest.data],
+        "missing": [
+            rule_word(ruleset.field(n).label) for n in needed if latest is None or n not in latest.data
+        ],
     }
 
 
@@ -245,7 +267,8 @@ def field_labels(rulesets: Iterable[RuleSet]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for ruleset in rulesets:
         for spec in ruleset.fields:
-            labels.setdefault(spec.name, f"{spec.label}（{spec.unit}）" if spec.unit else spec.label)
+            label, unit = rule_word(spec.label), rule_word(spec.unit)
+            labels.setdefault(spec.name, f"{label}（{unit}）" if unit else label)
     return labels
 
 

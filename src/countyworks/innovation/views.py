@@ -43,6 +43,7 @@ from countyworks.innovation.models import (
     InnovationPlatform,
     RosterEnterprise,
 )
+from countyworks.innovation.rule_words import condition_labels
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
 
@@ -279,16 +280,20 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("innovation:campaign-detail", campaign.pk)
     campaigns = selectors.campaign_list(user=request.user, within=active_region(request))
     page = Paginator(campaigns, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "innovation/campaign_list.html", {"page": page, "form": form, "can_create": regions.exists()}
-    )
+    context = {
+        "page": page,
+        "rows": presenters.campaign_rows(page),
+        "form": form,
+        "can_create": regions.exists(),
+    }
+    return render(request, "innovation/campaign_list.html", context)
 
 
 @program_required(PROGRAM)
 def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     ruleset = _campaign_ruleset(campaign)
-    conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
+    conditions = condition_labels(ruleset)
     filters = forms.ResultFilterForm(request.GET or None, conditions=conditions)
     results = None
     if campaign.status in (EvaluationCampaign.Status.EVALUATED, EvaluationCampaign.Status.CONFIRMED):
@@ -310,7 +315,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else None
     )
     if page is not None:
-        presenters.attach_point_values(page, ruleset)
+        presenters.attach_point_values(page, ruleset, dict(conditions))
     context = {
         "campaign": campaign,
         "ruleset": ruleset,
