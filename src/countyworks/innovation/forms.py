@@ -160,9 +160,16 @@ class DoneForm(forms.Form):
 
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("问题"), max_length=128)
+    category = forms.ChoiceField(label=_("问题类别"), choices=())
     description = forms.CharField(
         label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from countyworks.innovation.services import plan_ticket_categories
+
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "category", [("", _("请选择")), *plan_ticket_categories()])
 
 
 class ChallengeForm(forms.ModelForm):

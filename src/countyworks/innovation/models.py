@@ -451,6 +451,12 @@ class EnterprisePlan(models.Model):
             "year": self.year,
         }
 
+    def get_absolute_url(self) -> str:
+        """The plan on its enterprise's page (a ticket raised against the plan links here)."""
+        from django.urls import reverse
+
+        return reverse("innovation:enterprise-detail", args=[self.organisation_id]) + f"#plan-{self.pk}"
+
     def clean(self) -> None:
         if not (self.tech_needs.strip() or self.bottlenecks.strip()):
             raise ValidationError(_("请至少填写技术需求或发展瓶颈之一"))

@@ -197,7 +197,7 @@ def enterprise_detail(page: EnterprisePage, *, today: date, rulesets: list[RuleS
             (item.year, [(labels.get(k, k), v) for k, v in sorted(item.data.items())])
             for item in page.year_data[:3]
         ],
-        "plans": page.plans,
+        "plans": [(plan, page.plan_tickets.get(str(plan.pk), [])) for plan in page.plans],
     }
 
 

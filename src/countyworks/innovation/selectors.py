@@ -365,20 +365,26 @@ class EnterprisePage:
     year_data: list[EnterpriseYearData]
     plans: list[EnterprisePlan]
     officers: QuerySet[Person]
+    #: The workflow tickets raised against each plan (by the plan's key as text), newest first.
+    plan_tickets: dict[str, list[Any]]
 
 
 def enterprise_page(*, user: Actor, organisation_id: int) -> EnterprisePage:
     """One enterprise's profile, pools, latest evaluation per rule set, declared figures and
     plans (404 outside the user's reach)."""
+    from countyworks.workflow.selectors import tickets_on
+
     profile = enterprise_get(user=user, organisation_id=organisation_id)
     org = profile.organisation
+    plans = list(enterprise_plans(user=user, organisation=org))
     return EnterprisePage(
         profile=profile,
         memberships=list(enterprise_memberships(user=user, organisation=org)),
         results=latest_result_per_ruleset(enterprise_results(user=user, organisation=org)),
         year_data=list(enterprise_year_data(user=user, organisation=org)),
-        plans=list(enterprise_plans(user=user, organisation=org)),
+        plans=plans,
         officers=officers(user=user),
+        plan_tickets=tickets_on(user=user, subjects=plans),
     )
 
 

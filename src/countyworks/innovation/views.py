@@ -244,7 +244,7 @@ def plan_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = forms.ProblemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写问题"))
+        messages.error(request, _("请填写问题并选择问题类别"))
         return redirect("innovation:enterprise-detail", plan.organisation_id)
     try:
         ticket = services.plan_problem_raise(plan=plan, acting_user=request.user, **form.cleaned_data)

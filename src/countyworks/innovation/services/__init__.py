@@ -43,7 +43,7 @@ from countyworks.innovation.services.challenges import (
 )
 from countyworks.innovation.services.evaluation import RESULT_COLUMNS, CampaignFileChanged, campaign_evaluate
 from countyworks.innovation.services.plans import (
-    PLAN_TICKET_CATEGORY,
+    plan_ticket_categories,
     PLAN_TICKET_POLICY,
     plan_create,
     plan_milestone_add,
@@ -70,7 +70,7 @@ __all__ = [
     "ENTERPRISE_COLUMNS",
     "LOCAL_POOLS",
     "MEMBERSHIP_COLUMNS",
-    "PLAN_TICKET_CATEGORY",
+    "plan_ticket_categories",
     "PLAN_TICKET_POLICY",
     "RESERVE_FAILURES",
     "RESULT_COLUMNS",
