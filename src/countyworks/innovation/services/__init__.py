@@ -43,12 +43,12 @@ from countyworks.innovation.services.challenges import (
 )
 from countyworks.innovation.services.evaluation import RESULT_COLUMNS, CampaignFileChanged, campaign_evaluate
 from countyworks.innovation.services.plans import (
-    plan_ticket_categories,
     PLAN_TICKET_POLICY,
     plan_create,
     plan_milestone_add,
     plan_milestone_complete,
     plan_problem_raise,
+    plan_ticket_categories,
     plan_update,
 )
 from countyworks.innovation.services.platforms import achievement_create, platform_create, platform_expert_add
