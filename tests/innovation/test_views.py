@@ -39,7 +39,7 @@ def test_campaign_flow_upload_run_review_export_confirm(zjj, login, enterprise):
     bad = client.post(upload, {"file": csv_upload([tech_row(1), tech_row(2, tech_staff="999")])}, follow=True)
     page = bad.content.decode()
     assert "文件有 1 处错误，未保存任何数据" in page
-    assert "第3行，列“tech_staff”，值“999”：科技人员数大于职工总数" in page
+    assert "第3行，列“科技人员数”，值“999”：科技人员数大于职工总数" in page
     campaign.refresh_from_db()
     assert campaign.status == "draft"
 

@@ -20,7 +20,9 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from countyworks.core.charts import bar_chart
+from countyworks.core.importing.template import REGION_HINT, YES_NO_CHOICES, TemplateColumn
 from countyworks.core.models import Organisation
+from countyworks.core.tabular.cells import YES_NO_HELP_ZH
 from countyworks.innovation.models import (
     TIERS,
     Achievement,
@@ -163,6 +165,43 @@ def results_sheet(ruleset: RuleSet, results: Iterable[EvaluationResult]) -> tupl
         for r in results
     ]
     return header, rows
+
+
+#: What a cell of each rule-set field kind holds, for the campaign template's 填写说明 sheet.
+_FIELD_HINTS = {
+    "id": "统一社会信用代码（18 位，按文本填写）",
+    "amount": "金额，单位万元（可带小数和千分位逗号）",
+    "count": "整数",
+    "ratio": "百分数：3 或 3% 都表示 3%",
+    "score": "分数",
+    "date": "日期，如 2023-06-01",
+}
+
+
+def campaign_template_columns(ruleset: RuleSet) -> list[TemplateColumn]:
+    """A campaign file's columns for the upload template: the enterprise's identity (name and
+    region needed only for an enterprise new to the platform), then the rule set's fields."""
+    columns = [
+        TemplateColumn("统一社会信用代码", "id", True, _FIELD_HINTS["id"], text=True),
+        TemplateColumn("企业名称", "name", False, "平台中尚无的企业必填"),
+        TemplateColumn("区划代码", "region", False, "平台中尚无的企业必填；" + REGION_HINT, text=True),
+    ]
+    for spec in ruleset.fields:
+        if spec.name == "id":
+            continue
+        if spec.kind == "bool":
+            hint, choices = f"是或否（{YES_NO_HELP_ZH}）", YES_NO_CHOICES
+        elif spec.kind == "enum":
+            hint, choices = "从下拉列表选择：" + "、".join(spec.choices), spec.choices
+        else:
+            hint, choices = _FIELD_HINTS.get(spec.kind, ""), ()
+        bounds = (spec.minimum, spec.maximum)
+        if bounds != (None, None):
+            hint += f"，范围 {'' if spec.minimum is None else spec.minimum}–{'' if spec.maximum is None else spec.maximum}"
+        if spec.unit and spec.kind not in ("amount", "ratio"):
+            hint += f"（单位：{spec.unit}）"
+        columns.append(TemplateColumn(spec.label, spec.name, spec.required, hint, choices))
+    return columns
 
 
 # --- enterprises ----------------------------------------------------------------------------------------

@@ -19,12 +19,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.feedback import flash_errors
 from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.importing import template_filename, template_xlsx
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
@@ -339,6 +341,22 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "innovation/campaign_detail.html", context)
 
 
+@program_required(PROGRAM)
+def campaign_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The campaign's upload template: Chinese headers, a 填写说明 sheet, drop-down lists."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    ruleset = _campaign_ruleset(campaign)
+    content = template_xlsx(
+        presenters.campaign_template_columns(ruleset),
+        title=f"{campaign.title}：{ruleset.title}（{ruleset.document}）",
+        notes=["每行一家企业；平台中已有的企业只需统一社会信用代码，新企业另填企业名称和区划代码。"],
+        mark_required=False,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(campaign.title))
+    return response
+
+
 def _results_xlsx(
     campaign: EvaluationCampaign, ruleset: RuleSet, results: QuerySet[EvaluationResult]
 ) -> HttpResponse:
@@ -362,9 +380,10 @@ def campaign_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         flash_errors(request, exc)
         return redirect("innovation:campaign-detail", pk)
     if errors:
-        request.session[f"campaign-{pk}-errors"] = [services.row_error_zh(e) for e in errors[:500]] + (
-            [_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else []
-        )
+        labels = services.column_labels(_campaign_ruleset(campaign))
+        request.session[f"campaign-{pk}-errors"] = [
+            services.row_error_zh(e, labels) for e in errors[:500]
+        ] + ([_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else [])
         messages.error(
             request, _("文件有 %(n)d 处错误，未保存任何数据，请修改后重新上传") % {"n": len(errors)}
         )

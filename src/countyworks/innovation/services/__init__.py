@@ -20,6 +20,7 @@ from countyworks.innovation.services.campaign_files import (
     ENTERPRISE_COLUMNS,
     CheckedFile,
     campaign_check_file,
+    column_labels,
     row_error_zh,
 )
 from countyworks.innovation.services.campaigns import (
@@ -106,6 +107,7 @@ __all__ = [
     "platform_expert_add",
     "pool_enter_by_decision",
     "pool_exit",
+    "column_labels",
     "row_error_zh",
     "ruleset_version_text",
     "self_assess",
