@@ -5,6 +5,7 @@ a template filled in imports as it is."""
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -77,3 +78,12 @@ def test_a_filled_in_template_imports(login, changning):
     assert "检查通过" in preview.content.decode(), preview.content.decode()[-3000:]
     client.post(f"/data/import/{token_of(preview)}/commit/", {"mode": "all"})
     assert Organisation.objects.get(name="模板甲公司").region_id == "430482"
+
+
+def test_a_missing_column_is_named_by_its_chinese_header(login, changning):
+    from tests.core.test_importing import csv_bytes
+    from tests.core.test_views_data import upload
+
+    page = upload(login(changning), csv_bytes([["名称"], ["缺区划公司"]])).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert "所在区划" in cells and "region" not in cells

@@ -162,17 +162,20 @@ def _render_preview(request: HttpRequest, importer: Importer, token: str, table:
         "token": token,
         "file_name": entry["name"],
         "counts": _summary(table, errors),
-        "errors": _error_rows(table, errors[:PAGE_ERRORS]),
+        "errors": _error_rows(importer, table, errors[:PAGE_ERRORS]),
         "errors_truncated": len(errors) > PAGE_ERRORS,
     }
     return render(request, "core/import_result.html", context)
 
 
-def _error_rows(table: Table, errors: list[Any]) -> list[dict[str, Any]]:
+def _error_rows(importer: Importer, table: Table, errors: list[Any]) -> list[dict[str, Any]]:
+    """Each error with its column as the file names it, or by its Chinese header when the file
+    lacks the column."""
+    chinese = {c.name: c.alias_zh for c in importer.columns}
     rows = []
     for error in errors:
         index = table.columns.get(error.column)
-        header = table.headers[index] if index is not None else error.column
+        header = table.headers[index] if index is not None else chinese.get(error.column, error.column)
         rows.append({"row": error.row, "column": header, "value": error.value, "reason": error.reason()})
     return rows
 
