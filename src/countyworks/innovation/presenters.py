@@ -54,13 +54,14 @@ class Explained:
 
 
 def explain(ruleset: RuleSet, row: Mapping[str, Any]) -> Explained:
-    """Evaluate ``row`` once and say why (``RuleSet.reasons``) and what is missing (``RuleSet.gap_lines``)."""
+    """Evaluate ``row`` once and say why (``RuleSet.reasons``) and what is missing
+    (``RuleSet.gap_lines``), in the UI's language, without condition codes."""
     values, res = ruleset.values(row), ruleset.result(row)
-    reasons = ruleset.reasons(values, res)
+    reasons = ruleset.reasons(values, res, rule_word, codes=False)
     if res["qualified"]:
         return Explained(res, reasons, [])
     plan = ruleset.gap_plan(values, res, DEFAULT_COSTS)
-    return Explained(res, reasons, ruleset.gap_lines(row, plan))
+    return Explained(res, reasons, ruleset.gap_lines(row, plan, rule_word))
 
 
 def indicator_bars(

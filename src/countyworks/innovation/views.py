@@ -45,7 +45,7 @@ from countyworks.innovation.models import (
     InnovationPlatform,
     RosterEnterprise,
 )
-from countyworks.innovation.rule_words import condition_labels
+from countyworks.innovation.rule_words import condition_labels, rule_word
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
 
@@ -447,7 +447,7 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = forms.self_assessment_form(ruleset, data=request.POST)
         form.is_valid()
         figures = {name: request.POST.get(name, "") for name in form.fields}
-        assessment = services.self_assess(ruleset_code=code, figures=figures)
+        assessment = services.self_assess(ruleset_code=code, figures=figures, translate=rule_word)
         for error in assessment.errors:
             if error.column in form.fields:
                 form.add_error(error.column, error.reason_zh)
