@@ -10,7 +10,7 @@ The sentences are the engine's own (``RuleSet.reasons`` and ``RuleSet.gap_lines`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -190,6 +190,7 @@ def campaign_template_columns(ruleset: RuleSet) -> list[TemplateColumn]:
     for spec in ruleset.fields:
         if spec.name == "id":
             continue
+        choices: tuple[str, ...]
         if spec.kind == "bool":
             hint, choices = f"是或否（{YES_NO_HELP_ZH}）", YES_NO_CHOICES
         elif spec.kind == "enum":
@@ -284,7 +285,7 @@ def enterprise_rows(
 
 
 def enterprise_sheet(
-    organisations: list[Organisation], tiers: dict[int, list[TierSpec]], year: int
+    organisations: Sequence[Organisation], tiers: dict[int, list[TierSpec]], year: int
 ) -> tuple[list[str], list[list[Any]]]:
     """The roster export: header and rows."""
     header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]

@@ -82,7 +82,7 @@ def plan_ticket_categories() -> list[tuple[str, str]]:
     platform assigns itself (meeting actions, equipment alarms)."""
     from countyworks.workflow.models import Category
 
-    return [(c.value, c.label) for c in Category if c not in (Category.MEETING, Category.EQUIPMENT)]
+    return [(c.value, str(c.label)) for c in Category if c not in (Category.MEETING, Category.EQUIPMENT)]
 
 
 @transaction.atomic
