@@ -43,3 +43,17 @@ def test_yoy_reproduces_the_article():
     assert yoy_percent(304, 184) == Decimal("65.2")
     assert yoy_percent(123, 96) == Decimal("28.1")
     assert yoy_percent(5, 0) is None
+
+
+def test_headline_period_is_the_latest_complete_and_names_a_later_one_in_progress():
+    from countyworks.core.periods import headline_period
+
+    y = lambda n: Period(n, "year")  # noqa: E731
+    h = headline_period(complete=[y(2021), y(2022)], started=[y(2021), y(2022), y(2023)], default=y(2026))
+    assert (h.period, h.complete, h.in_progress) == (y(2022), True, y(2023))
+    assert h.label() == "2022年"
+    none_later = headline_period(complete=[y(2022)], started=[y(2022)], default=y(2026))
+    assert none_later.in_progress is None
+    partial = headline_period(complete=[], started=[y(2023)], default=y(2026))
+    assert (partial.period, partial.complete, partial.label()) == (y(2023), False, "2023年（进行中）")
+    assert headline_period(complete=[], started=[], default=y(2026)).period == y(2026)

@@ -151,7 +151,7 @@ def test_statistics_page_names_the_factor_set_beside_each_figure(login, yuanjian
         )
         .content.decode()
     )
-    assert "article-2023" in page and "mee-grid-2022" in page
+    assert "报道折算系数" in page and "全国电网平均排放因子" in page  # the sets by name, not code
     assert "0.3279 kgce/kWh" in page and "0.5703 kgCO2/kWh" in page
     assert "960" in page  # 20 MW × 48 h = 960 MWh
 

@@ -56,13 +56,26 @@ def test_plan_milestones_and_status(zjj, plan, louxing):
 
 def test_problem_becomes_a_ticket_owned_by_the_plans_officer(zjj, plan, officer):
     ticket = services.plan_problem_raise(
-        plan=plan, title="中试资金缺口", description="需对接科技贷款", acting_user=zjj
+        plan=plan, title="中试资金缺口", category="funding", description="需对接科技贷款", acting_user=zjj
     )
     assert ticket.subject == plan and ticket.owner_person == officer
     assert ticket.policy.code == services.PLAN_TICKET_POLICY and ticket.program == "innovation"
     assert ticket.region_id == plan.organisation.region_id
+    assert ticket.category == "funding"
     with pytest.raises(ValidationError):
-        services.plan_problem_raise(plan=plan, title=" ", description="", acting_user=zjj)
+        services.plan_problem_raise(plan=plan, title=" ", category="funding", description="", acting_user=zjj)
+
+
+def test_a_problem_is_filed_in_the_category_chosen_never_a_platform_one(zjj, plan):
+    staffing = services.plan_problem_raise(
+        plan=plan, title="研发人员招聘困难", category="talent", description="", acting_user=zjj
+    )
+    assert staffing.get_category_display() == "人才用工"
+    for category in ("", "meeting", "equipment", "nope"):
+        with pytest.raises(ValidationError):
+            services.plan_problem_raise(
+                plan=plan, title="研发人员招聘困难", category=category, description="", acting_user=zjj
+            )
 
 
 def test_due_milestones_appear_on_workflow_agendas(zjj, plan):

@@ -29,11 +29,13 @@ def evaluated(zjj, enterprise, evaluated_campaign):
 
 
 def test_explain_says_what_the_engine_says(evaluated):
-    """Reasons and gap equal ``RuleSet.explain`` / ``RuleSet.gap`` on every kind of result."""
+    """Reasons and gap equal ``RuleSet.reasons`` (without condition codes) / ``RuleSet.gap`` on
+    every kind of result."""
     ruleset = evaluated.ruleset()
     for result in evaluated.results.all():
         explained = presenters.explain(ruleset, result.inputs)
-        assert explained.reasons == ruleset.explain(result.inputs)
+        row = result.inputs
+        assert explained.reasons == ruleset.reasons(ruleset.values(row), ruleset.result(row), codes=False)
         assert explained.gap == ruleset.gap(result.inputs)
         assert explained.result["qualified"] == result.qualified
 

@@ -39,7 +39,7 @@ def test_campaign_flow_upload_run_review_export_confirm(zjj, login, enterprise):
     bad = client.post(upload, {"file": csv_upload([tech_row(1), tech_row(2, tech_staff="999")])}, follow=True)
     page = bad.content.decode()
     assert "文件有 1 处错误，未保存任何数据" in page
-    assert "第3行，列“tech_staff”，值“999”：科技人员数大于职工总数" in page
+    assert "第3行，列“科技人员数”，值“999”：科技人员数大于职工总数" in page
     campaign.refresh_from_db()
     assert campaign.status == "draft"
 
@@ -215,12 +215,48 @@ def test_plan_pages(zjj, login, enterprise):
     client.post(reverse("innovation:plan-milestone-done", args=[milestone.pk]))
     problem = client.post(
         reverse("innovation:plan-problem", args=[plan.pk]),
-        {"title": "中试资金缺口", "description": ""},
+        {"title": "研发人员招聘困难", "category": "talent", "description": ""},
         follow=True,
     ).content.decode()
     assert "已转为工单" in problem
     page = client.get(detail).content.decode()
     assert "自动化改造" in page and "专账归集" in page and "完成" in page and "陈立新" in page
+
+
+def test_a_plans_ticket_and_the_plan_link_to_each_other(zjj, login, enterprise):
+    from countyworks.workflow.models import Ticket
+
+    client = login(zjj)
+    plan = services.plan_create(
+        organisation=enterprise,
+        year=2022,
+        target_tier="",
+        tech_needs="自动化改造",
+        bottlenecks="",
+        measures="联合攻关",
+        officer=Person.objects.create(name="陈立新", region_id="4308"),
+        acting_user=zjj,
+    )
+    form = client.get(reverse("innovation:enterprise-detail", args=[enterprise.pk])).content.decode()
+    assert 'name="category"' in form and "人才用工" in form and "会议交办" not in form
+    client.post(
+        reverse("innovation:plan-problem", args=[plan.pk]),
+        {"title": "研发人员招聘困难", "category": "talent", "description": ""},
+    )
+    ticket = Ticket.objects.get()
+    assert ticket.category == "talent"
+    page = client.get(reverse("innovation:enterprise-detail", args=[enterprise.pk])).content.decode()
+    assert f'href="{reverse("workflow:ticket", args=[ticket.pk])}"' in page
+    assert "研发人员招聘困难" in page and f'id="plan-{plan.pk}"' in page
+    ticket_page = client.get(reverse("workflow:ticket", args=[ticket.pk])).content.decode()
+    assert f'href="{plan.get_absolute_url()}"' in ticket_page
+    assert plan.get_absolute_url().endswith(f"#plan-{plan.pk}")
+    refused = client.post(
+        reverse("innovation:plan-problem", args=[plan.pk]),
+        {"title": "缺少类别", "description": ""},
+        follow=True,
+    )
+    assert "请填写问题并选择问题类别" in refused.content.decode() and Ticket.objects.count() == 1
 
 
 def test_platforms_page_counts_three_years_and_registers(zjj, login, enterprise):

@@ -93,6 +93,8 @@ class OrganisationLookup(Lookup):
     Only organisations the importing user can read are found; others are "unknown" (never revealed).
     """
 
+    hint = "单位的统一社会信用代码（18 位）；没有代码的单位填全称"
+
     def normalise(self, raw: str) -> str:
         text = raw.strip()
         return text.upper() if _CREDIT_LIKE.match(text) else text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -100,3 +101,49 @@ def yoy_percent(current: Decimal | int | float, previous: Decimal | int | float)
         return None
     change = (Decimal(str(current)) - prev) / prev * 100
     return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The period a headline figure is shown for, and a later period still in progress.
+
+    A dashboard that takes "the latest period with any record" headlines a period whose data is
+    only partly in (one small batch of a new year) as if it were complete: a pool of 304
+    enterprises becomes "2家，同比-99.3%". :func:`headline_period` chooses the latest *complete*
+    period instead; ``complete`` is False when no period is complete yet, and the headline then
+    shows the period in progress, labelled as such (:meth:`label`).
+    """
+
+    period: Period
+    complete: bool
+    in_progress: Period | None = None
+
+    def label(self) -> str:
+        """The headline period in the active language, ``2023年（进行中）`` when partial."""
+        if self.complete:
+            return self.period.label()
+        return progress_label(self.period)
+
+
+def progress_label(period: Period) -> str:
+    """``2023年（进行中）``: a period whose data is not all in yet."""
+    return gettext("%(period)s（进行中）") % {"period": period.label()}
+
+
+def headline_period(*, complete: Iterable[Period], started: Iterable[Period], default: Period) -> Headline:
+    """The latest complete period, and the latest later period already started (to label).
+
+    ``complete`` are the periods whose data is all in (for evaluations: a confirmed campaign
+    that closed its year), ``started`` those with any data. Without a complete period the latest
+    started one is headlined as partial; without either, ``default`` (as partial).
+
+    >>> h = headline_period(complete=[Period(2022, "year")], started=[Period(2023, "year")],
+    ...                     default=Period(2026, "year"))
+    >>> str(h.period), h.complete, str(h.in_progress)
+    ('2022', True, '2023')
+    """
+    done = max(complete, default=None)
+    later = max((p for p in started if done is None or p > done), default=None)
+    if done is None:
+        return Headline(later or default, complete=False)
+    return Headline(done, complete=True, in_progress=later)

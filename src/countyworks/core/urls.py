@@ -15,4 +15,5 @@ urlpatterns = [
     path("data/import/<str:token>/commit/", views_data.data_import_commit, name="data-import-commit"),
     path("data/import/<str:token>/rejected/", views_data.data_import_rejected, name="data-import-rejected"),
     path("data/export/<str:kind>/", views_data.data_export, name="data-export"),
+    path("data/template/<str:kind>.xlsx", views_data.data_import_template, name="data-import-template"),
 ]

@@ -36,7 +36,10 @@ from countyworks.core.importing import (
     Table,
     UnsupportedFile,
     error_report_xlsx,
+    importer_template_columns,
     importers_writable_by,
+    template_filename,
+    template_xlsx,
 )
 from countyworks.core.jobs import job_create, job_enqueue
 from countyworks.core.middleware import active_region
@@ -96,6 +99,7 @@ def _kinds_for_page() -> list[dict[str, Any]]:
             "columns": [{"zh": c.alias_zh, "name": c.name, "required": c.required} for c in imp.columns],
             "policy": _POLICY_TEXT[imp.on_existing],
             "export_url": reverse("data-export", args=[imp.kind]),
+            "template_url": reverse("data-import-template", args=[imp.kind]),
         }
         for imp in IMPORTERS.values()
     ]
@@ -158,17 +162,20 @@ def _render_preview(request: HttpRequest, importer: Importer, token: str, table:
         "token": token,
         "file_name": entry["name"],
         "counts": _summary(table, errors),
-        "errors": _error_rows(table, errors[:PAGE_ERRORS]),
+        "errors": _error_rows(importer, table, errors[:PAGE_ERRORS]),
         "errors_truncated": len(errors) > PAGE_ERRORS,
     }
     return render(request, "core/import_result.html", context)
 
 
-def _error_rows(table: Table, errors: list[Any]) -> list[dict[str, Any]]:
+def _error_rows(importer: Importer, table: Table, errors: list[Any]) -> list[dict[str, Any]]:
+    """Each error with its column as the file names it, or by its Chinese header when the file
+    lacks the column."""
+    chinese = {c.name: c.alias_zh for c in importer.columns}
     rows = []
     for error in errors:
         index = table.columns.get(error.column)
-        header = table.headers[index] if index is not None else error.column
+        header = table.headers[index] if index is not None else chinese.get(error.column, error.column)
         rows.append({"row": error.row, "column": header, "value": error.value, "reason": error.reason()})
     return rows
 
@@ -230,6 +237,16 @@ def data_import_rejected(request: HttpRequest, token: str) -> HttpResponse:
     stem = Path(entry["name"]).stem
     content_type = XLSX_CONTENT_TYPE if entry["format"] == "xlsx" else CSV_CONTENT_TYPE
     return _attachment(path.read_bytes(), f"{stem}.rejected.{entry['format']}", content_type)
+
+
+@login_required
+def data_import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """A blank xlsx to fill in for ``kind``: Chinese headers, a 填写说明 sheet, drop-down lists."""
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404
+    content = template_xlsx(importer_template_columns(importer), title=str(importer.label))
+    return _attachment(content, template_filename(str(importer.label)), XLSX_CONTENT_TYPE)
 
 
 @login_required

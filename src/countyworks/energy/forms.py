@@ -14,7 +14,7 @@ from countyworks.core.periods import InvalidPeriod, Period
 from countyworks.energy.carbon import load_factor_sets
 from countyworks.energy.dispatch import StorageParams
 from countyworks.energy.models import ApprovalStep, Station
-from countyworks.energy.presenters import tariff_label
+from countyworks.energy.presenters import factor_set_name, tariff_label
 from countyworks.energy.resource import load_clear_sky_indices, load_power_curves
 from countyworks.energy.tariffs import load_tariffs
 
@@ -79,8 +79,8 @@ class StatisticsForm(forms.Form):
         default = next((code for code, s in sets.items() if s.is_default), "")
         factors_field = self.fields["factors"]
         assert isinstance(factors_field, forms.ChoiceField)
-        factors_field.choices = [("", _("默认（%(code)s）") % {"code": default})] + [
-            (code, f"{code}（{s.co2_kg_per_kwh} kgCO2/kWh）")
+        factors_field.choices = [("", _("默认（%(name)s）") % {"name": factor_set_name(default)})] + [
+            (code, f"{factor_set_name(code)}（{s.co2_kg_per_kwh} kgCO2/kWh）")
             for code, s in sets.items()
             if code != "article-2023"
         ]

@@ -91,6 +91,11 @@ def tariff_label(code: str, status: str = "") -> str:
     return f"{name} · {STATUSES[status]}" if status in STATUSES else name
 
 
+def factor_set_name(code: str) -> str:
+    """A factor set's name for people (``mee-nbs-2023-national`` → 2023 年全国电力平均排放因子)."""
+    return str(FACTOR_SETS.get(code, (code, ""))[0])
+
+
 def factor_set_row(factors: FactorSet) -> dict[str, str]:
     """Name, status, scope and source of a factor set for the statistics page."""
     name, source = FACTOR_SETS.get(factors.code, (factors.code, ""))

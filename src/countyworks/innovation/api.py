@@ -19,7 +19,7 @@ from countyworks.core.api_params import MAX_BIGINT, ObjectId, Pagination, Year
 from countyworks.core.http import api_user
 from countyworks.core.permissions import access_program_or_404
 from countyworks.innovation import selectors, services
-from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult
+from countyworks.innovation.models import PROGRAM, TIERS, Challenge, EvaluationResult, profile_of
 from countyworks.rules.registry import known_codes
 
 router = Router(tags=["innovation"])
@@ -159,17 +159,18 @@ def enterprises(
     offset: int = Query(0, ge=0),
 ):
     """Enterprises on the roster; ``tier`` keeps those in that pool at the end of ``year``
-    (default: the latest year with pools); ``tiers`` lists each one's pools at that date."""
+    (default: the latest complete evaluation year); ``tiers`` lists each one's pools at that date."""
     _member(request)
     if tier and tier not in TIERS:
         raise HttpError(422, f"unknown tier {tier!r}; known: {', '.join(TIERS)}")
-    year = year or selectors.latest_year(user=api_user(request), within=within)
-    profiles = selectors.enterprise_list(user=api_user(request), within=within, tier=tier, year=year, q=q)
-    page = list(profiles[offset : offset + limit])
-    pools = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
+    user = api_user(request)
+    year = year or selectors.pool_headline(user=user, within=within).year
+    organisations = selectors.enterprise_list(user=user, within=within, tier=tier, year=year, q=q)
+    page = list(organisations[offset : offset + limit])
+    pools = selectors.tiers_of([o.pk for o in page], selectors.year_end(year))
     return {
-        "count": profiles.count(),
-        "items": [_enterprise(p, [s.tier.value for s in pools.get(p.organisation_id, [])]) for p in page],
+        "count": organisations.count(),
+        "items": [_enterprise(profile_of(o), [s.tier.value for s in pools.get(o.pk, [])]) for o in page],
     }
 
 
@@ -227,9 +228,10 @@ def evaluations(
 
 @router.get("/pools/counts", response=list[TierCountOut])
 def pool_counts(request: HttpRequest, year: Year | None = None, within: str | None = None):
-    """Every pool's size at the end of ``year`` and the year before, with the change in %."""
+    """Every pool's size at the end of ``year`` (default: the latest complete evaluation year) and
+    the year before, with the change in %."""
     _member(request)
-    year = year or selectors.latest_year(user=api_user(request), within=within)
+    year = year or selectors.pool_headline(user=api_user(request), within=within).year
     return [
         {
             "tier": c.tier,

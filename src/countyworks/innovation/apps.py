@@ -33,7 +33,8 @@ class InnovationConfig(ProgramConfig):
     indicators = ()
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
-        """Tech-SME and 高企 pool sizes of the latest year, with the change on the year before."""
+        """Tech-SME and 高企 pool sizes of the latest complete year, with the change on the year
+        before; a later year in progress is named with how many enterprises it has evaluated."""
         from django.urls import reverse
 
         from countyworks.core.charts import bar_chart
@@ -43,16 +44,25 @@ class InnovationConfig(ProgramConfig):
 
         if not reaches(user, PROGRAM):
             return []
-        year = selectors.latest_year(user=user, within=within)
+        headline = selectors.pool_headline(user=user, within=within)
+        year = headline.year
         ladder = {c.tier: c for c in selectors.ladder(user=user, within=within, year=year)}
         url = reverse("innovation:home")
         tiles: list[dict[str, object]] = []
         for tier in (Tier.TECH_SME, Tier.HIGH_TECH):
             count = ladder[tier]
-            note = gettext("%(year)d年末") % {"year": year}
-            if count.yoy is not None:
-                yoy = f"{'+' if count.yoy >= 0 else ''}{count.yoy}"
-                note = gettext("%(note)s，同比%(yoy)s%%") % {"note": note, "yoy": yoy}
+            if headline.is_partial(year):
+                note = headline.progress_note()
+            else:
+                note = gettext("%(year)d年末") % {"year": year}
+                if count.yoy is not None:
+                    yoy = f"{'+' if count.yoy >= 0 else ''}{count.yoy}"
+                    note = gettext("%(note)s，同比%(yoy)s%%") % {"note": note, "yoy": yoy}
+                if headline.headline.in_progress and tier == Tier.TECH_SME:
+                    note = gettext("%(note)s；%(progress)s") % {
+                        "note": note,
+                        "progress": headline.progress_note(),
+                    }
             tiles.append(
                 {
                     "label": count.label,

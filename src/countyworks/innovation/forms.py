@@ -18,14 +18,15 @@ from countyworks.innovation.models import (
     InnovationPlatform,
     Tier,
 )
+from countyworks.innovation.rule_words import ruleset_name
 from countyworks.rules.engine import Field as RuleField
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import get_ruleset, known_codes
 
 
 def ruleset_choices() -> list[tuple[str, str]]:
-    """(code, "title（code）") of every registered rule set."""
-    return [(code, f"{get_ruleset(code).title}（{code}）") for code in known_codes()]
+    """(code, "title（document）") of every registered rule set, in the active language."""
+    return [(code, ruleset_name(get_ruleset(code))) for code in known_codes()]
 
 
 def _set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any] | None) -> None:
@@ -63,6 +64,11 @@ class UploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     entered_on = forms.DateField(label=_("入库日期"), widget=DateInput)
+    closes_year = forms.BooleanField(
+        label=_("该年度评价已全部完成"),
+        required=False,
+        help_text=_("勾选后，首页和简报按该年度统计；未勾选时该年度显示为“进行中”"),
+    )
 
 
 class ResultFilterForm(forms.Form):
@@ -154,9 +160,16 @@ class DoneForm(forms.Form):
 
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("问题"), max_length=128)
+    category = forms.ChoiceField(label=_("问题类别"), choices=())
     description = forms.CharField(
         label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from countyworks.innovation.services import plan_ticket_categories
+
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "category", [("", _("请选择")), *plan_ticket_categories()])
 
 
 class ChallengeForm(forms.ModelForm):

@@ -147,6 +147,38 @@ class EnterpriseProfile(models.Model):
         return str(self.organisation)
 
 
+#: The kinds of organisation program 2 works with: every organisation of these kinds is on its
+#: roster as soon as it exists, however it came in (数据导入 › 组织, a campaign file, the admin).
+ROSTER_KINDS: tuple[str, ...] = (Organisation.Kind.ENTERPRISE,)
+
+
+class RosterEnterprise(Organisation):
+    """An organisation as program 2's roster sees it (no table of its own: a proxy).
+
+    Scoped as the program's records are: officers reach the organisations of their area, an
+    enterprise account its own. Its :class:`EnterpriseProfile` (park, officer …) exists once an
+    officer or a campaign has added something; until then :func:`profile_of` gives an empty one.
+    """
+
+    SCOPE_REGION = "region__code"
+    SCOPE_ORGANISATION = "pk"
+    SCOPE_PROGRAM = PROGRAM
+
+    class Meta:
+        proxy = True
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+
+def profile_of(organisation: Organisation) -> EnterpriseProfile:
+    """The organisation's profile, or an unsaved empty one (read with ``innovation_profile``
+    selected, this makes no query)."""
+    try:
+        return organisation.innovation_profile
+    except EnterpriseProfile.DoesNotExist:
+        return EnterpriseProfile(organisation=organisation)
+
+
 class EnterpriseYearData(models.Model):
     """The raw figures an enterprise declared in one evaluation year, keyed by the rule sets' fields.
 
@@ -231,6 +263,10 @@ class EvaluationCampaign(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Said when confirming: with this campaign the year's evaluation is complete, so headlines
+    #: (home, program page, brief) may show the year; before, they show the last complete year
+    #: and label this one as in progress (countyworks.core.periods.headline_period).
+    closes_year = models.BooleanField(_("年度评价已完成"), default=False)
     history = HistoricalRecords()
 
     SCOPE_PROGRAM = PROGRAM
@@ -414,6 +450,12 @@ class EnterprisePlan(models.Model):
             "organisation": self.organisation,
             "year": self.year,
         }
+
+    def get_absolute_url(self) -> str:
+        """The plan on its enterprise's page (a ticket raised against the plan links here)."""
+        from django.urls import reverse
+
+        return reverse("innovation:enterprise-detail", args=[self.organisation_id]) + f"#plan-{self.pk}"
 
     def clean(self) -> None:
         if not (self.tech_needs.strip() or self.bottlenecks.strip()):

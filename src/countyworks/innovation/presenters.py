@@ -10,7 +10,7 @@ The sentences are the engine's own (``RuleSet.reasons`` and ``RuleSet.gap_lines`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,21 +20,27 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from countyworks.core.charts import bar_chart
+from countyworks.core.importing.template import REGION_HINT, YES_NO_CHOICES, TemplateColumn
+from countyworks.core.models import Organisation
+from countyworks.core.tabular.cells import YES_NO_HELP_ZH
 from countyworks.innovation.models import (
     TIERS,
     Achievement,
     Challenge,
-    EnterpriseProfile,
     EnterpriseYearData,
+    EvaluationCampaign,
     EvaluationResult,
     PoolMembership,
     TierSpec,
+    profile_of,
     ruleset_family,
 )
+from countyworks.innovation.rule_words import condition_labels, rule_word, ruleset_name
 from countyworks.innovation.selectors import EnterprisePage, TierCount, next_tier, year_end
 from countyworks.innovation.services import Assessment
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.gap import DEFAULT_COSTS
+from countyworks.rules.registry import UnknownRuleSet
 
 # --- one evaluation: reasons and gap from one evaluation of the row -------------------------------
 
@@ -49,13 +55,14 @@ class Explained:
 
 
 def explain(ruleset: RuleSet, row: Mapping[str, Any]) -> Explained:
-    """Evaluate ``row`` once and say why (``RuleSet.reasons``) and what is missing (``RuleSet.gap_lines``)."""
+    """Evaluate ``row`` once and say why (``RuleSet.reasons``) and what is missing
+    (``RuleSet.gap_lines``), in the UI's language, without condition codes."""
     values, res = ruleset.values(row), ruleset.result(row)
-    reasons = ruleset.reasons(values, res)
+    reasons = ruleset.reasons(values, res, rule_word, codes=False)
     if res["qualified"]:
         return Explained(res, reasons, [])
     plan = ruleset.gap_plan(values, res, DEFAULT_COSTS)
-    return Explained(res, reasons, ruleset.gap_lines(row, plan))
+    return Explained(res, reasons, ruleset.gap_lines(row, plan, rule_word))
 
 
 def indicator_bars(
@@ -68,8 +75,8 @@ def indicator_bars(
         share = int(100 * float(got) / indicator.max_points) if indicator.max_points else 0
         rows.append(
             {
-                "label": indicator.label,
-                "group": indicator.group,
+                "label": rule_word(indicator.label),
+                "group": rule_word(indicator.group),
                 "points": got,
                 "max": indicator.max_points,
                 "percent": max(0, min(100, share)),
@@ -81,7 +88,7 @@ def indicator_bars(
 def breakdown(result: EvaluationResult, ruleset: RuleSet) -> dict[str, Any]:
     """One stored evaluation with its indicators (points of max), reasons and gap, for the page."""
     explained = explain(ruleset, result.inputs)
-    labels = {c.code: c.label for c in ruleset.conditions}
+    labels = dict(condition_labels(ruleset))
     return {
         "result": result,
         "ruleset": ruleset,
@@ -103,10 +110,27 @@ def assessment_bars(ruleset: RuleSet, assessment: Assessment | None) -> list[dic
 # --- campaigns --------------------------------------------------------------------------------------------
 
 
-def attach_point_values(results: Iterable[EvaluationResult], ruleset: RuleSet) -> None:
-    """Give each result of a page its points in the order of the table's indicator columns."""
+def attach_point_values(
+    results: Iterable[EvaluationResult], ruleset: RuleSet, labels: Mapping[str, str]
+) -> None:
+    """Give each result of a page its points in the order of the table's indicator columns and
+    its unmet conditions as words (``labels``: code → label)."""
     for result in results:
         result.point_values = [result.points.get(i.name) for i in ruleset.indicators]  # type: ignore[attr-defined]
+        result.failed_labels = [labels.get(c, c) for c in result.failed_codes]  # type: ignore[attr-defined]
+
+
+def campaign_rows(campaigns: Iterable[EvaluationCampaign]) -> list[dict[str, Any]]:
+    """A page of campaigns, each with its pinned rule set named for people (``—`` if that
+    version is no longer registered)."""
+    rows = []
+    for campaign in campaigns:
+        try:
+            name = ruleset_name(campaign.ruleset())
+        except UnknownRuleSet:
+            name = "—"
+        rows.append({"campaign": campaign, "ruleset": name})
+    return rows
 
 
 def failure_rows(counts: dict[str, int], conditions: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
@@ -145,6 +169,44 @@ def results_sheet(ruleset: RuleSet, results: Iterable[EvaluationResult]) -> tupl
     return header, rows
 
 
+#: What a cell of each rule-set field kind holds, for the campaign template's 填写说明 sheet.
+_FIELD_HINTS = {
+    "id": "统一社会信用代码（18 位，按文本填写）",
+    "amount": "金额，单位万元（可带小数和千分位逗号）",
+    "count": "整数",
+    "ratio": "百分数：3 或 3% 都表示 3%",
+    "score": "分数",
+    "date": "日期，如 2023-06-01",
+}
+
+
+def campaign_template_columns(ruleset: RuleSet) -> list[TemplateColumn]:
+    """A campaign file's columns for the upload template: the enterprise's identity (name and
+    region needed only for an enterprise new to the platform), then the rule set's fields."""
+    columns = [
+        TemplateColumn("统一社会信用代码", "id", True, _FIELD_HINTS["id"], text=True),
+        TemplateColumn("企业名称", "name", False, "平台中尚无的企业必填"),
+        TemplateColumn("区划代码", "region", False, "平台中尚无的企业必填；" + REGION_HINT, text=True),
+    ]
+    for spec in ruleset.fields:
+        if spec.name == "id":
+            continue
+        choices: tuple[str, ...]
+        if spec.kind == "bool":
+            hint, choices = f"是或否（{YES_NO_HELP_ZH}）", YES_NO_CHOICES
+        elif spec.kind == "enum":
+            hint, choices = "从下拉列表选择：" + "、".join(spec.choices), spec.choices
+        else:
+            hint, choices = _FIELD_HINTS.get(spec.kind, ""), ()
+        bounds = (spec.minimum, spec.maximum)
+        if bounds != (None, None):
+            hint += f"，范围 {'' if spec.minimum is None else spec.minimum}–{'' if spec.maximum is None else spec.maximum}"
+        if spec.unit and spec.kind not in ("amount", "ratio"):
+            hint += f"（单位：{spec.unit}）"
+        columns.append(TemplateColumn(spec.label, spec.name, spec.required, hint, choices))
+    return columns
+
+
 # --- enterprises ----------------------------------------------------------------------------------------
 
 
@@ -177,7 +239,7 @@ def enterprise_detail(page: EnterprisePage, *, today: date, rulesets: list[RuleS
             (item.year, [(labels.get(k, k), v) for k, v in sorted(item.data.items())])
             for item in page.year_data[:3]
         ],
-        "plans": page.plans,
+        "plans": [(plan, page.plan_tickets.get(str(plan.pk), [])) for plan in page.plans],
     }
 
 
@@ -210,32 +272,34 @@ def target_gap(
         "year": latest.year if latest else None,
         "qualified": False,
         "gap": [],
-        "missing": [ruleset.field(n).label for n in needed if latest is None or n not in latest.data],
+        "missing": [
+            rule_word(ruleset.field(n).label) for n in needed if latest is None or n not in latest.data
+        ],
     }
 
 
 def enterprise_rows(
-    profiles: Iterable[EnterpriseProfile], tiers: dict[int, list[TierSpec]]
+    organisations: Iterable[Organisation], tiers: dict[int, list[TierSpec]]
 ) -> list[dict[str, Any]]:
-    """A page of the roster: each enterprise with the pools it is in."""
-    return [{"profile": p, "tiers": tiers.get(p.organisation_id, [])} for p in profiles]
+    """A page of the roster: each enterprise (its profile, empty if none yet) with its pools."""
+    return [{"profile": profile_of(o), "tiers": tiers.get(o.pk, [])} for o in organisations]
 
 
 def enterprise_sheet(
-    profiles: list[EnterpriseProfile], tiers: dict[int, list[TierSpec]], year: int
+    organisations: Sequence[Organisation], tiers: dict[int, list[TierSpec]], year: int
 ) -> tuple[list[str], list[list[Any]]]:
     """The roster export: header and rows."""
     header = ["统一社会信用代码", "企业名称", "区划代码", "所在区划", "所在园区", f"{year}年末所在培育库"]
     rows: list[list[Any]] = [
         [
-            p.organisation.credit_code,
-            p.organisation.name,
-            p.organisation.region.official_code,
-            p.organisation.region.name,
-            p.park,
-            "、".join(str(s.tier.label) for s in tiers.get(p.organisation_id, [])),
+            o.credit_code,
+            o.name,
+            o.region.official_code,
+            o.region.name,
+            profile_of(o).park,
+            "、".join(str(s.tier.label) for s in tiers.get(o.pk, [])),
         ]
-        for p in profiles
+        for o in organisations
     ]
     return header, rows
 
@@ -245,7 +309,8 @@ def field_labels(rulesets: Iterable[RuleSet]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for ruleset in rulesets:
         for spec in ruleset.fields:
-            labels.setdefault(spec.name, f"{spec.label}（{spec.unit}）" if spec.unit else spec.label)
+            label, unit = rule_word(spec.label), rule_word(spec.unit)
+            labels.setdefault(spec.name, f"{label}（{unit}）" if unit else label)
     return labels
 
 

@@ -21,10 +21,11 @@ from django.utils.translation import gettext
 
 from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation, Person, Region
-from countyworks.core.periods import yoy_percent
+from countyworks.core.periods import Headline, Period, headline_period, progress_label, yoy_percent
 from countyworks.core.scoping import Action, can_reach_region, get_scoped_or_404, reaches, scope, scope_q
 from countyworks.innovation.models import (
     PROGRAM,
+    ROSTER_KINDS,
     TIER_SPECS,
     TIERS,
     Achievement,
@@ -41,8 +42,10 @@ from countyworks.innovation.models import (
     PlanMilestone,
     PlatformExpert,
     PoolMembership,
+    RosterEnterprise,
     Stage,
     TierSpec,
+    profile_of,
     ruleset_family,
 )
 
@@ -211,6 +214,59 @@ def latest_year(*, user: Actor, within: str | None = None) -> int:
     return found or timezone.localdate().year
 
 
+@dataclass(frozen=True)
+class PoolHeadline:
+    """The year the pool headlines show (the latest complete one) and a later year in progress,
+    with how many enterprises that year's confirmed campaigns have evaluated so far."""
+
+    headline: Headline
+    evaluated: int
+
+    @property
+    def year(self) -> int:
+        return self.headline.period.year
+
+    def is_partial(self, year: int) -> bool:
+        """Whether ``year``'s figures are not all in (the year in progress, or no year complete)."""
+        going = self.headline.in_progress
+        return (going is not None and going.year == year) or (
+            not self.headline.complete and year == self.year
+        )
+
+    def progress_note(self) -> str:
+        """``2023年（进行中）：已评价 6 家`` for the year in progress, else ""."""
+        going = self.headline.in_progress or (None if self.headline.complete else self.headline.period)
+        if going is None:
+            return ""
+        return gettext("%(period)s：已评价 %(n)d 家") % {"period": progress_label(going), "n": self.evaluated}
+
+
+def pool_headline(*, user: Actor, within: str | None = None) -> PoolHeadline:
+    """The latest complete evaluation year in the user's area and the year in progress after it.
+
+    A year is complete when a confirmed campaign that evaluated enterprises of the area closed it
+    (``EvaluationCampaign.closes_year``); a year with confirmed campaigns but none closing it is in
+    progress (docs/rules/enterprise-ladder.md §4). Without any confirmed campaign, the latest year
+    with pools is shown as partial.
+    """
+    confirmed = scope(
+        EvaluationResult.objects.filter(campaign__status=EvaluationCampaign.Status.CONFIRMED),
+        user,
+        PROGRAM,
+        within=within,
+    )
+    closed = confirmed.filter(campaign__closes_year=True).values_list("year", flat=True).distinct()
+    started = confirmed.values_list("year", flat=True).distinct()
+    headline = headline_period(
+        complete=[Period(y, "year") for y in closed],
+        started=[Period(y, "year") for y in started],
+        default=Period(latest_year(user=user, within=within), "year"),
+    )
+    going = headline.in_progress or (None if headline.complete else headline.period)
+    evaluated = confirmed.filter(year=going.year).values("organisation").distinct().count() if going else 0
+    return PoolHeadline(headline, evaluated)
+
+
 def ladder(*, user: Actor, within: str | None, year: int) -> list[TierCount]:
     """Every pool's size at the end of ``year`` and of the year before, for the user's area."""
     return _ladder(membership_list(user=user, within=within), year)
@@ -230,23 +286,24 @@ def stage_totals(counts: list[TierCount]) -> list[dict[str, Any]]:
 
 def enterprise_list(
     *, user: Actor, within: str | None = None, tier: str = "", year: int | None = None, q: str = ""
-) -> QuerySet[EnterpriseProfile]:
-    """Enterprises on the roster the user may see; ``tier`` keeps those in that pool at year end."""
-    profiles = scope(
-        EnterpriseProfile.objects.select_related("organisation", "organisation__region"),
+) -> QuerySet[RosterEnterprise]:
+    """Every organisation of a kind the program covers that the user may see (imported ones
+    included, before any campaign); ``tier`` keeps those in that pool at year end."""
+    organisations = scope(
+        RosterEnterprise.objects.filter(kind__in=ROSTER_KINDS).select_related("region", "innovation_profile"),
         user,
         PROGRAM,
         within=within,
     )
     if q:
-        profiles = profiles.filter(Q(organisation__name__contains=q) | Q(organisation__credit_code=q))
+        organisations = organisations.filter(Q(name__contains=q) | Q(credit_code=q))
     if tier:
         day = year_end(year or timezone.localdate().year)
         in_pool = PoolMembership.objects.filter(PoolMembership.active_on_q(day), tier=tier).values(
             "organisation_id"
         )
-        profiles = profiles.filter(organisation_id__in=in_pool)
-    return profiles.order_by("organisation__region_id", "organisation__name")
+        organisations = organisations.filter(pk__in=in_pool)
+    return organisations.order_by("region_id", "name")
 
 
 def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierSpec]]:
@@ -265,13 +322,17 @@ def tiers_of(organisation_ids: Iterable[int], day: date) -> dict[int, list[TierS
 
 
 def enterprise_get(*, user: Actor, organisation_id: int) -> EnterpriseProfile:
-    """One enterprise's profile, or 404 outside the user's reach."""
-    return get_scoped_or_404(
-        EnterpriseProfile.objects.select_related("organisation", "organisation__region", "officer"),
+    """One enterprise of the roster with its profile (unsaved when it has none yet), or 404
+    outside the user's reach."""
+    organisation = get_scoped_or_404(
+        RosterEnterprise.objects.filter(kind__in=ROSTER_KINDS).select_related(
+            "region", "innovation_profile__officer"
+        ),
         user,
         PROGRAM,
-        organisation_id=organisation_id,
+        pk=organisation_id,
     )
+    return profile_of(organisation)
 
 
 def enterprise_memberships(*, user: Actor, organisation: Organisation) -> QuerySet[PoolMembership]:
@@ -304,20 +365,26 @@ class EnterprisePage:
     year_data: list[EnterpriseYearData]
     plans: list[EnterprisePlan]
     officers: QuerySet[Person]
+    #: The workflow tickets raised against each plan (by the plan's key as text), newest first.
+    plan_tickets: dict[str, list[Any]]
 
 
 def enterprise_page(*, user: Actor, organisation_id: int) -> EnterprisePage:
     """One enterprise's profile, pools, latest evaluation per rule set, declared figures and
     plans (404 outside the user's reach)."""
+    from countyworks.workflow.selectors import tickets_on
+
     profile = enterprise_get(user=user, organisation_id=organisation_id)
     org = profile.organisation
+    plans = list(enterprise_plans(user=user, organisation=org))
     return EnterprisePage(
         profile=profile,
         memberships=list(enterprise_memberships(user=user, organisation=org)),
         results=latest_result_per_ruleset(enterprise_results(user=user, organisation=org)),
         year_data=list(enterprise_year_data(user=user, organisation=org)),
-        plans=list(enterprise_plans(user=user, organisation=org)),
+        plans=plans,
         officers=officers(user=user),
+        plan_tickets=tickets_on(user=user, subjects=plans),
     )
 
 

@@ -20,12 +20,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.importing import template_filename, template_xlsx
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
@@ -39,11 +41,12 @@ from countyworks.innovation.models import (
     TIERS,
     Achievement,
     Challenge,
-    EnterpriseProfile,
     EvaluationCampaign,
     EvaluationResult,
     InnovationPlatform,
+    RosterEnterprise,
 )
+from countyworks.innovation.rule_words import condition_labels, rule_word
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset, known_codes
 
@@ -61,10 +64,14 @@ def _xlsx(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespon
 @program_required(PROGRAM)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    headline = selectors.pool_headline(user=request.user, within=within)
+    year = _year(request) or headline.year
     ladder = selectors.ladder(user=request.user, within=within, year=year)
     context = {
         "year": year,
+        "partial": headline.is_partial(year),
+        "progress_note": headline.progress_note(),
+        "progress_year": headline.headline.in_progress,
         "years": range(year - 4, year + 2),
         "stages": selectors.stage_totals(ladder),
         "ladder": ladder,
@@ -95,15 +102,15 @@ def _year(request: AuthenticatedHttpRequest) -> int | None:
 @program_required(PROGRAM)
 def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    year = _year(request) or selectors.pool_headline(user=request.user, within=within).year
     tier = request.GET.get("tier", "")
     tier = tier if tier in TIERS else ""
     q = request.GET.get("q", "").strip()[:64]
-    profiles = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
+    organisations = selectors.enterprise_list(user=request.user, within=within, tier=tier, year=year, q=q)
     if request.GET.get("export") == "xlsx":
-        return _enterprises_xlsx(profiles, year)
-    page = Paginator(profiles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    tiers = selectors.tiers_of([p.organisation_id for p in page], selectors.year_end(year))
+        return _enterprises_xlsx(organisations, year)
+    page = Paginator(organisations, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    tiers = selectors.tiers_of([o.pk for o in page], selectors.year_end(year))
     rows = presenters.enterprise_rows(page, tiers)
     context = {
         "page": page,
@@ -117,9 +124,9 @@ def enterprise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "innovation/enterprise_list.html", context)
 
 
-def _enterprises_xlsx(profiles: QuerySet[EnterpriseProfile], year: int) -> HttpResponse:
-    rows = list(profiles[:100_000])
-    tiers = selectors.tiers_of([p.organisation_id for p in rows], selectors.year_end(year))
+def _enterprises_xlsx(organisations: QuerySet[RosterEnterprise], year: int) -> HttpResponse:
+    rows = list(organisations[:100_000])
+    tiers = selectors.tiers_of([o.pk for o in rows], selectors.year_end(year))
     return _xlsx(f"enterprises-{year}.xlsx", *presenters.enterprise_sheet(rows, tiers, year))
 
 
@@ -239,7 +246,7 @@ def plan_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = forms.ProblemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写问题"))
+        messages.error(request, _("请填写问题并选择问题类别"))
         return redirect("innovation:enterprise-detail", plan.organisation_id)
     try:
         ticket = services.plan_problem_raise(plan=plan, acting_user=request.user, **form.cleaned_data)
@@ -275,16 +282,20 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("innovation:campaign-detail", campaign.pk)
     campaigns = selectors.campaign_list(user=request.user, within=active_region(request))
     page = Paginator(campaigns, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "innovation/campaign_list.html", {"page": page, "form": form, "can_create": regions.exists()}
-    )
+    context = {
+        "page": page,
+        "rows": presenters.campaign_rows(page),
+        "form": form,
+        "can_create": regions.exists(),
+    }
+    return render(request, "innovation/campaign_list.html", context)
 
 
 @program_required(PROGRAM)
 def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, pk=pk)
     ruleset = _campaign_ruleset(campaign)
-    conditions = [(c.code, f"{c.label}（{c.code}）") for c in ruleset.conditions]
+    conditions = condition_labels(ruleset)
     filters = forms.ResultFilterForm(request.GET or None, conditions=conditions)
     results = None
     if campaign.status in (EvaluationCampaign.Status.EVALUATED, EvaluationCampaign.Status.CONFIRMED):
@@ -306,7 +317,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else None
     )
     if page is not None:
-        presenters.attach_point_values(page, ruleset)
+        presenters.attach_point_values(page, ruleset, dict(conditions))
     context = {
         "campaign": campaign,
         "ruleset": ruleset,
@@ -328,6 +339,22 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "fields": ruleset.fields,
     }
     return render(request, "innovation/campaign_detail.html", context)
+
+
+@program_required(PROGRAM)
+def campaign_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The campaign's upload template: Chinese headers, a 填写说明 sheet, drop-down lists."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    ruleset = _campaign_ruleset(campaign)
+    content = template_xlsx(
+        presenters.campaign_template_columns(ruleset),
+        title=f"{campaign.title}：{ruleset.title}（{ruleset.document}）",
+        notes=["每行一家企业；平台中已有的企业只需统一社会信用代码，新企业另填企业名称和区划代码。"],
+        mark_required=False,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(campaign.title))
+    return response
 
 
 def _results_xlsx(
@@ -353,9 +380,10 @@ def campaign_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         flash_errors(request, exc)
         return redirect("innovation:campaign-detail", pk)
     if errors:
-        request.session[f"campaign-{pk}-errors"] = [services.row_error_zh(e) for e in errors[:500]] + (
-            [_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else []
-        )
+        labels = services.column_labels(_campaign_ruleset(campaign))
+        request.session[f"campaign-{pk}-errors"] = [
+            services.row_error_zh(e, labels) for e in errors[:500]
+        ] + ([_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else [])
         messages.error(
             request, _("文件有 %(n)d 处错误，未保存任何数据，请修改后重新上传") % {"n": len(errors)}
         )
@@ -388,7 +416,10 @@ def campaign_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect("innovation:campaign-detail", pk)
     try:
         entries = services.campaign_confirm(
-            campaign=campaign, entered_on=form.cleaned_data["entered_on"], acting_user=request.user
+            campaign=campaign,
+            entered_on=form.cleaned_data["entered_on"],
+            closes_year=form.cleaned_data["closes_year"],
+            acting_user=request.user,
         )
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -416,7 +447,7 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = forms.self_assessment_form(ruleset, data=request.POST)
         form.is_valid()
         figures = {name: request.POST.get(name, "") for name in form.fields}
-        assessment = services.self_assess(ruleset_code=code, figures=figures)
+        assessment = services.self_assess(ruleset_code=code, figures=figures, translate=rule_word)
         for error in assessment.errors:
             if error.column in form.fields:
                 form.add_error(error.column, error.reason_zh)
@@ -686,12 +717,18 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = selectors.brief_region(user=request.user, within=within)
     if region is None:
         raise Http404
-    year = _year(request) or selectors.latest_year(user=request.user, within=within)
+    headline = selectors.pool_headline(user=request.user, within=within)
+    year = _year(request) or headline.year
     try:
         text = brief_text(region, Period(year, "year"))
     except BriefUnavailable as exc:
         text = ""
         messages.info(request, str(exc))
-    return render(
-        request, "innovation/brief.html", {"text": text, "year": year, "years": range(year - 4, year + 2)}
-    )
+    context = {
+        "text": text,
+        "year": year,
+        "years": range(year - 4, year + 2),
+        "partial": headline.is_partial(year),
+        "progress_note": headline.progress_note(),
+    }
+    return render(request, "innovation/brief.html", context)

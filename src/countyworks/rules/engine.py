@@ -40,6 +40,7 @@ from countyworks.core.tabular import YES_NO, RowError
 from countyworks.core.tabular.cells import YES_NO_HELP_EN
 from countyworks.rules.gap import DEFAULT_COSTS, Costs, GapItem, GapPlan, apply_gap
 from countyworks.rules.numbers import SCALE, format_number, percent
+from countyworks.rules.translate import Translate, as_declared
 
 #: Largest accepted amount in 万元 (10^14 元); keeps ``amount * 100 * 10`` inside Int64.
 MAX_AMOUNT = 10**10
@@ -47,6 +48,7 @@ MAX_AMOUNT = 10**10
 FIRST_DATA_ROW = 2
 
 Kind = Literal["id", "amount", "count", "ratio", "score", "bool", "date", "enum"]
+
 _SCALED_KINDS = frozenset({"amount", "ratio", "score"})
 _NUMBER_KINDS = _SCALED_KINDS | {"count"}
 
@@ -492,40 +494,57 @@ class RuleSet:
         """``evaluate(..., detail=True)`` of one row, as a dict."""
         return self.evaluate(_one_row(row), detail=True).row(0, named=True)
 
-    def explain(self, row: Mapping[str, Any]) -> list[str]:
-        """The reasons for one row's result, in Chinese: indicators, conditions, result."""
-        return self.reasons(self.values(row), self.result(row))
+    def explain(self, row: Mapping[str, Any], tr: Translate = as_declared) -> list[str]:
+        """The reasons for one row's result (in Chinese unless ``tr`` says otherwise): indicators,
+        conditions, result."""
+        return self.reasons(self.values(row), self.result(row), tr)
 
-    def reasons(self, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
-        """:meth:`explain` from a row's typed ``values`` and its ``result`` already computed."""
-        lines = [f"评价依据：《{self.title}》（{self.document}）"]
+    def reasons(
+        self,
+        values: Mapping[str, Any],
+        res: Mapping[str, Any],
+        tr: Translate = as_declared,
+        codes: bool = True,
+    ) -> list[str]:
+        """:meth:`explain` from a row's typed ``values`` and its ``result`` already computed, in the
+        language of ``tr``; ``codes`` adds each condition's code after its clause (the CLI's
+        output; a page leaves it out)."""
+        lines = [
+            tr("评价依据：《{title}》（{document}）").format(title=tr(self.title), document=self.document)
+        ]
         for ind in self.indicators:
             pts = res[f"pts_{ind.name}"]
-            basis = "；".join(
-                f"{label} {percent(values[n], values[d])}"
+            basis = tr("；").join(
+                f"{tr(label)} {percent(values[n], values[d])}"
                 for n, d, label in ind.basis
                 if values[n] is not None and values[d] is not None
             )
-            lines.append(
-                f"{ind.label}：{format_number(Fraction(pts))} 分（满分 {ind.max_points}）"
-                + (f"，{basis}" if basis else "")
+            line = tr("{indicator}：{points} 分（满分 {max}）").format(
+                indicator=tr(ind.label), points=format_number(Fraction(pts)), max=ind.max_points
             )
+            lines.append(line + (tr("，{basis}").format(basis=basis) if basis else ""))
         if self.scored:
-            lines.append(f"总分：{format_number(Fraction(res['score']))} 分")
+            lines.append(tr("总分：{score} 分").format(score=format_number(Fraction(res["score"]))))
         for c in self.conditions:
             if res[f"ok_{c.code}"]:
-                state = "满足"
+                state = tr("满足")
             elif res[f"fail_{c.code}"]:
-                state = "不满足"
+                state = tr("不满足")
             else:
-                state = f"不满足，但{c.alternative}，不影响结论"
-            lines.append(f"{c.label}（{c.clause}，{c.code}）：{state}")
+                state = tr("不满足，但{alternative}，不影响结论").format(alternative=tr(c.alternative))
+            clause = f"{c.clause}，{c.code}" if codes else c.clause
+            lines.append(
+                tr("{condition}（{clause}）：{state}").format(
+                    condition=tr(c.label), clause=clause, state=state
+                )
+            )
         if res["direct"]:
-            lines.append("结论：符合条件（直接认定）")
+            lines.append(tr("结论：符合条件（直接认定）"))
         elif res["qualified"]:
-            lines.append("结论：符合条件")
+            lines.append(tr("结论：符合条件"))
         else:
-            lines.append("结论：不符合条件，未满足 " + "、".join(c.label for c in self._failed(res)))
+            failed = tr("、").join(tr(c.label) for c in self._failed(res))
+            lines.append(tr("结论：不符合条件，未满足 {conditions}").format(conditions=failed))
         return lines
 
     def gap_items(self, row: Mapping[str, Any], costs: Costs = DEFAULT_COSTS) -> list[GapItem]:
@@ -536,27 +555,29 @@ class RuleSet:
             return []
         return list(self.gap_plan(self.values(row), res, costs).items)
 
-    def gap(self, row: Mapping[str, Any], costs: Costs = DEFAULT_COSTS) -> list[str]:
+    def gap(
+        self, row: Mapping[str, Any], costs: Costs = DEFAULT_COSTS, tr: Translate = as_declared
+    ) -> list[str]:
         """The gap in Chinese: conditions no figure can fix, then each change, then the result
         of the changed row (evaluated again, not assumed)."""
         res = self.result(row)
         if res["qualified"]:
             return []
-        return self.gap_lines(row, self.gap_plan(self.values(row), res, costs))
+        return self.gap_lines(row, self.gap_plan(self.values(row), res, costs), tr)
 
-    def gap_lines(self, row: Mapping[str, Any], plan: GapPlan) -> list[str]:
-        """:meth:`gap` for a plan already made: every route's changed row is evaluated again, all
-        routes in one evaluation."""
+    def gap_lines(self, row: Mapping[str, Any], plan: GapPlan, tr: Translate = as_declared) -> list[str]:
+        """:meth:`gap` for a plan already made, in the language of ``tr``: every route's changed
+        row is evaluated again, all routes in one evaluation."""
         headers = self.header_names()
         checked = [
             p for p in (plan, *plan.alternatives) if p.items and all(i.field in headers for i in p.items)
         ]
         after = self.results([apply_gap(row, p.items) for p in checked])
         verdicts = {id(p): a for p, a in zip(checked, after, strict=True)}
-        lines = self._plan_lines(plan, verdicts.get(id(plan)))
+        lines = self._plan_lines(plan, verdicts.get(id(plan)), tr)
         for other in plan.alternatives:
-            lines.append(f"另一途径（{other.route}）：")
-            lines += [f"  {line}" for line in self._plan_lines(other, verdicts.get(id(other)))]
+            lines.append(tr("另一途径（{route}）：").format(route=tr(other.route)))
+            lines += [f"  {line}" for line in self._plan_lines(other, verdicts.get(id(other)), tr)]
         return lines
 
     def results(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -567,13 +588,20 @@ class RuleSet:
         frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
         return list(self.evaluate(frame, detail=True).iter_rows(named=True))
 
-    def _plan_lines(self, plan: GapPlan, after: Mapping[str, Any] | None) -> list[str]:
-        lines = [f"{b}：不满足，须先解决（无法通过增加投入达到）" for b in plan.blockers]
-        lines += [item.message() for item in plan.items]
+    def _plan_lines(self, plan: GapPlan, after: Mapping[str, Any] | None, tr: Translate) -> list[str]:
+        lines = [
+            tr("{condition}：不满足，须先解决（无法通过增加投入达到）").format(condition=tr(b))
+            for b in plan.blockers
+        ]
+        lines += [item.message(tr) for item in plan.items]
         if after is not None:
-            score = f"总分 {format_number(Fraction(after['score']))} 分，" if self.scored else ""
-            verdict = "符合条件" if after["qualified"] else "仍不符合条件"
-            lines.append(f"调整后：{score}{verdict}")
+            score = (
+                tr("总分 {score} 分，").format(score=format_number(Fraction(after["score"])))
+                if self.scored
+                else ""
+            )
+            verdict = tr("符合条件") if after["qualified"] else tr("仍不符合条件")
+            lines.append(tr("调整后：{score}{verdict}").format(score=score, verdict=verdict))
         return lines
 
     def _failed(self, res: Mapping[str, Any]) -> list[Condition]:

@@ -30,6 +30,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from countyworks.rules.numbers import SCALE, ceil_unit, format_number
+from countyworks.rules.translate import Translate, as_declared
 
 if TYPE_CHECKING:
     from countyworks.rules.engine import Field
@@ -62,15 +63,21 @@ class GapItem:
     def delta(self) -> Fraction:
         return self.required - self.current
 
-    def message(self) -> str:
-        """E.g. "研发费用需再增加 38.5 万元", with the kind's qualifier."""
-        text = f"{self.label}需再增加 {format_number(self.delta)} {self.unit}".rstrip()
+    def message(self, tr: Translate = as_declared) -> str:
+        """E.g. "研发费用需再增加 38.5 万元", with the kind's qualifier (``tr``: the reader's language)."""
+        text = (
+            tr("{label}需再增加 {delta} {unit}")
+            .format(
+                label=tr(self.label), delta=format_number(self.delta), unit=tr(self.unit) if self.unit else ""
+            )
+            .rstrip()
+        )
         if self.kind == "reassign":
-            return f"{text}（由现有职工转岗，职工总数不变）"
+            return tr("{text}（由现有职工转岗，职工总数不变）").format(text=text)
         if self.kind == "next_year":
-            return f"下一年度申报：{text}（往年数据，本次已无法更改）"
+            return tr("下一年度申报：{text}（往年数据，本次已无法更改）").format(text=text)
         if self.kind == "direct":
-            return f"{text}（直接认定途径）"
+            return tr("{text}（直接认定途径）").format(text=text)
         return text
 
     def to_dict(self) -> dict[str, Any]:

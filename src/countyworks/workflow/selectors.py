@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -148,6 +150,24 @@ def ticket_subject_shown(*, user, ticket: Ticket) -> models.Model | None:
     if kind is None:
         return None
     return kind.visible(user).filter(pk=ticket.subject_id).first()
+
+
+def tickets_on(*, user, subjects: Iterable[models.Model]) -> dict[str, list[Ticket]]:
+    """The tickets ``user`` may read raised against each of ``subjects`` (all of one model), by the
+    subject's key as text, newest first: what another app lists beside its own objects (a plan's
+    problems on the plan)."""
+    items = list(subjects)
+    if not items:
+        return {}
+    kind = ContentType.objects.get_for_model(items[0])
+    found: dict[str, list[Ticket]] = {}
+    for ticket in (
+        _for_list(ticket_queryset(user=user))
+        .filter(subject_type=kind, subject_id__in=[str(o.pk) for o in items])
+        .order_by("-created_at", "-pk")
+    ):
+        found.setdefault(ticket.subject_id, []).append(ticket)
+    return found
 
 
 def ticket_can_write(*, user, ticket: Ticket) -> bool:

@@ -46,7 +46,8 @@ and the framework does the rest, the same way for the page, the API and ``county
 Row numbers are spreadsheet row numbers: the header is usually row 1 and the first data row 2.
 
 The package: :mod:`.fields` (columns and cell parsing), :mod:`.service` (the importer), :mod:`.report`
-(the marked error report and the rejected rows) and :mod:`.registry` (the kinds and the CLI).
+(the marked error report and the rejected rows), :mod:`.template` (the blank upload template every
+kind gets from its columns) and :mod:`.registry` (the kinds and the CLI).
 """
 
 from countyworks.core.importing.fields import (
@@ -83,6 +84,12 @@ from countyworks.core.importing.service import (
     ParsedRow,
     Table,
 )
+from countyworks.core.importing.template import (
+    TemplateColumn,
+    importer_template_columns,
+    template_filename,
+    template_xlsx,
+)
 from countyworks.core.tabular import CellError, RowError, UnsupportedFile
 
 __all__ = [
@@ -106,13 +113,17 @@ __all__ = [
     "RegionLookup",
     "RowError",
     "Table",
+    "TemplateColumn",
     "UnsupportedFile",
     "chunks",
     "error_report_xlsx",
     "import_cli",
+    "importer_template_columns",
     "importers_writable_by",
     "normalise_region_code",
     "register",
     "rejected_path_for",
     "rejected_rows_file",
+    "template_filename",
+    "template_xlsx",
 ]

@@ -92,6 +92,9 @@ def normalise_region_code(raw: str) -> str:
 class Lookup:
     """A foreign key given in the file by a code; subclasses resolve codes for a whole file at once."""
 
+    #: What a cell must hold, in Chinese, for the upload template's 填写说明 sheet.
+    hint: str = "代码（按文本填写）"
+
     def normalise(self, raw: str) -> str:
         """The code as the database stores it (raise :class:`CellError` if malformed)."""
         return fold(raw)

@@ -57,13 +57,14 @@ def run_campaign(
     campaign = services.campaign_create(
         region=region, year=year, ruleset_code=ruleset_code, title=title, acting_user=user
     )
-    upload = SimpleUploadedFile(f"{ruleset_code}-{year}.csv", _campaign_file(rows), content_type="text/csv")
+    # Named as an officer names the file (the page shows the name as uploaded).
+    upload = SimpleUploadedFile(f"{campaign.title}.csv", _campaign_file(rows), content_type="text/csv")
     errors = services.campaign_upload(campaign=campaign, upload=upload, acting_user=user)
     if errors:
         raise ValueError("demo campaign file rejected: " + "; ".join(map(str, errors[:5])))
     services.campaign_evaluate(campaign=campaign, acting_user=user)
     campaign.refresh_from_db()
-    services.campaign_confirm(campaign=campaign, acting_user=user, entered_on=entered_on)
+    services.campaign_confirm(campaign=campaign, acting_user=user, entered_on=entered_on, closes_year=True)
     return campaign
 
 

@@ -20,6 +20,7 @@ from countyworks.innovation.services.campaign_files import (
     ENTERPRISE_COLUMNS,
     CheckedFile,
     campaign_check_file,
+    column_labels,
     row_error_zh,
 )
 from countyworks.innovation.services.campaigns import (
@@ -43,12 +44,12 @@ from countyworks.innovation.services.challenges import (
 )
 from countyworks.innovation.services.evaluation import RESULT_COLUMNS, CampaignFileChanged, campaign_evaluate
 from countyworks.innovation.services.plans import (
-    PLAN_TICKET_CATEGORY,
     PLAN_TICKET_POLICY,
     plan_create,
     plan_milestone_add,
     plan_milestone_complete,
     plan_problem_raise,
+    plan_ticket_categories,
     plan_update,
 )
 from countyworks.innovation.services.platforms import achievement_create, platform_create, platform_expert_add
@@ -70,7 +71,7 @@ __all__ = [
     "ENTERPRISE_COLUMNS",
     "LOCAL_POOLS",
     "MEMBERSHIP_COLUMNS",
-    "PLAN_TICKET_CATEGORY",
+    "plan_ticket_categories",
     "PLAN_TICKET_POLICY",
     "RESERVE_FAILURES",
     "RESULT_COLUMNS",
@@ -106,6 +107,7 @@ __all__ = [
     "platform_expert_add",
     "pool_enter_by_decision",
     "pool_exit",
+    "column_labels",
     "row_error_zh",
     "ruleset_version_text",
     "self_assess",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from countyworks.core.tabular import RowError
 from countyworks.rules.engine import RuleSet
 from countyworks.rules.registry import UnknownRuleSet, get_ruleset
+from countyworks.rules.translate import Translate, as_declared
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,11 @@ class Assessment:
     gap: list[str]
 
 
-def self_assess(*, ruleset_code: str, figures: dict[str, Any]) -> Assessment:
-    """Evaluate an enterprise's own figures with the same ``evaluate`` a campaign uses."""
+def self_assess(
+    *, ruleset_code: str, figures: dict[str, Any], translate: Translate = as_declared
+) -> Assessment:
+    """Evaluate an enterprise's own figures with the same ``evaluate`` a campaign uses; the
+    reasons and the gap in the language of ``translate`` (the page's; the API keeps Chinese)."""
     try:
         ruleset = get_ruleset(ruleset_code)
     except UnknownRuleSet as exc:
@@ -36,4 +40,4 @@ def self_assess(*, ruleset_code: str, figures: dict[str, Any]) -> Assessment:
     if errors:
         return Assessment(ruleset, errors, None, [], [])
     result = ruleset.evaluate(frame).row(0, named=True)
-    return Assessment(ruleset, [], result, ruleset.explain(row), ruleset.gap(row))
+    return Assessment(ruleset, [], result, ruleset.explain(row, translate), ruleset.gap(row, tr=translate))

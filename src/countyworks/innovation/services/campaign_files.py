@@ -24,13 +24,22 @@ ENTERPRISE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def row_error_zh(error: RowError) -> str:
-    """A row error in Chinese naming row, column, value and reason (page and job message)."""
+def column_labels(ruleset: RuleSet) -> dict[str, str]:
+    """English column name → the Chinese header a campaign file shows (errors name the column as
+    the officer sees it, whichever header the file used)."""
+    return {name: aliases[0] for name, aliases in ENTERPRISE_COLUMNS.items()} | {
+        f.name: f.label for f in ruleset.fields
+    }
+
+
+def row_error_zh(error: RowError, labels: dict[str, str] | None = None) -> str:
+    """A row error in Chinese naming row, column (by its Chinese header, from ``labels``), value
+    and reason (page and job message)."""
     where = _("第%(row)d行") % {"row": error.row} if error.row > 1 else _("表头")
     value = _("，值“%(value)s”") % {"value": error.value} if error.value else ""
     return _("%(where)s，列“%(column)s”%(value)s：%(reason)s") % {
         "where": where,
-        "column": error.column,
+        "column": (labels or {}).get(error.column, error.column),
         "value": value,
         "reason": error.reason_zh,
     }

@@ -30,6 +30,7 @@ from countyworks.innovation.services._common import BATCH, organisations_with
 from countyworks.innovation.services.campaign_files import (
     CheckedFile,
     campaign_check_file,
+    column_labels,
     column_text,
     row_error_zh,
 )
@@ -75,7 +76,8 @@ def _evaluate(campaign: EvaluationCampaign, user: Actor, report: Callable[..., N
     ruleset = campaign.ruleset()
     checked, errors = campaign_check_file(campaign=campaign, path=Path(campaign.source_file.path))
     if errors or checked is None:
-        raise CampaignFileChanged("; ".join(row_error_zh(e) for e in errors[:20]))
+        labels = column_labels(ruleset)
+        raise CampaignFileChanged("; ".join(row_error_zh(e, labels) for e in errors[:20]))
     frame = checked.frame
     total = frame.height
     # Progress: evaluation is the first half of the work, the writes the second.

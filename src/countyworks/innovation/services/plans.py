@@ -69,26 +69,38 @@ def plan_milestone_complete(*, milestone: PlanMilestone, done_on: date, acting_u
     )
 
 
-#: How a plan's problem is filed in the workflow: 技术服务, under the workflow's SLA policy for
-#: 一企一策 bottlenecks (respond in 2 working days, resolve in 10).
-PLAN_TICKET_CATEGORY = "technical"
+#: How a plan's problem is filed in the workflow: under the workflow's SLA policy for 一企一策
+#: bottlenecks (respond in 2 working days, resolve in 10), in the category the officer chooses.
 PLAN_TICKET_POLICY = "bottleneck-10d"
 
 
+def plan_ticket_categories() -> list[tuple[str, str]]:
+    """The ticket categories a plan's problem may be filed under: every category except those the
+    platform assigns itself (meeting actions, equipment alarms)."""
+    from countyworks.workflow.models import Category
+
+    return [(c.value, str(c.label)) for c in Category if c not in (Category.MEETING, Category.EQUIPMENT)]
+
+
 @transaction.atomic
-def plan_problem_raise(*, plan: EnterprisePlan, title: str, description: str, acting_user: Actor):
-    """A problem met while carrying out a plan becomes a workflow ticket on the plan, owned by the
+def plan_problem_raise(
+    *, plan: EnterprisePlan, title: str, category: str, description: str, acting_user: Actor
+):
+    """A problem met while carrying out a plan becomes a workflow ticket on the plan, in the
+    ``category`` chosen (人才用工 for a staffing problem, 技术服务 for a technical one), owned by the
     plan's officer (or by the first level of the region's escalation chain when it has none)."""
     from countyworks.workflow.services import ticket_open
 
     require_write(acting_user, plan.organisation.region_id)
     if not title.strip():
         raise ValidationError({"title": _("请填写问题")})
+    if category not in dict(plan_ticket_categories()):
+        raise ValidationError({"category": _("请选择问题类别")})
     return ticket_open(
         subject=plan,
         title=title,
         description=description,
-        category=PLAN_TICKET_CATEGORY,
+        category=category,
         region=plan.organisation.region_id,
         policy_code=PLAN_TICKET_POLICY,
         owner_person=plan.officer,

@@ -45,9 +45,16 @@ def default_entry_date(year: int) -> date:
 
 @transaction.atomic
 def campaign_confirm(
-    *, campaign: EvaluationCampaign, acting_user: Actor, entered_on: date | None = None
+    *,
+    campaign: EvaluationCampaign,
+    acting_user: Actor,
+    entered_on: date | None = None,
+    closes_year: bool = False,
 ) -> dict[str, int]:
     """Confirm an evaluated campaign: qualified enterprises enter the rule set's pool.
+
+    ``closes_year`` says the year's evaluation is complete with this campaign: only then do the
+    headlines show the year (:func:`countyworks.innovation.selectors.pool_headline`).
 
     For a tech-sme campaign, enterprises that failed only on the score conditions enter 储备
     (:data:`RESERVE_FAILURES`). Entering a pool leaves the local cultivation pools below it, and
@@ -90,6 +97,7 @@ def campaign_confirm(
     campaign.status = EvaluationCampaign.Status.CONFIRMED
     campaign.entered_on = entered_on
     campaign.confirmed_by = recorded_user(acting_user)
+    campaign.closes_year = closes_year
     audited_save(campaign, acting_user=acting_user, reason=_("确认入库"))
     entries[Tier.HIGH_TECH_CULTIVATION] = cultivation_pool_refresh(
         region=campaign.region, year=campaign.year, on=entered_on, acting_user=acting_user
