@@ -164,7 +164,9 @@ def test_a_new_program_plugs_in_with_one_app_and_one_settings_line(changning, ca
         assert fake.hook("milestones")[0] in milestone_providers()
         assert job_run_inline("fake_program.count", description="count", upto=3) == {"counted": 3}
         indicator = all_indicators()["fake_program.organisations"]
-        assert indicator.value("", Period.parse("2023")) == Organisation.objects.count()
+        assert indicator.value("", Period.parse("2023")) is None  # nothing to measure yet
+        Organisation.objects.create(name="测试企业", region_id="430482")
+        assert indicator.value("", Period.parse("2023")) == Organisation.objects.count() == 1
         assert "fake-hello" in cli.build_parser().format_help()
         assert cli.main(["fake-hello"]) == 0
         assert capsys.readouterr().out == "hello from the fake program\n"
