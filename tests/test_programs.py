@@ -190,7 +190,9 @@ def test_a_ratio_indicator_is_a_weighted_mean_and_none_without_a_denominator():
     period = Period.parse("2023")
     top = {"430482": 1, "431302": 2}
     bottom = {"430482": 1, "431302": 3}
-    rate = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: top, lambda p, _: bottom, scale=100)
+    rate = Indicator(
+        "x.rate", "率", "%", "year", "weighted_mean", lambda p, _: top, lambda p, _: bottom, scale=100
+    )
     assert rate.value("43", period) == Decimal(75)  # 3 / 4, not the mean of 100 % and 66.7 %
     empty = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: {}, lambda p, _: {})
     assert empty.value("43", period) is None

@@ -69,7 +69,9 @@ SHARE = Indicator(
 def hengyang(db, monkeypatch):
     """衡阳市 (4304) with organisations at the city itself (市本级), in its district 珠晖区 (430405)
     and in the county-level city 常宁市 (430482) and its town; two indicators over them."""
-    Region.objects.get_or_create(code="430405100", defaults={"name": "东风街道", "level": "town", "parent_id": "430405"})
+    Region.objects.get_or_create(
+        code="430405100", defaults={"name": "东风街道", "level": "town", "parent_id": "430405"}
+    )
     placed = {"4304": 2, "430405": 3, "430405100": 1, "430482": 4, "430482100": 5, "431302": 7}
     for code, n in placed.items():
         for i in range(n):
@@ -78,7 +80,11 @@ def hengyang(db, monkeypatch):
     found = {COUNT.code: COUNT, SHARE.code: SHARE}
     monkeypatch.setattr(indicator_store, "all_indicators", lambda: found)
     monkeypatch.setattr(indicator_selectors, "all_indicators", lambda: found)
-    monkeypatch.setattr(indicator_store, "_SOURCES", {"core.Organisation": [(COUNT, COUNT.sources[0]), (SHARE, SHARE.sources[0])]})
+    monkeypatch.setattr(
+        indicator_store,
+        "_SOURCES",
+        {"core.Organisation": [(COUNT, COUNT.sources[0]), (SHARE, SHARE.sources[0])]},
+    )
     monkeypatch.setattr(indicator_store, "_today", lambda: date(2024, 3, 1))
     return placed
 
@@ -167,7 +173,9 @@ def test_open_periods_are_incomplete_and_refreshed(hengyang):
     assert IndicatorValue.objects.get(indicator=COUNT.code, period="2023", region_id="43").complete is True
     Organisation.objects.bulk_create([Organisation(name="批量", region_id="4304")])  # no signal
     indicator_store.indicators_refresh_open()
-    assert IndicatorValue.objects.get(indicator=COUNT.code, period="2024", region_id="4304").own_numerator == 3
+    assert (
+        IndicatorValue.objects.get(indicator=COUNT.code, period="2024", region_id="4304").own_numerator == 3
+    )
 
 
 def test_outside_the_area_is_not_found(hengyang, changning, louxing):

@@ -54,9 +54,15 @@ def _tickets(kind: str):
         mine = [t for t in tickets if t.region_id.startswith(region)]
         if kind == "overdue":
             due = [t for t in mine if start <= t.resolution_due < min(end, now)]
-            late = [t for t in due if (t.resolved_at or t.closed_at) is None or (t.resolved_at or t.closed_at) > t.resolution_due]
+            late = [
+                t
+                for t in due
+                if (t.resolved_at or t.closed_at) is None or (t.resolved_at or t.closed_at) > t.resolution_due
+            ]
             return Decimal(len(late)), Decimal(len(due))
-        done = [t for t in mine if t.status == Status.RESOLVED and t.resolved_at and start <= t.resolved_at < end]
+        done = [
+            t for t in mine if t.status == Status.RESOLVED and t.resolved_at and start <= t.resolved_at < end
+        ]
         return Decimal(len([t for t in done if t.resolved_at <= t.resolution_due])), Decimal(len(done))
 
     return oracle
@@ -66,7 +72,9 @@ def _energy(kind: str, factor: float = 0.0):
     stations = list(Station.objects.all())
 
     def oracle(region: str, period: Period) -> tuple[Decimal, Decimal]:
-        summary = area_summary([s for s in stations if s.region_id.startswith(region)], period, with_previous=False)
+        summary = area_summary(
+            [s for s in stations if s.region_id.startswith(region)], period, with_previous=False
+        )
         central, total = summary.centralised.energy_mwh, summary.generation.energy_mwh
         if kind == "generation":
             return Decimal(str(total)), Decimal(0)
@@ -107,11 +115,16 @@ def test_demo_indicators_agree_with_the_records_row_by_row(db):
     tech = pivot(user=SYSTEM, code="innovation.tech_sme", region="4308", until="2022", span=2).total.cells
     assert [c.value for c in tech if c] == [184, 304] and tech[-1].change == Decimal("65.2")
     assert tech[-1].value == region_figures(region_prefix="4308", year=2022).ladder[Tier.TECH_SME].count
-    high = pivot(user=SYSTEM, code="innovation.high_tech", region="4308", until="2022", span=2).total.cells[-1]
+    high = pivot(user=SYSTEM, code="innovation.high_tech", region="4308", until="2022", span=2).total.cells[
+        -1
+    ]
     assert (high.value, high.change) == (123, Decimal("28.1"))
     # … and 6.1亿 kWh of wind and centralised PV in 沅江市 over 2022, 61万 t CO2 with the article's factors.
     months = pivot(user=SYSTEM, code="energy.centralised_share", region="430981", until="2022-12", span=12)
-    year = combine_over_time(all_indicators()["energy.centralised_share"], [(c.numerator, c.denominator) for c in months.total.cells if c])
+    year = combine_over_time(
+        all_indicators()["energy.centralised_share"],
+        [(c.numerator, c.denominator) for c in months.total.cells if c],
+    )
     assert year is not None and round(year[0]) == 610_000
     co2 = pivot(user=SYSTEM, code="energy.co2_article_2023", region="430981", until="2022-12", span=12)
     assert round(sum(c.numerator for c in co2.total.cells if c)) == 610_000
@@ -130,7 +143,10 @@ def test_demo_refresh_after_changes_agrees_with_a_rebuild(db):
     indicator_store.indicators_refresh()
 
     def snapshot():
-        return {(v.indicator, v.region_id, v.period): (v.numerator, v.denominator) for v in IndicatorValue.objects.all()}
+        return {
+            (v.indicator, v.region_id, v.period): (v.numerator, v.denominator)
+            for v in IndicatorValue.objects.all()
+        }
 
     incremental = snapshot()
     indicator_store.indicators_rebuild()

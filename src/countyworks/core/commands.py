@@ -73,11 +73,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "indicators", help="the materialised indicator values: rebuild, refresh, monthly report"
     )
     indicator_commands = indicators.add_subparsers(dest="indicators_command", metavar="ACTION", required=True)
-    rebuild = indicator_commands.add_parser("rebuild", help="recompute the values from the records, from scratch")
-    rebuild.add_argument("--indicator", action="append", default=[], metavar="CODE", help="e.g. energy.generation")
+    rebuild = indicator_commands.add_parser(
+        "rebuild", help="recompute the values from the records, from scratch"
+    )
+    rebuild.add_argument(
+        "--indicator", action="append", default=[], metavar="CODE", help="e.g. energy.generation"
+    )
     rebuild.add_argument("--period", help="one period: 2023, 2023-06 or 2023Q2")
     rebuild.set_defaults(func=cmd_indicators_rebuild)
-    refresh = indicator_commands.add_parser("refresh", help="recompute what changed records marked, and open periods")
+    refresh = indicator_commands.add_parser(
+        "refresh", help="recompute what changed records marked, and open periods"
+    )
     refresh.set_defaults(func=cmd_indicators_refresh)
     report = indicator_commands.add_parser("report", help="produce the monthly provincial report")
     report.add_argument("--region", required=True, help="division code of the area, e.g. 430000")
@@ -273,7 +279,9 @@ def cmd_indicators_rebuild(args: argparse.Namespace) -> int:
 
     unknown = sorted(set(args.indicator) - set(all_indicators()))
     if unknown:
-        raise InputError(f"unknown indicator {', '.join(unknown)}; known: {', '.join(sorted(all_indicators()))}")
+        raise InputError(
+            f"unknown indicator {', '.join(unknown)}; known: {', '.join(sorted(all_indicators()))}"
+        )
     try:
         period = Period.parse(args.period) if args.period else None
     except InvalidPeriod as exc:

@@ -101,7 +101,9 @@ def rank_rows(table: Pivot, ranked: Sequence[RankRow]) -> list[dict[str, Any]]:
             "value": number(r.value, decimals),
             "previous": number(r.previous, decimals),
             "change": change_text(table.indicator, r.change),
-            "falling": r.change is not None and (r.change < 0) == table.indicator.higher_is_better and r.change != 0,
+            "falling": r.change is not None
+            and (r.change < 0) == table.indicator.higher_is_better
+            and r.change != 0,
         }
         for r in ranked
     ]
@@ -123,10 +125,16 @@ def pivot_charts(table: Pivot) -> dict[str, Any]:
     bars = bar_chart(
         gettext("%(name)s · 各地区（%(period)s）") % {"name": indicator.name, "period": last},
         [row.name for row in regions],
-        {str(indicator.name): [as_json_number(row.last.value if row.last else None, decimals) for row in regions]},
+        {
+            str(indicator.name): [
+                as_json_number(row.last.value if row.last else None, decimals) for row in regions
+            ]
+        },
         unit=unit,
     )
-    series = {gettext("合计"): _values(table.total.cells, decimals)} if indicator.denominator is not None else {}
+    series = (
+        {gettext("合计"): _values(table.total.cells, decimals)} if indicator.denominator is not None else {}
+    )
     ordered = sorted(regions, key=lambda row: -(row.last.value or 0) if row.last and row.last.value else 0)
     for row in ordered[:LINES]:
         series[row.name] = _values(row.cells, decimals)
@@ -165,14 +173,14 @@ def pivot_xlsx(table: Pivot, ranked: Sequence[RankRow], show: str) -> bytes:
         widths=[8, 24, 14, 14, 16],
     )
     decimals = indicator.decimals
-    for row in ranked:
+    for place in ranked:
         ranking.append(
             [
-                row.rank,
-                row.name,
-                _rounded(row.value, decimals),
-                _rounded(row.previous, decimals),
-                change_text(indicator, row.change),
+                place.rank,
+                place.name,
+                _rounded(place.value, decimals),
+                _rounded(place.previous, decimals),
+                change_text(indicator, place.change),
             ]
         )
     return book.to_bytes()

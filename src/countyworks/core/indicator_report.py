@@ -34,7 +34,9 @@ LAGGARDS = 3
 
 def _latest_period(indicator: Indicator, region: str, month: Period) -> Period | None:
     limit = period_of(indicator.period_type, month.end - timedelta(days=1))
-    keys = IndicatorValue.objects.filter(indicator=indicator.code, region_id=region).values_list("period", flat=True)
+    keys = IndicatorValue.objects.filter(indicator=indicator.code, region_id=region).values_list(
+        "period", flat=True
+    )
     found = sorted(p for p in (Period.parse(k) for k in keys) if p <= limit)
     return found[-1] if found else None
 
@@ -81,7 +83,9 @@ def report_produce(*, region: Region, month: Period) -> IndicatorReport:
         period = _latest_period(indicator, region.code, month)
         if period is None:
             continue
-        sections.append(_section(pivot(user=SYSTEM, code=indicator.code, region=region.code, until=str(period), span=2)))
+        sections.append(
+            _section(pivot(user=SYSTEM, code=indicator.code, region=region.code, until=str(period), span=2))
+        )
     title = f"{region.name}重点指标月报（{month.label_zh()}）"
     content = {"region": region.code, "region_name": region.name, "month": str(month), "sections": sections}
     report, _created = IndicatorReport.objects.update_or_create(
@@ -96,9 +100,14 @@ def reports_for_last_month() -> list[IndicatorReport]:
     """The reports of the month just ended, one per province with indicator values."""
     month = previous_period(period_of("month", timezone.localdate()))
     provinces = (
-        IndicatorValue.objects.filter(region__level=Region.Level.PROVINCE).values_list("region_id", flat=True).distinct()
+        IndicatorValue.objects.filter(region__level=Region.Level.PROVINCE)
+        .values_list("region_id", flat=True)
+        .distinct()
     )
-    return [report_produce(region=region, month=month) for region in Region.objects.filter(code__in=list(provinces))]
+    return [
+        report_produce(region=region, month=month)
+        for region in Region.objects.filter(code__in=list(provinces))
+    ]
 
 
 def report_list(*, user: Actor) -> QuerySet[IndicatorReport]:
@@ -113,16 +122,26 @@ def report_xlsx(report: IndicatorReport) -> bytes:
     """The report's three tables, one sheet each, as the page shows them."""
     sections = report.content.get("sections", [])
     book = XlsxBook()
-    key = book.sheet("重点指标", header=["指标", "单位", "期间", "本期", "上期", "较上期"], widths=[28, 8, 10, 14, 14, 16])
+    key = book.sheet(
+        "重点指标", header=["指标", "单位", "期间", "本期", "上期", "较上期"], widths=[28, 8, 10, 14, 14, 16]
+    )
     for s in sections:
         key.append([s["name"], s["unit"], s["period"], s["value"], s["previous"], s["change"]])
-    lag = book.sheet("落后地区", header=["指标", "期间", "地区", "本期", "较上期"], widths=[28, 10, 20, 14, 16])
+    lag = book.sheet(
+        "落后地区", header=["指标", "期间", "地区", "本期", "较上期"], widths=[28, 10, 20, 14, 16]
+    )
     for s in sections:
         for r in s["laggards"]:
             lag.append([s["name"], s["period"], r["name"], r["value"], r["change"]])
-    moves = book.sheet("变化最大", header=["指标", "期间", "方向", "地区", "上期", "本期", "较上期"], widths=[28, 10, 8, 20, 14, 14, 16])
+    moves = book.sheet(
+        "变化最大",
+        header=["指标", "期间", "方向", "地区", "上期", "本期", "较上期"],
+        widths=[28, 10, 8, 20, 14, 14, 16],
+    )
     for s in sections:
         for label, rows in (("上升", s["risers"]), ("下降", s["fallers"])):
             for r in rows:
-                moves.append([s["name"], s["period"], label, r["name"], r["previous"], r["value"], r["change"]])
+                moves.append(
+                    [s["name"], s["period"], label, r["name"], r["previous"], r["value"], r["change"]]
+                )
     return book.to_bytes()

@@ -210,7 +210,9 @@ def pivot(
     periods = pivot_periods(indicator, node, until, span)
     today = timezone.localdate()
     complete = [indicator.is_complete(p, today) for p in periods]
-    children = Region.objects.filter(level="province") if node == "" else Region.objects.filter(parent_id=node)
+    children = (
+        Region.objects.filter(level="province") if node == "" else Region.objects.filter(parent_id=node)
+    )
     names = dict(children.values_list("code", "name"))
     wanted = [str(p) for p in periods] + ([str(previous_period(periods[0]))] if periods else [])
     values = {

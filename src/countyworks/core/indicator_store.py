@@ -178,7 +178,8 @@ def mark_touches(indicator: Indicator, touches: Iterable[Touch], today: date | N
         for period in periods_between(indicator.period_type, touch.first, min(touch.last or today, today))
     }
     IndicatorDirty.objects.bulk_create(
-        [IndicatorDirty(indicator=indicator.code, period=p, region_code=r) for p, r in marks], batch_size=BATCH
+        [IndicatorDirty(indicator=indicator.code, period=p, region_code=r) for p, r in marks],
+        batch_size=BATCH,
     )
     return len(marks)
 
@@ -255,9 +256,9 @@ def _refresh_area(indicator: Indicator, period: Period, prefixes: Sequence[str],
         sums = stored.filter(region__code__startswith=code).aggregate(
             top=Sum("own_numerator"), bottom=Sum("own_denominator")
         )
-        top, bottom = sums["top"] or ZERO, sums["bottom"] or ZERO
+        whole_top, whole_bottom = sums["top"] or ZERO, sums["bottom"] or ZERO
         own = stored.filter(region_id=code).values_list("own_numerator", "own_denominator").first()
-        if not top and not bottom:
+        if not whole_top and not whole_bottom:
             stored.filter(region_id=code).delete()
             continue
         _write(
@@ -266,11 +267,11 @@ def _refresh_area(indicator: Indicator, period: Period, prefixes: Sequence[str],
                     indicator=indicator.code,
                     period=key,
                     region_id=code,
-                    numerator=top,
-                    denominator=bottom,
+                    numerator=whole_top,
+                    denominator=whole_bottom,
                     own_numerator=own[0] if own else ZERO,
                     own_denominator=own[1] if own else ZERO,
-                    value=indicator.ratio(top, bottom),
+                    value=indicator.ratio(whole_top, whole_bottom),
                     complete=indicator.is_complete(period, today),
                     computed_at=timezone.now(),
                 )

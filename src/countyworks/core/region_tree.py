@@ -24,7 +24,11 @@ class Part:
 
 def children_of(node: str) -> dict[str, str]:
     """``{code: name}`` of the regions directly under ``node`` (the provinces under "")."""
-    children = Region.objects.filter(level=Region.Level.PROVINCE) if node == "" else Region.objects.filter(parent_id=node)
+    children = (
+        Region.objects.filter(level=Region.Level.PROVINCE)
+        if node == ""
+        else Region.objects.filter(parent_id=node)
+    )
     return dict(children.order_by("code").values_list("code", "name"))
 
 

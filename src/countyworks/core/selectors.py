@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
@@ -86,7 +86,9 @@ def organisations_by_region(*, user: Actor, within: str | None = None) -> list[P
     node = within if within is not None else (min(prefixes, key=len) if prefixes else None)
     if node is None:
         return []
-    rows = organisation_list(user=user, within=node).order_by().values_list("region_id").annotate(n=Count("id"))
+    rows = (
+        organisation_list(user=user, within=node).order_by().values_list("region_id").annotate(n=Count("id"))
+    )
     region = Region.objects.filter(code=node).first()
     own = gettext("%(name)s本级") % {"name": region.name} if region else gettext("本级")
     return rollup_to_children(node, dict(rows), own)

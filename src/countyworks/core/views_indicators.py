@@ -38,7 +38,11 @@ def indicators(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = request.GET.get("region", active_region(request))
     show = "change" if request.GET.get("show") == "change" else "value"
     table = pivot(
-        user=request.user, code=code, region=region, until=request.GET.get("until"), span=_span(request.GET.get("span"))
+        user=request.user,
+        code=code,
+        region=region,
+        until=request.GET.get("until"),
+        span=_span(request.GET.get("span")),
     )
     ranked = ranking(table)
     if request.GET.get("format") == "xlsx":

@@ -33,7 +33,9 @@ CARBON = "docs/rules/carbon-factors.md §2"
 SETTLE_DAYS = 2
 
 
-def generation_by_region(prefix: str, period: Period, kinds: Iterable[str] = GENERATION_KINDS) -> dict[str, float]:
+def generation_by_region(
+    prefix: str, period: Period, kinds: Iterable[str] = GENERATION_KINDS
+) -> dict[str, float]:
     """Energy delivered [MWh] by the stations of ``kinds`` under ``prefix`` in ``period``, by region."""
     stations = list(Station.objects.filter(region__code__startswith=prefix, kind__in=list(kinds)))
     delivered = energy_by_station(stations, period.start, period.end)

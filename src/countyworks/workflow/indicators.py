@@ -36,7 +36,9 @@ def _by_region(tickets: QuerySet[Ticket]) -> dict[str, int]:
 
 def _due(prefix: str, period: Period) -> QuerySet[Ticket]:
     start, end = _aware(period.start), min(_aware(period.end), timezone.now())
-    return Ticket.objects.filter(region__code__startswith=prefix, resolution_due__gte=start, resolution_due__lt=end)
+    return Ticket.objects.filter(
+        region__code__startswith=prefix, resolution_due__gte=start, resolution_due__lt=end
+    )
 
 
 def due_tickets(prefix: str, period: Period) -> dict[str, int]:

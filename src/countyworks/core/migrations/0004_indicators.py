@@ -6,63 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_region_program'),
+        ("core", "0003_region_program"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorDirty',
+            name="IndicatorDirty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64)),
-                ('period', models.CharField(max_length=8)),
-                ('region_code', models.CharField(max_length=16)),
-                ('marked_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64)),
+                ("period", models.CharField(max_length=8)),
+                ("region_code", models.CharField(max_length=16)),
+                ("marked_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '待刷新指标',
-                'verbose_name_plural': '待刷新指标',
+                "verbose_name": "待刷新指标",
+                "verbose_name_plural": "待刷新指标",
             },
         ),
         migrations.CreateModel(
-            name='IndicatorReport',
+            name="IndicatorReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(max_length=8, verbose_name='月份')),
-                ('title', models.CharField(max_length=128, verbose_name='标题')),
-                ('content', models.JSONField(default=dict, verbose_name='内容')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='生成时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.CharField(max_length=8, verbose_name="月份")),
+                ("title", models.CharField(max_length=128, verbose_name="标题")),
+                ("content", models.JSONField(default=dict, verbose_name="内容")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="生成时间"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="区域"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标月报',
-                'verbose_name_plural': '指标月报',
-                'ordering': ['-month', 'region_id'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'month'), name='indicator_report_unique')],
+                "verbose_name": "指标月报",
+                "verbose_name_plural": "指标月报",
+                "ordering": ["-month", "region_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("region", "month"), name="indicator_report_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='指标')),
-                ('period', models.CharField(max_length=8, verbose_name='期间')),
-                ('own_numerator', models.DecimalField(decimal_places=4, default=0, max_digits=24)),
-                ('own_denominator', models.DecimalField(decimal_places=4, default=0, max_digits=24)),
-                ('numerator', models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name='分子')),
-                ('denominator', models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name='分母')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=24, null=True, verbose_name='值')),
-                ('complete', models.BooleanField(default=True, verbose_name='数据完整')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="指标")),
+                ("period", models.CharField(max_length=8, verbose_name="期间")),
+                ("own_numerator", models.DecimalField(decimal_places=4, default=0, max_digits=24)),
+                ("own_denominator", models.DecimalField(decimal_places=4, default=0, max_digits=24)),
+                (
+                    "numerator",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name="分子"),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(decimal_places=4, default=0, max_digits=24, verbose_name="分母"),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=24, null=True, verbose_name="值")),
+                ("complete", models.BooleanField(default=True, verbose_name="数据完整")),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标值',
-                'verbose_name_plural': '指标值',
-                'indexes': [models.Index(fields=['indicator', 'region', 'period'], name='indicator_value_region')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'period', 'region'), name='indicator_value_unique')],
+                "verbose_name": "指标值",
+                "verbose_name_plural": "指标值",
+                "indexes": [
+                    models.Index(fields=["indicator", "region", "period"], name="indicator_value_region")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "period", "region"), name="indicator_value_unique"
+                    )
+                ],
             },
         ),
     ]
