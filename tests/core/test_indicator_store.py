@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count
 
-from countyworks.core import indicator_selectors, indicator_store
+from countyworks.core import indicator_report, indicator_selectors, indicator_store
 from countyworks.core.indicator_selectors import pivot, ranking
 from countyworks.core.indicators import (
     Indicator,
@@ -49,6 +49,7 @@ COUNT = Indicator(
     numerator=_organisations,
     since=lambda: date(2023, 1, 1),
     sources=(Source("core.Organisation", _touches),),
+    key=True,
 )
 SHARE = Indicator(
     code="workflow.test_enterprise_share",
@@ -80,12 +81,14 @@ def hengyang(db, monkeypatch):
     found = {COUNT.code: COUNT, SHARE.code: SHARE}
     monkeypatch.setattr(indicator_store, "all_indicators", lambda: found)
     monkeypatch.setattr(indicator_selectors, "all_indicators", lambda: found)
+    monkeypatch.setattr(indicator_report, "all_indicators", lambda: found)
     monkeypatch.setattr(
         indicator_store,
         "_SOURCES",
         {"core.Organisation": [(COUNT, COUNT.sources[0]), (SHARE, SHARE.sources[0])]},
     )
     monkeypatch.setattr(indicator_store, "_today", lambda: date(2024, 3, 1))
+    monkeypatch.setattr(indicator_selectors, "_today", lambda: date(2024, 3, 1))
     return placed
 
 
@@ -189,3 +192,56 @@ def test_outside_the_area_is_not_found(hengyang, changning, louxing):
         pivot(user=changning, code=COUNT.code, region="4304")
     with pytest.raises(Http404):
         pivot(user=louxing, code=COUNT.code, region="430482")
+
+
+def test_the_page_shows_the_city_with_its_parts_marks_open_periods_and_exports_what_it_shows(
+    hengyang, hunan, login
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    indicator_store.indicators_rebuild()
+    client = login(hunan)
+    query = f"?indicator={COUNT.code}&region=4304&span=2&until=2024"
+    page = client.get("/indicators/" + query).content.decode()
+    assert "珠晖区" in page and "常宁市" in page and "衡阳市本级" in page
+    assert "2024*" in page and "ind-incomplete" in page
+    assert f"region=430405" in page  # drill-down into a district
+    sheet = load_workbook(io.BytesIO(client.get("/indicators/" + query + "&format=xlsx").content))["指标透视"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["地区", "2023", "2024*"]
+    assert rows[1:5] == [["合计", 15, 15], ["珠晖区", 4, 4], ["常宁市", 9, 9], ["衡阳市本级", 2, 2]]
+    change = client.get("/indicators/" + query + "&show=change").content.decode()
+    assert "0.0%" in change  # 2024 against 2023: no change
+
+
+def test_the_api_pivot_is_scoped(hengyang, hunan, louxing, login):
+    indicator_store.indicators_rebuild()
+    body = (
+        login(hunan).get(f"/api/v1/core/indicators/{COUNT.code}/pivot?region=4304&until=2023&span=1").json()
+    )
+    assert body["total"]["cells"][0]["numerator"] == 15
+    assert [row["code"] for row in body["rows"]] == ["430405", "430482", "4304"]
+    assert login(louxing).get(f"/api/v1/core/indicators/{COUNT.code}/pivot?region=4304").status_code == 404
+    assert login(louxing).get("/api/v1/core/indicators/nope/pivot").status_code == 404
+
+
+def test_the_monthly_report_is_kept_and_scoped(hengyang, hunan, changning, login):
+    from countyworks.core.models import Region
+
+    indicator_store.indicators_rebuild()
+    report = indicator_report.report_produce(
+        region=Region.objects.get(code="43"), month=Period.parse("2024-02")
+    )
+    section = report.content["sections"][0]
+    assert section["name"] == "组织数" and section["period"] == "2024*" and section["value"] == "22"
+    assert [r["name"] for r in section["laggards"]] == ["娄底市", "衡阳市"]
+    again = indicator_report.report_produce(
+        region=Region.objects.get(code="43"), month=Period.parse("2024-02")
+    )
+    assert again.pk == report.pk  # one report per area and month
+    assert report.title in login(hunan).get("/indicators/reports/").content.decode()
+    assert login(hunan).get(f"/indicators/reports/{report.pk}/?format=xlsx").status_code == 200
+    assert report.title not in login(changning).get("/indicators/reports/").content.decode()
+    assert login(changning).get(f"/indicators/reports/{report.pk}/").status_code == 404

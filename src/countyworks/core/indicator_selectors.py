@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
@@ -99,6 +100,10 @@ class Pivot:
     @property
     def any_incomplete(self) -> bool:
         return not all(self.complete)
+
+
+def _today() -> date:
+    return timezone.localdate()
 
 
 def _change(indicator: Indicator, now: Decimal | None, before: Decimal | None) -> Decimal | None:
@@ -208,7 +213,7 @@ def pivot(
     indicator = indicator_for(user, code)
     node, roots = _node(user, indicator, region)
     periods = pivot_periods(indicator, node, until, span)
-    today = timezone.localdate()
+    today = _today()
     complete = [indicator.is_complete(p, today) for p in periods]
     children = (
         Region.objects.filter(level="province") if node == "" else Region.objects.filter(parent_id=node)
