@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         # Core's own importers (countyworks.core.importing.IMPORTERS); programs add theirs through
         # their ``import_kinds`` hook.
         # Saves of the models indicators declare as sources mark their values for refresh
-        # (docs/indicators.md#materialisation); the refresh and monthly-report tasks register.
+        # (docs/indicators.md §3); the refresh and monthly-report tasks register.
         from countyworks.core import (
             import_kinds,  # noqa: F401
             tasks,  # noqa: F401

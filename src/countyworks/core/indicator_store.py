@@ -1,6 +1,6 @@
 """Materialised indicator values: full rebuild, incremental refresh and the marks that drive it.
 
-The guarantee (docs/indicators.md#materialisation): after :func:`indicators_refresh` has run, every
+The guarantee (docs/indicators.md §3): after :func:`indicators_refresh` has run, every
 :class:`~countyworks.core.models.IndicatorValue` equals what :func:`indicators_rebuild` computes
 from scratch, for every region from the lowest one with records up to the province.
 
