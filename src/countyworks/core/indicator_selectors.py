@@ -10,7 +10,7 @@ have values, plus its own records (市本级) when it has any, so the rows alway
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -247,15 +247,18 @@ def pivot(
     else:
         total_cells = [_summed(indicator, rows, i, done) for i, done in enumerate(complete)]
     name = node_region.name if node_region else gettext("全国")
+    # Periods before the area's first value are left out: a span wider than the records shows no
+    # empty columns (the periods shown stay contiguous from there on).
+    skip = next((i for i, cell in enumerate(total_cells) if cell is not None), len(total_cells))
     return Pivot(
         indicator=indicator,
         node=node,
         node_name=name,
         trail=_trail(node, roots),
-        periods=periods,
-        complete=complete,
-        total=PivotRow(code=node, name=gettext("合计"), level="", cells=total_cells),
-        rows=rows,
+        periods=periods[skip:],
+        complete=complete[skip:],
+        total=PivotRow(code=node, name=gettext("合计"), level="", cells=total_cells[skip:]),
+        rows=[replace(row, cells=row.cells[skip:]) for row in rows],
     )
 
 
