@@ -71,7 +71,7 @@ def table_rows(table: Pivot, show: str) -> list[dict[str, Any]]:
                     {
                         "text": _shown(table.indicator, cell, show),
                         "number": _rounded(cell.value if cell else None, table.indicator.decimals),
-                        "complete": done,
+                        "css": "num" if done else "num ind-incomplete",
                     }
                     for cell, done in zip(row.cells, table.complete, strict=True)
                 ],

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.http import Http404
 from django.utils import timezone
@@ -57,6 +58,18 @@ def indicator_for(user: Actor, code: str) -> Indicator:
     if indicator is None or not indicator_roots(user, indicator):
         raise Http404
     return indicator
+
+
+class Stored(NamedTuple):
+    """One materialised value as read for the pivot (tuples: no model instance per cell)."""
+
+    region_id: str
+    period: str
+    numerator: Decimal
+    denominator: Decimal
+    own_numerator: Decimal
+    own_denominator: Decimal
+    value: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -167,7 +180,7 @@ def pivot_periods(indicator: Indicator, node: str, until: str | None, span: int 
 
 def _cells(
     indicator: Indicator,
-    values: dict[tuple[str, str], IndicatorValue],
+    values: dict[tuple[str, str], Stored],
     code: str,
     periods: Sequence[Period],
     complete: Sequence[bool],
@@ -220,12 +233,10 @@ def pivot(
     )
     names = dict(children.values_list("code", "name"))
     wanted = [str(p) for p in periods] + ([str(previous_period(periods[0]))] if periods else [])
-    values = {
-        (v.region_id, v.period): v
-        for v in IndicatorValue.objects.filter(
-            indicator=indicator.code, period__in=wanted, region_id__in=[node, *names]
-        )
-    }
+    rows_read = IndicatorValue.objects.filter(
+        indicator=indicator.code, period__in=wanted, region_id__in=[node, *names]
+    ).values_list(*Stored._fields)
+    values = {(row[0], row[1]): Stored(*row) for row in rows_read}
     present = sorted({c for c, _p in values if c != node})
     node_region = Region.objects.filter(code=node).first()
     rows = [
