@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from countyworks.core import indicator_report, indicator_selectors, indicator_store
 from countyworks.core.indicator_selectors import pivot, ranking
@@ -107,6 +108,22 @@ def test_periods_of_an_indicator_type():
     months = periods_between("month", date(2022, 11, 30), date(2023, 2, 1))
     assert [str(p) for p in months] == ["2022-11", "2022-12", "2023-01", "2023-02"]
     assert periods_between("year", date(2024, 1, 1), date(2023, 1, 1)) == []
+
+
+def test_the_report_adds_the_months_of_a_flow_and_keeps_the_last_of_a_stock(hengyang, monkeypatch):
+    monthly = Indicator("workflow.test_monthly", "月度组织数", "家", "month", "sum", _organisations)
+    stock = Indicator("workflow.test_stock", "月末组织数", "家", "month", "latest", _organisations)
+    for indicator in (monthly, stock):
+        for month in ("2024-01", "2024-02"):
+            IndicatorValue.objects.create(
+                indicator=indicator.code,
+                period=month,
+                region_id="43",
+                numerator=15,
+                computed_at=timezone.now(),
+            )
+    assert indicator_report._year_to_date(monthly, "43", Period.parse("2024-02")) == "30"
+    assert indicator_report._year_to_date(stock, "43", Period.parse("2024-02")) == "15"
 
 
 def test_over_time_a_stock_keeps_its_last_value_and_flows_and_rates_add():
@@ -237,6 +254,7 @@ def test_the_monthly_report_is_kept_and_scoped(hengyang, hunan, changning, login
     section = report.content["sections"][0]
     assert section["name"] == "组织数" and section["period"] == "2024*" and section["value"] == "22"
     assert [r["name"] for r in section["laggards"]] == ["娄底市", "衡阳市"]
+    assert section["year_to_date"] == ""  # a yearly count has no year to date
     again = indicator_report.report_produce(
         region=Region.objects.get(code="43"), month=Period.parse("2024-02")
     )

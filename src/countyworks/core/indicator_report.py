@@ -13,7 +13,7 @@ regions that rose and fell most.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +23,14 @@ from django.utils import timezone
 from countyworks.core.actors import SYSTEM, Actor
 from countyworks.core.indicator_presenters import change_text, number, period_label
 from countyworks.core.indicator_selectors import Pivot, pivot, ranking
-from countyworks.core.indicators import Indicator, all_indicators, period_of, previous_period
+from countyworks.core.indicators import (
+    Indicator,
+    all_indicators,
+    combine_over_time,
+    period_of,
+    periods_between,
+    previous_period,
+)
 from countyworks.core.models import IndicatorReport, IndicatorValue, Region
 from countyworks.core.periods import Period
 from countyworks.core.scoping import SHARED, get_scoped_or_404, scope
@@ -41,6 +48,22 @@ def _latest_period(indicator: Indicator, region: str, month: Period) -> Period |
     return found[-1] if found else None
 
 
+def _year_to_date(indicator: Indicator, region: str, period: Period) -> str:
+    """The year up to ``period`` for a monthly or quarterly indicator (本年累计): the months added
+    for a flow or a rate, the last one for a stock (``combine_over_time``); empty for a yearly one."""
+    if indicator.period_type == "year":
+        return ""
+    keys = [str(p) for p in periods_between(indicator.period_type, date(period.year, 1, 1), period.start)]
+    stored = dict(
+        (key, (top, bottom))
+        for key, top, bottom in IndicatorValue.objects.filter(
+            indicator=indicator.code, region_id=region, period__in=keys
+        ).values_list("period", "numerator", "denominator")
+    )
+    span = combine_over_time(indicator, [stored[key] for key in keys if key in stored])
+    return number(indicator.ratio(*span) if span else None, indicator.decimals)
+
+
 def _section(table: Pivot) -> dict[str, Any]:
     indicator = table.indicator
     ranked = [row for row in ranking(table) if row.value is not None]
@@ -56,8 +79,9 @@ def _section(table: Pivot) -> dict[str, Any]:
             "change": change_text(indicator, row.change),
         }
 
-    risers = [region(r) for r in reversed(moving[-1:]) if r.change and r.change > 0]
-    fallers = [region(r) for r in moving[:1] if r.change and r.change < 0]
+    better = indicator.higher_is_better
+    risers = [{**region(r), "worse": not better} for r in moving[-1:] if r.change and r.change > 0]
+    fallers = [{**region(r), "worse": better} for r in moving[:1] if r.change and r.change < 0]
     return {
         "code": indicator.code,
         "name": str(indicator.name),
@@ -67,6 +91,7 @@ def _section(table: Pivot) -> dict[str, Any]:
         "value": number(total.value if total else None, decimals),
         "previous": number(total.previous if total else None, decimals),
         "change": change_text(indicator, total.change if total else None),
+        "year_to_date": _year_to_date(indicator, table.node, table.periods[-1]),
         "laggards": [region(r) for r in ranked[-LAGGARDS:][::-1]] if len(ranked) > 1 else [],
         "risers": risers,
         "fallers": fallers,
@@ -119,14 +144,27 @@ def report_get(*, user: Actor, pk: int) -> IndicatorReport:
 
 
 def report_xlsx(report: IndicatorReport) -> bytes:
-    """The report's three tables, one sheet each, as the page shows them."""
+    """The report's three tables, one sheet each, as the page shows them (in Chinese, like the
+    snapshot itself and the statistical briefs)."""
     sections = report.content.get("sections", [])
     book = XlsxBook()
     key = book.sheet(
-        "重点指标", header=["指标", "单位", "期间", "本期", "上期", "较上期"], widths=[28, 8, 10, 14, 14, 16]
+        "重点指标",
+        header=["指标", "单位", "期间", "本期", "上期", "较上期", "本年累计"],
+        widths=[28, 8, 10, 14, 14, 16, 14],
     )
     for s in sections:
-        key.append([s["name"], s["unit"], s["period"], s["value"], s["previous"], s["change"]])
+        key.append(
+            [
+                s["name"],
+                s["unit"],
+                s["period"],
+                s["value"],
+                s["previous"],
+                s["change"],
+                s.get("year_to_date", ""),
+            ]
+        )
     lag = book.sheet(
         "落后地区", header=["指标", "期间", "地区", "本期", "较上期"], widths=[28, 10, 20, 14, 16]
     )
