@@ -159,7 +159,12 @@ def pivot_periods(indicator: Indicator, node: str, until: str | None, span: int 
     """The contiguous periods shown: ``span`` of the indicator's type ending at ``until`` (default:
     the latest period with a value under ``node``)."""
     span = min(max(span or DEFAULT_SPAN[indicator.period_type], 1), MAX_SPAN)
-    stored = IndicatorValue.objects.filter(indicator=indicator.code, region__code__startswith=node)
+    # Every ancestor of a record's region has a row, so the area's own rows list its periods
+    # (an index range of (indicator, region, period)); nationwide, the provinces' rows do.
+    stored = IndicatorValue.objects.filter(indicator=indicator.code)
+    stored = (
+        stored.filter(region__level=Region.Level.PROVINCE) if node == "" else stored.filter(region_id=node)
+    )
     keys = set(stored.values_list("period", flat=True).distinct())
     known = sorted(Period.parse(k) for k in keys)
     if not known:
