@@ -187,14 +187,15 @@ def _cells(
     indicator: Indicator,
     values: dict[tuple[str, str], Stored],
     code: str,
-    periods: Sequence[Period],
+    keys: Sequence[tuple[str, str]],
     complete: Sequence[bool],
     own: bool = False,
 ) -> list[Cell | None]:
+    """The cells of region ``code`` for the (period, period before) ``keys``."""
     cells: list[Cell | None] = []
-    for period, done in zip(periods, complete, strict=True):
-        row = values.get((code, str(period)))
-        before = values.get((code, str(previous_period(period))))
+    for (key, before_key), done in zip(keys, complete, strict=True):
+        row = values.get((code, key))
+        before = values.get((code, before_key))
         if row is None:
             cells.append(None)
             continue
@@ -237,7 +238,8 @@ def pivot(
         Region.objects.filter(level="province") if node == "" else Region.objects.filter(parent_id=node)
     )
     names = dict(children.values_list("code", "name"))
-    wanted = [str(p) for p in periods] + ([str(previous_period(periods[0]))] if periods else [])
+    keys = [(str(p), str(previous_period(p))) for p in periods]
+    wanted = sorted({key for pair in keys for key in pair})
     rows_read = IndicatorValue.objects.filter(
         indicator=indicator.code, period__in=wanted, region_id__in=[node, *names]
     ).values_list(*Stored._fields)
@@ -249,17 +251,17 @@ def pivot(
             code=c,
             name=names[c],
             level=str(Region.Level(level_of(c)).label),
-            cells=_cells(indicator, values, c, periods, complete),
+            cells=_cells(indicator, values, c, keys, complete),
             drill=level_of(c) in DRILL_LEVELS,
         )
         for c in present
     ]
-    own = _cells(indicator, values, node, periods, complete, own=True) if node else []
+    own = _cells(indicator, values, node, keys, complete, own=True) if node else []
     if any(cell is not None and (cell.numerator or cell.denominator) for cell in own):
         label = gettext("%(name)s本级") % {"name": node_region.name if node_region else node}
         rows.append(PivotRow(code=node, name=label, level="", cells=own, own=True))
     if node:
-        total_cells = _cells(indicator, values, node, periods, complete)
+        total_cells = _cells(indicator, values, node, keys, complete)
     else:
         total_cells = [_summed(indicator, rows, i, done) for i, done in enumerate(complete)]
     name = node_region.name if node_region else gettext("全国")
