@@ -263,3 +263,20 @@ def test_the_monthly_report_is_kept_and_scoped(hengyang, hunan, changning, login
     assert login(hunan).get(f"/indicators/reports/{report.pk}/?format=xlsx").status_code == 200
     assert report.title not in login(changning).get("/indicators/reports/").content.decode()
     assert login(changning).get(f"/indicators/reports/{report.pk}/").status_code == 404
+
+
+def test_the_command_line_rebuilds_and_reports(hengyang, capsys):
+    from countyworks import cli
+
+    assert cli.main(["indicators", "rebuild", "--indicator", "nope.nothing"]) == 1
+    assert "unknown indicator nope.nothing" in capsys.readouterr().err
+    assert cli.main(["indicators", "rebuild", "--period", "2023-13"]) == 1
+    assert "month must be 1–12" in capsys.readouterr().err
+    assert cli.main(["indicators", "rebuild", "--period", "2023"]) == 0
+    assert "2 indicators, 2 periods" in capsys.readouterr().out
+    assert IndicatorValue.objects.filter(period="2023").exists()
+    assert not IndicatorValue.objects.filter(period="2024").exists()
+    assert cli.main(["indicators", "report", "--region", "430000", "--month", "2024"]) == 1
+    assert "must be a month" in capsys.readouterr().err
+    assert cli.main(["indicators", "report", "--region", "430000", "--month", "2024-02"]) == 0
+    assert "湖南省重点指标月报（2024年2月）" in capsys.readouterr().out
