@@ -164,7 +164,9 @@ def test_a_new_program_plugs_in_with_one_app_and_one_settings_line(changning, ca
         assert fake.hook("milestones")[0] in milestone_providers()
         assert job_run_inline("fake_program.count", description="count", upto=3) == {"counted": 3}
         indicator = all_indicators()["fake_program.organisations"]
-        assert indicator.value("", Period.parse("2023")) == Organisation.objects.count()
+        assert indicator.value("", Period.parse("2023")) is None  # nothing to measure yet
+        Organisation.objects.create(name="测试企业", region_id="430482")
+        assert indicator.value("", Period.parse("2023")) == Organisation.objects.count() == 1
         assert "fake-hello" in cli.build_parser().format_help()
         assert cli.main(["fake-hello"]) == 0
         assert capsys.readouterr().out == "hello from the fake program\n"
@@ -186,9 +188,13 @@ def test_indicator_codes_carry_the_program_label():
 
 def test_a_ratio_indicator_is_a_weighted_mean_and_none_without_a_denominator():
     period = Period.parse("2023")
-    rate = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: 3, lambda p, _: 4, scale=100)
-    assert rate.value("43", period) == Decimal(75)
-    empty = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: 0, lambda p, _: 0)
+    top = {"430482": 1, "431302": 2}
+    bottom = {"430482": 1, "431302": 3}
+    rate = Indicator(
+        "x.rate", "率", "%", "year", "weighted_mean", lambda p, _: top, lambda p, _: bottom, scale=100
+    )
+    assert rate.value("43", period) == Decimal(75)  # 3 / 4, not the mean of 100 % and 66.7 %
+    empty = Indicator("x.rate", "率", "%", "year", "weighted_mean", lambda p, _: {}, lambda p, _: {})
     assert empty.value("43", period) is None
 
 

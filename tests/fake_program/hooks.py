@@ -31,10 +31,13 @@ def count_job(*, progress, upto: int) -> dict[str, int]:
     return {"counted": upto}
 
 
-def _organisations(region_prefix: str, period) -> int:
+def _organisations(region_prefix: str, period) -> dict[str, int]:
+    from django.db.models import Count
+
     from countyworks.core.models import Organisation
 
-    return Organisation.objects.filter(region__code__startswith=region_prefix).count()
+    rows = Organisation.objects.filter(region__code__startswith=region_prefix).order_by()
+    return dict(rows.values_list("region_id").annotate(n=Count("id")))
 
 
 INDICATORS = (

@@ -1,13 +1,17 @@
-"""Core API: regions and organisations, scoped like the pages."""
+"""Core API: regions, organisations and the indicators' pivot, scoped like the pages."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from typing import Annotated
+
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from countyworks.core import selectors
 from countyworks.core.api_params import ObjectId, Pagination
 from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.indicator_selectors import MAX_SPAN, PivotRow, pivot, visible_indicators
+from countyworks.core.indicators import Indicator
 from countyworks.core.models import Organisation
 from countyworks.core.scoping import SHARED, get_scoped_or_404
 
@@ -45,3 +49,100 @@ def organisations(request: AuthenticatedHttpRequest, within: str | None = None):
 @router.get("/organisations/{org_id}", response=OrganisationOut)
 def organisation(request: AuthenticatedHttpRequest, org_id: ObjectId):
     return get_scoped_or_404(Organisation.objects.all(), request.user, SHARED, pk=org_id)
+
+
+# --- indicators (the province's view, docs/indicators.md) ------------------------------------------
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    period_type: str
+    aggregation: str
+    source: str
+    key: bool
+
+
+class CellOut(Schema):
+    period: str
+    value: float | None
+    numerator: float
+    denominator: float
+    complete: bool
+    change: float | None
+
+
+class PivotRowOut(Schema):
+    code: str
+    name: str
+    own: bool
+    cells: list[CellOut | None]
+
+
+class PivotOut(Schema):
+    indicator: IndicatorOut
+    region: str
+    region_name: str
+    periods: list[str]
+    complete: list[bool]
+    total: PivotRowOut
+    rows: list[PivotRowOut]
+
+
+def _indicator_out(indicator: Indicator) -> dict[str, object]:
+    return {
+        "code": indicator.code,
+        "name": str(indicator.name),
+        "unit": str(indicator.unit),
+        "period_type": indicator.period_type,
+        "aggregation": indicator.aggregation,
+        "source": indicator.source,
+        "key": indicator.key,
+    }
+
+
+def _row_out(row: PivotRow, periods: list[str]) -> dict[str, object]:
+    cells = [
+        None
+        if cell is None
+        else {
+            "period": period,
+            "value": None if cell.value is None else float(cell.value),
+            "numerator": float(cell.numerator),
+            "denominator": float(cell.denominator),
+            "complete": cell.complete,
+            "change": None if cell.change is None else float(cell.change),
+        }
+        for cell, period in zip(row.cells, periods, strict=True)
+    ]
+    return {"code": row.code, "name": row.name, "own": row.own, "cells": cells}
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+def indicators(request: AuthenticatedHttpRequest):
+    """The indicators the caller may read (those of the programs their grants reach)."""
+    return [_indicator_out(i) for i in visible_indicators(request.user)]
+
+
+@router.get("/indicators/{code}/pivot", response=PivotOut)
+def indicator_pivot(
+    request: AuthenticatedHttpRequest,
+    code: str,
+    region: Annotated[str | None, Query(max_length=16, pattern=r"^\d*$")] = None,
+    until: Annotated[str | None, Query(max_length=8)] = None,
+    span: Annotated[int | None, Query(ge=1, le=MAX_SPAN)] = None,
+):
+    """The page's pivot: the total, one row per child region with values and the region's own
+    records, over contiguous periods; 404 for an indicator or region outside the caller's reach."""
+    table = pivot(user=request.user, code=code, region=region, until=until, span=span)
+    periods = [str(p) for p in table.periods]
+    return {
+        "indicator": _indicator_out(table.indicator),
+        "region": table.node,
+        "region_name": table.node_name,
+        "periods": periods,
+        "complete": table.complete,
+        "total": _row_out(table.total, periods),
+        "rows": [_row_out(row, periods) for row in table.rows],
+    }

@@ -14,4 +14,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Core's own importers (countyworks.core.importing.IMPORTERS); programs add theirs through
         # their ``import_kinds`` hook.
-        from countyworks.core import import_kinds  # noqa: F401
+        # Saves of the models indicators declare as sources mark their values for refresh
+        # (docs/indicators.md §3); the refresh and monthly-report tasks register.
+        from countyworks.core import (
+            import_kinds,  # noqa: F401
+            tasks,  # noqa: F401
+        )
+        from countyworks.core.indicator_store import connect_signals
+
+        connect_signals()

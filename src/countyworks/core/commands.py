@@ -1,5 +1,5 @@
 """The shell's CLI commands: demo, serve, import, backup, restore, worker, migrate, bench, brief, programs,
-shell."""
+indicators, shell."""
 
 from __future__ import annotations
 
@@ -68,6 +68,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     programs.add_argument("--enable", action="append", default=[], metavar="PROGRAM")
     programs.add_argument("--disable", action="append", default=[], metavar="PROGRAM")
     programs.set_defaults(func=cmd_programs)
+
+    indicators = subparsers.add_parser(
+        "indicators", help="the materialised indicator values: rebuild, refresh, monthly report"
+    )
+    indicator_commands = indicators.add_subparsers(dest="indicators_command", metavar="ACTION", required=True)
+    rebuild = indicator_commands.add_parser(
+        "rebuild", help="recompute the values from the records, from scratch"
+    )
+    rebuild.add_argument(
+        "--indicator", action="append", default=[], metavar="CODE", help="e.g. energy.generation"
+    )
+    rebuild.add_argument("--period", help="one period: 2023, 2023-06 or 2023Q2")
+    rebuild.set_defaults(func=cmd_indicators_rebuild)
+    refresh = indicator_commands.add_parser(
+        "refresh", help="recompute what changed records marked, and open periods"
+    )
+    refresh.set_defaults(func=cmd_indicators_refresh)
+    report = indicator_commands.add_parser("report", help="produce the monthly provincial report")
+    report.add_argument("--region", required=True, help="division code of the area, e.g. 430000")
+    report.add_argument("--month", required=True, help="the month reported, e.g. 2026-11")
+    report.set_defaults(func=cmd_indicators_report)
 
     shell = subparsers.add_parser("shell", help="Django's shell with the project's settings (administrators)")
     shell.add_argument("-c", "--command", help="run this Python code instead of the interactive shell")
@@ -247,6 +268,53 @@ def cmd_programs(args: argparse.Namespace) -> int:
             )
     for row in program_regions.program_table(SYSTEM):
         print(f"{row.region.official_code}\t{row.region.full_name()}\t{','.join(sorted(row.programs))}")
+    return 0
+
+
+def cmd_indicators_rebuild(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.indicator_store import indicators_rebuild
+    from countyworks.core.indicators import all_indicators
+    from countyworks.core.periods import InvalidPeriod, Period
+
+    unknown = sorted(set(args.indicator) - set(all_indicators()))
+    if unknown:
+        raise InputError(
+            f"unknown indicator {', '.join(unknown)}; known: {', '.join(sorted(all_indicators()))}"
+        )
+    try:
+        period = Period.parse(args.period) if args.period else None
+    except InvalidPeriod as exc:
+        raise InputError(str(exc)) from exc
+    report = indicators_rebuild(codes=args.indicator, period=period)
+    print(f"{report.indicators} indicators, {report.periods} periods, {report.values} values")
+    return 0
+
+
+def cmd_indicators_refresh(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.indicator_store import indicators_refresh, indicators_refresh_open
+
+    print(f"{indicators_refresh()} marked values, {indicators_refresh_open()} open-period values")
+    return 0
+
+
+def cmd_indicators_report(args: argparse.Namespace) -> int:
+    setup_django(args.data_dir)
+    from countyworks.core.indicator_report import report_produce
+    from countyworks.core.models import Region
+    from countyworks.core.periods import InvalidPeriod, Period
+    from countyworks.core.regions import InvalidRegionCode, significant_prefix
+
+    try:
+        month = Period.parse(args.month)
+        region = Region.objects.get(code=significant_prefix(args.region))
+    except (InvalidPeriod, InvalidRegionCode, Region.DoesNotExist) as exc:
+        raise InputError(f"bad --region or --month: {exc}") from exc
+    if month.kind != "month":
+        raise InputError(f"--month {args.month!r} must be a month, e.g. 2026-11")
+    report = report_produce(region=region, month=month)
+    print(f"{report.title} (#{report.pk})")
     return 0
 
 

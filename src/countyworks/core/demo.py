@@ -42,6 +42,23 @@ def load_demo_accounts() -> None:
         RoleGrant.objects.get_or_create(user=user, role=account.role, region=region, program=account.program)
 
 
+def _demo_indicators() -> None:
+    """Materialise every indicator from the records just loaded, and the last two monthly reports."""
+    from django.utils import timezone
+
+    from countyworks.core.indicator_report import report_produce
+    from countyworks.core.indicator_store import indicators_rebuild
+    from countyworks.core.indicators import period_of, previous_period
+
+    step = time.monotonic()
+    built = indicators_rebuild()
+    month = previous_period(period_of("month", timezone.localdate()))
+    province = Region.objects.get(code="43")
+    for each in (previous_period(month), month):
+        report_produce(region=province, month=each)
+    logger.info("indicators: %d values in %.1f s", built.values, time.monotonic() - step)
+
+
 def load_demo() -> None:
     """Load everything the demo needs; safe to run again."""
     started = time.monotonic()
@@ -54,4 +71,5 @@ def load_demo() -> None:
             step = time.monotonic()
             loader()
             logger.info("demo data of %s loaded in %.1f s", config.label, time.monotonic() - step)
+    _demo_indicators()
     logger.info("demo loaded in %.1f s", time.monotonic() - started)

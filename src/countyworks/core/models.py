@@ -300,3 +300,74 @@ class Job(models.Model):
             if self.total
             else (100 if self.status == self.Status.DONE else 0)
         )
+
+
+class IndicatorValue(models.Model):
+    """One indicator's materialised value for one region and period (docs/indicators.md).
+
+    ``own_*`` are the amounts of the records placed exactly at this region (a city's 市本级
+    records sit at the city's own code); ``numerator``/``denominator`` those of every record under
+    it, own included. A machine-derived table like the telemetry rollups: rebuilt from the
+    programs' records by ``countyworks indicators rebuild``, so it keeps no history.
+    """
+
+    indicator = models.CharField(_("指标"), max_length=64)
+    period = models.CharField(_("期间"), max_length=8)
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+")
+    own_numerator = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    own_denominator = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    numerator = models.DecimalField(_("分子"), max_digits=24, decimal_places=4, default=0)
+    denominator = models.DecimalField(_("分母"), max_digits=24, decimal_places=4, default=0)
+    value = models.DecimalField(_("值"), max_digits=24, decimal_places=4, null=True)
+    complete = models.BooleanField(_("数据完整"), default=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标值")
+        verbose_name_plural = _("指标值")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "region"], name="indicator_value_unique")
+        ]
+        indexes = [models.Index(fields=["indicator", "region", "period"], name="indicator_value_region")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.region_id} · {self.period} = {self.value}"
+
+
+class IndicatorDirty(models.Model):
+    """A (indicator, period, area) whose materialised values a source record changed: the
+    refresh job recomputes it and its ancestors, then deletes the mark. Marks may repeat."""
+
+    indicator = models.CharField(max_length=64)
+    period = models.CharField(max_length=8)
+    region_code = models.CharField(max_length=16)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待刷新指标")
+        verbose_name_plural = _("待刷新指标")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.region_code} · {self.period}"
+
+
+class IndicatorReport(models.Model):
+    """A monthly provincial report (省级指标月报): a snapshot of the key indicators, the laggards and
+    the biggest movers of an area, produced by the periodic job and kept as history."""
+
+    region = models.ForeignKey(Region, verbose_name=_("区域"), on_delete=models.PROTECT)
+    month = models.CharField(_("月份"), max_length=8)
+    title = models.CharField(_("标题"), max_length=128)
+    content = models.JSONField(_("内容"), default=dict)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    SCOPE_REGION = "region__code"
+
+    class Meta:
+        verbose_name = _("指标月报")
+        verbose_name_plural = _("指标月报")
+        ordering = ["-month", "region_id"]
+        constraints = [models.UniqueConstraint(fields=["region", "month"], name="indicator_report_unique")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,6 +16,9 @@ from countyworks.core.scoping import SHARED, has_role, reaches
 
 #: The shell's own entries, before the programs'.
 CORE_NAV_ITEMS = (
+    NavItem(
+        _("指标透视"), "indicators", SHARED, "📊", roles=(Role.ADMIN, Role.LEADER, Role.OFFICER, Role.AUDITOR)
+    ),
     NavItem(_("数据导入"), "data-import", SHARED, "📥"),
     NavItem(pgettext_lazy("menu", "后台任务"), "jobs", SHARED, "⚙"),
     NavItem(_("审计日志"), "audit-log", SHARED, "🔎", roles=AUDIT_ROLES),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
 from countyworks.core.actors import Actor
 from countyworks.core.models import ApiToken, Household, Job, Organisation, Person, Region, Role
+from countyworks.core.region_tree import Part, rollup_to_children
 from countyworks.core.scoping import SHARED, grants_of, scope, visible_prefixes
 
 if TYPE_CHECKING:
@@ -77,19 +78,20 @@ def job_list(*, user: User) -> QuerySet[Job]:
     return scope(Job.objects.select_related("created_by"), user, SHARED) | Job.objects.filter(created_by=user)
 
 
-def organisations_by_county(*, user: Actor, within: str | None = None) -> list[dict[str, Any]]:
-    """Organisation counts per county (first 6 digits of the region code) for the home chart."""
-    from django.db.models.functions import Substr
-
+def organisations_by_region(*, user: Actor, within: str | None = None) -> list[Part]:
+    """Organisation counts per region directly under the viewed area (``within``, else the user's
+    widest area) for the home chart: a city's districts under the city, its 市本级 organisations
+    as one more bar, never a city beside its own districts (core/region_tree.py)."""
+    prefixes = visible_prefixes(user)
+    node = within if within is not None else (min(prefixes, key=len) if prefixes else None)
+    if node is None:
+        return []
     rows = (
-        organisation_list(user=user, within=within)
-        .annotate(county=Substr("region_id", 1, 6))
-        .values("county")
-        .annotate(n=Count("id"))
-        .order_by("county")
+        organisation_list(user=user, within=node).order_by().values_list("region_id").annotate(n=Count("id"))
     )
-    names = dict(Region.objects.filter(code__in=[r["county"] for r in rows]).values_list("code", "name"))
-    return [{"code": r["county"], "name": names.get(r["county"], r["county"]), "count": r["n"]} for r in rows]
+    region = Region.objects.filter(code=node).first()
+    own = gettext("%(name)s本级") % {"name": region.name} if region else gettext("本级")
+    return rollup_to_children(node, dict(rows), own)
 
 
 def user_area_label(user: Actor, active: str | None) -> str:

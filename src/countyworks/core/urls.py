@@ -1,6 +1,6 @@
 from django.urls import path
 
-from countyworks.core import views, views_data, views_programs
+from countyworks.core import views, views_data, views_indicators, views_programs
 
 urlpatterns = [
     path("region/switch/", views.region_switch, name="region-switch"),
@@ -9,6 +9,9 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("tokens/", views.tokens, name="tokens"),
+    path("indicators/", views_indicators.indicators, name="indicators"),
+    path("indicators/reports/", views_indicators.indicator_reports, name="indicator-reports"),
+    path("indicators/reports/<int:pk>/", views_indicators.indicator_report_detail, name="indicator-report"),
     path("programs/", views_programs.region_programs, name="region-programs"),
     path("data/import/", views_data.data_import, name="data-import"),
     path("data/import/<str:token>/report.xlsx", views_data.data_import_report, name="data-import-report"),

@@ -37,11 +37,11 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
-    counties = selectors.organisations_by_county(user=request.user, within=within)
+    parts = selectors.organisations_by_region(user=request.user, within=within)
     chart = bar_chart(
-        _("各县（市、区）登记组织数"),
-        [c["name"] for c in counties],
-        {_("组织数"): [c["count"] for c in counties]},
+        _("下辖各地区登记组织数"),
+        [part.name for part in parts],
+        {_("组织数"): [part.amount for part in parts]},
         unit=pgettext("unit of organisations", "家"),
     )
     context = {

@@ -27,4 +27,4 @@ class EnergyConfig(ProgramConfig):
     #: The months of telemetry go into the backup manifest; a restore creates their partitions first.
     backup_notes = "countyworks.energy.store.backup_notes"
     before_restore = "countyworks.energy.store.before_restore"
-    indicators = ()
+    indicators = "countyworks.energy.indicators.INDICATORS"

@@ -30,7 +30,7 @@ class InnovationConfig(ProgramConfig):
     jobs = {"innovation.evaluate": "countyworks.innovation.tasks.campaign_evaluate_job"}
     backup_notes = None
     before_restore = None
-    indicators = ()
+    indicators = "countyworks.innovation.indicators.INDICATORS"
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         """Tech-SME and 高企 pool sizes of the latest complete year, with the change on the year

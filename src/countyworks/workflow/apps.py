@@ -37,7 +37,7 @@ class WorkflowConfig(ProgramConfig):
     jobs = {}
     backup_notes = None
     before_restore = None
-    indicators = ()
+    indicators = "countyworks.workflow.indicators.INDICATORS"
     #: The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
     ticket_subjects = ("core.Organisation", "core.Region", "workflow.Meeting")
     #: Its subjects and pages are reached by every program (scoping's ``shared``).
