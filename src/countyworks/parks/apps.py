@@ -1,0 +1,34 @@
+"""parks app: program 4, development-zone management (园区建设, 娄星经济开发区)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from countyworks.core.programs import NavItem, ProgramConfig
+
+
+class ParksConfig(ProgramConfig):
+    name = "countyworks.parks"
+    label = "parks"
+    verbose_name = _("园区建设")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    url_prefix = "parks/"
+    urls = None
+    api_router = None
+    cli_commands = None
+    brief = None
+    nav_items = (NavItem(_("园区建设"), "parks:home", "parks", "🏗"),)
+    home_tiles = None
+    demo_after = ("workflow", "innovation")
+    demo_loader = None
+    demo_services = None
+    #: Milestones of key projects due on the weekly 调度会's agenda (overdue ones included).
+    milestones = ()
+    import_kinds = None
+    tasks = None
+    jobs: dict[str, str] = {}
+    ticket_subjects = ("parks.Project", "parks.Parcel")
+    backup_notes = None
+    before_restore = None
+    indicators = ()
