@@ -138,7 +138,9 @@ class MujunRuleSet(RuleSet):
         return tuple(seen.values())
 
     def output_columns(self) -> list[str]:
-        return ["id", "group", "score", "rank", "group_size", "class", "failed_conditions"] + [
+        """The engine's first five (``qualified`` = rated, ``failed_conditions`` = the T reasons), then
+        the group, rank, group size and class, then the points."""
+        return ["id", "score", "qualified", "direct", "failed_conditions", "group", "rank", "group_size", "class"] + [
             f"pts_{i.name}" for i in self.indicators
         ]
 
@@ -174,7 +176,13 @@ class MujunRuleSet(RuleSet):
         return checks
 
     def compute(self, lf: pl.LazyFrame) -> pl.LazyFrame:
-        """Scores Σ points + bonus − penalty (scaled), the T conditions, ranks and classes."""
+        """Scores Σ points + bonus − penalty (scaled; null when not rated), the T conditions, ranks
+        and classes.
+
+        References
+        ----------
+        .. [1] docs/rules/mujun-benefit.md §2 (score), §3 (ranks, classes, T).
+        """
         lf = lf.with_columns(group_expr().alias("group")).with_columns(scope_conditions())
         pts = [self.points(r).alias(f"pts_{r.name}") for r in self.ratios()]
         lf = lf.with_columns(pts)
