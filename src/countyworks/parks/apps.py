@@ -17,11 +17,11 @@ class ParksConfig(ProgramConfig):
     urls = None
     api_router = None
     cli_commands = None
-    brief = None
+    brief = "countyworks.parks.brief.brief_text"
     nav_items = (NavItem(_("园区建设"), "parks:home", "parks", "🏗"),)
     home_tiles = None
     demo_after = ("workflow", "innovation")
-    demo_loader = None
+    demo_loader = "countyworks.parks.demo.load_demo"
     demo_services = None
     #: Milestones of key projects due on the weekly 调度会's agenda (overdue ones included).
     milestones = ()

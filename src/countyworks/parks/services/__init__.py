@@ -22,6 +22,13 @@ from countyworks.parks.services.land import (
     disposed_area,
     parcel_save,
 )
+from countyworks.parks.services.mujun import (
+    D_SURCHARGES,
+    consecutive_d_years,
+    d_surcharge,
+    highest_surcharge,
+    mujun_evaluate,
+)
 from countyworks.parks.services.projects import OVERNIGHT, milestone_actual_record, project_problem_raise
 from countyworks.parks.services.wuhao import (
     BOTTOM,
@@ -35,6 +42,7 @@ from countyworks.parks.services.wuhao import (
 __all__ = [
     "BOTTOM",
     "DISPOSAL_KINDS",
+    "D_SURCHARGES",
     "M2_PER_MU",
     "OVERNIGHT",
     "SIZE_BANDS",
@@ -49,6 +57,10 @@ __all__ = [
     "category_rates",
     "check_disposal",
     "check_lead",
+    "consecutive_d_years",
+    "d_surcharge",
+    "highest_surcharge",
+    "mujun_evaluate",
     "disposal_rate",
     "disposal_record",
     "disposed_area",
