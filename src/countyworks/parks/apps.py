@@ -14,21 +14,21 @@ class ParksConfig(ProgramConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     url_prefix = "parks/"
-    urls = None
-    api_router = None
-    cli_commands = None
+    urls = "countyworks.parks.urls"
+    api_router = "countyworks.parks.api.router"
+    cli_commands = "countyworks.parks.cli"
     brief = "countyworks.parks.brief.brief_text"
     nav_items = (NavItem(_("园区建设"), "parks:home", "parks", "🏗"),)
-    home_tiles = None
+    home_tiles = "countyworks.parks.presenters.home_tiles"
     demo_after = ("workflow", "innovation")
     demo_loader = "countyworks.parks.demo.load_demo"
     demo_services = None
     #: Milestones of key projects due on the weekly 调度会's agenda (overdue ones included).
-    milestones = ()
-    import_kinds = None
+    milestones = ("countyworks.parks.selectors.project_milestones",)
+    import_kinds = "countyworks.parks.import_kinds"
     tasks = None
     jobs: dict[str, str] = {}
     ticket_subjects = ("parks.Project", "parks.Parcel")
     backup_notes = None
     before_restore = None
-    indicators = ()
+    indicators = "countyworks.parks.indicators.INDICATORS"

@@ -542,3 +542,8 @@ class Infrastructure(models.Model):
     @property
     def progress_percent(self) -> Decimal:
         return (self.actual * 100 / self.target).quantize(Decimal("0.01"))
+
+    @property
+    def progress_class(self) -> int:
+        """The progress bar's width class (whole percent, 0–100: the stylesheet has one per step)."""
+        return int(min(Decimal(100), self.progress_percent).to_integral_value())

@@ -239,7 +239,7 @@ def project_tickets(*, user: Actor, project: Project) -> QuerySet[object]:
     return (
         tickets.ticket_list(user=user, view="all")
         .filter(subject_type=kind, subject_id=str(project.pk))
-        .order_by("-opened_at")
+        .order_by("-created_at")
     )
 
 
@@ -313,3 +313,10 @@ def brief_region(*, user: Actor, within: str | None) -> str | None:
 
 def overdue(items: Iterable[Milestone], today: date) -> list[Milestone]:
     return [m for m in items if m.actual_on is None and m.planned_on < today]
+
+
+def record_years(*, user: Actor, within: str | None = None) -> list[int]:
+    """Years with signed leads or disposals in the viewer's reach (for the headline period)."""
+    signed = leads(user=user, within=within).exclude(signed_on__isnull=True).dates("signed_on", "year")
+    disposed = disposals(user=user, within=within).dates("disposed_on", "year")
+    return sorted({d.year for d in signed} | {d.year for d in disposed})

@@ -47,11 +47,14 @@ def project_problem_raise(
     owner_person: Person | None = None,
     acting_user: Actor,
 ) -> Ticket:
-    """Raise a problem on a project as a ticket under 问题不过夜; owner: the person given, or level 0
-    of the county's chain (the 工作专班). No owner and no chain → ValidationError (nothing written)."""
+    """Raise a problem on a project as a ticket under 问题不过夜; owner: the person given, else the
+    project's first task-force member, else level 0 of the county's escalation chain. None of the
+    three → ValidationError (nothing written)."""
     from countyworks.workflow import services as workflow
 
     require_write(acting_user, project.region_id)
+    if owner_person is None:
+        owner_person = project.task_force.order_by("pk").first()
     return workflow.ticket_open(
         subject=project,
         title=title,

@@ -1,0 +1,38 @@
+"""Forms of program 4's pages (parsing only: the services validate the rules)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from countyworks.parks.models import DisposalKind, Parcel
+from countyworks.workflow.models import Category
+
+
+class DisposalForm(forms.Form):
+    """A disposal of (part of) a parcel."""
+
+    parcel = forms.ModelChoiceField(label=_("地块"), queryset=Parcel.objects.none())
+    kind = forms.ChoiceField(label=_("处置方式"), choices=DisposalKind.choices)
+    area_mu = forms.DecimalField(label=_("处置面积（亩）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    disposed_on = forms.DateField(label=_("处置日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, parcels: QuerySet[Parcel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parcel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = parcels
+        field.label_from_instance = lambda p: f"{p.code} · {p.get_category_display()} · {p.area_mu}亩"  # type: ignore[method-assign]
+
+
+class ProblemForm(forms.Form):
+    """A problem met on a project (becomes a ticket under 问题不过夜)."""
+
+    title = forms.CharField(label=_("问题"), max_length=120)
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices, initial=Category.CONSTRUCTION)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
