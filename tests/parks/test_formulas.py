@@ -1,4 +1,4 @@
-"""The spec's formulas on hand-computed cases: bands, the three lead rates, disposal rates, ranks."""
+"""The formulas of docs/rules/investment-attraction.md, land-disposal.md and wuhao-parks.md on hand-computed cases: bands, the three lead rates, disposal rates, ranks."""
 
 from __future__ import annotations
 

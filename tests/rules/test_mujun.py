@@ -1,4 +1,4 @@
-"""亩均 rule sets: the spec's worked example, the class example, T rows, benchmarks, the command."""
+"""亩均 rule sets: the worked example of docs/rules/mujun-huaian-2023.md §2, the class example, T rows, benchmarks, the command."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def _class_rows(*extra: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame([*rows, *extra])
 
 
-def test_class_example_of_the_spec():
+def test_class_example_of_the_rules_doc():
     out = HUAIAN.evaluate(_class_rows())
     assert out["score"].to_list() == SCORES
     assert "".join(out["class"].to_list()) == "AABBBBCCCD"

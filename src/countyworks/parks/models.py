@@ -3,7 +3,7 @@
 Every record sits in a region (the zone's county, 431302 for 娄星经济开发区) and is audited
 (simple-history). Figures the brief and the pages show are counted from these records by the
 services and selectors; nothing stores a total. The rules are explained in
-docs/rules/investment-attraction.md, docs/rules/land-disposal.md, docs/rules/mujun-benefit.md and
+docs/rules/investment-attraction.md, docs/rules/land-disposal.md, docs/rules/mujun-huaian-2023.md and
 docs/rules/wuhao-parks.md.
 """
 

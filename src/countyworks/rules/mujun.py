@@ -5,7 +5,7 @@ group over the whole file (规上, 规下, leased) and classed A/B/C/D by its ra
 enterprises less than two years in production and 规下 enterprises on less than 3 亩 are not
 rated (T). The two scoring forms (benchmark ratio, min–max) are the subclasses
 :mod:`countyworks.rules.mujun_huaian_2023` and :mod:`countyworks.rules.mujun_jingde_2023`;
-docs/rules/mujun-benefit.md explains the rules.
+docs/rules/mujun-huaian-2023.md explains the rules.
 
 Exact arithmetic: values are held in 1/SCALE of their unit (the engine's convention); a ratio
 x = num/den enters every formula as the exact fraction, points are rounded half up to
@@ -46,7 +46,7 @@ class Ratio:
     denominator: str
 
 
-#: The indicators of the default rule sets (spec: 亩均税收, 亩均营业收入, 单位能耗税收).
+#: The indicators of the default rule sets (亩均税收, 亩均营业收入, 单位能耗税收: docs/rules/mujun-huaian-2023.md §2).
 TAX_PER_MU = Ratio("tax_per_mu", "亩均税收", "万元/亩", "tax", "land_mu")
 REVENUE_PER_MU = Ratio("revenue_per_mu", "亩均营业收入", "万元/亩", "revenue", "land_mu")
 TAX_PER_ENERGY = Ratio("tax_per_energy", "单位能耗税收", "万元/吨标煤", "tax", "energy_tce")
@@ -89,8 +89,8 @@ def rank_and_class(score: pl.Expr) -> list[pl.Expr]:
 
     References
     ----------
-    .. [1] 淮安市 亩均效益评价 分类办法 (A 前20%, B 20–60%, C 60–95%, D 后5%), the form the spec
-       confirms; docs/rules/mujun-benefit.md §3.
+    .. [1] 淮安市 亩均效益评价 分类办法 (A 前20%, B 20–60%, C 60–95%, D 后5%), the confirmed
+       form; docs/rules/mujun-huaian-2023.md §3.
     """
     rated = rated_expr()
     keyed = pl.when(rated).then(score)
@@ -181,7 +181,7 @@ class MujunRuleSet(RuleSet):
 
         References
         ----------
-        .. [1] docs/rules/mujun-benefit.md §2 (score), §3 (ranks, classes, T).
+        .. [1] docs/rules/mujun-huaian-2023.md §2 (score), §3 (ranks, classes, T).
         """
         lf = lf.with_columns(group_expr().alias("group")).with_columns(scope_conditions())
         pts = [self.points(r).alias(f"pts_{r.name}") for r in self.ratios()]

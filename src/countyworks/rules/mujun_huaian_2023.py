@@ -1,8 +1,8 @@
 """亩均效益评价, benchmark-ratio form (mujun-huaian-2023): Σ (x_i / B_i) × w_i + bonus − penalty.
 
 The default 亩均 rule set of the platform, in the form of 淮安市's published 亩均效益评价 (the
-nearest published local method; its weights are the spec's shipped defaults and are labelled
-local defaults in docs/rules/mujun-benefit.md §2): 规上 and leased enterprises 亩均税收 45, 亩均营业收入
+nearest published local method; its weights are the platform's shipped defaults and are labelled
+local defaults in docs/rules/mujun-huaian-2023.md §2): 规上 and leased enterprises 亩均税收 45, 亩均营业收入
 35, 单位能耗税收 20; 规下 enterprises (3 亩 or more) 亩均税收 100. B_i is twice the county's prior-year
 average of the indicator, given per group with ``--benchmarks FILE`` or per row in the
 ``bench_<indicator>`` columns.
@@ -10,7 +10,7 @@ average of the indicator, given per group with ``--benchmarks FILE`` or per row 
 References
 ----------
 .. [1] 淮安市 工业企业亩均效益综合评价办法 (评价指标、权重、基准值 = 上年全县平均值的2倍、A/B/C/D 分类),
-   as summarised in docs/rules/mujun-benefit.md §1–§3; 湖南日报 2023-07-27 (娄星经济开发区 "正向激励+反向倒逼").
+   as summarised in docs/rules/mujun-huaian-2023.md §1–§3; 湖南日报 2023-07-27 (娄星经济开发区 "正向激励+反向倒逼").
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class MujunHuaian2023(MujunRuleSet):
 
     References
     ----------
-    .. [1] docs/rules/mujun-benefit.md §2 (score form Σ (x/B)·w + bonus − penalty, x floored at 0,
+    .. [1] docs/rules/mujun-huaian-2023.md §2 (score form Σ (x/B)·w + bonus − penalty, x floored at 0,
        B = 2 × prior-year county average, no cap) and §3 (classes).
     """
 
@@ -72,7 +72,7 @@ class MujunHuaian2023(MujunRuleSet):
 
         References
         ----------
-        .. [1] docs/rules/mujun-benefit.md §2 (worked example: B 40/800/2.0, x 20/500/1.5, w 45/35/20
+        .. [1] docs/rules/mujun-huaian-2023.md §2 (worked example: B 40/800/2.0, x 20/500/1.5, w 45/35/20
            → 22.5 + 21.875 + 15 = 59.375).
         """
         num = pl.max_horizontal(pl.col(ratio.numerator), pl.lit(0)).cast(pl.Int128)

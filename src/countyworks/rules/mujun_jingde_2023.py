@@ -7,7 +7,7 @@ Indicators and weights are those of mujun-huaian-2023 (local defaults).
 
 References
 ----------
-.. [1] 旌德县 工业企业亩均效益评价办法 (min–max 标准化, 20 + 80 × 比例), docs/rules/mujun-benefit.md §2.
+.. [1] 旌德县 工业企业亩均效益评价办法 (min–max 标准化, 20 + 80 × 比例), docs/rules/mujun-jingde-2023.md §1.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class MujunJingde2023(MujunRuleSet):
 
     References
     ----------
-    .. [1] docs/rules/mujun-benefit.md §2 (min–max form; max = min gives the full weight).
+    .. [1] docs/rules/mujun-jingde-2023.md §1 (min–max form; max = min gives the full weight).
     """
 
     code = "mujun-jingde-2023"
@@ -56,7 +56,7 @@ class MujunJingde2023(MujunRuleSet):
 
         References
         ----------
-        .. [1] docs/rules/mujun-benefit.md §2 (旌德 form).
+        .. [1] docs/rules/mujun-jingde-2023.md §1 (旌德 form).
         """
         num = pl.max_horizontal(pl.col(ratio.numerator), pl.lit(0)).cast(pl.Int128)
         den = pl.col(ratio.denominator).cast(pl.Int128)

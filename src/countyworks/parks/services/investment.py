@@ -1,6 +1,6 @@
 """Investment attraction (招商引资): stage order, size bands and the three rates.
 
-Rules: docs/rules/investment-attraction.md (the Hunan 招商引资 statistics as the spec reads them).
+Rules: docs/rules/investment-attraction.md (the Hunan 招商引资 statistics as this platform reads them).
 """
 
 from __future__ import annotations

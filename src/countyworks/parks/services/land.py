@@ -88,11 +88,15 @@ def category_rates(*, region_prefix: str, period: Period) -> list[CategoryRate]:
     result = []
     for category in LandCategory:
         row = by_category.get(category.value, {})
-        stock = (areas.get(category.value) or Decimal(0)) - (row.get("before") or Decimal(0))
-        result.append(
-            CategoryRate(category.value, str(category.label), disposal_rate([stock], [row.get("within") or Decimal(0)]))
-        )
+        stock = _mu(areas.get(category.value)) - _mu(row.get("before"))
+        rate = disposal_rate([stock], [_mu(row.get("within"))])
+        result.append(CategoryRate(category.value, str(category.label), rate))
     return result
+
+
+def _mu(value: Decimal | None) -> Decimal:
+    """An area sum as exact hundredths of a 亩 (SQLite sums decimals in floating point)."""
+    return (value or Decimal(0)).quantize(Decimal("0.01"))
 
 
 def disposed_area(*, region_prefix: str, period: Period) -> Decimal:
@@ -102,7 +106,7 @@ def disposed_area(*, region_prefix: str, period: Period) -> Decimal:
         disposed_on__gte=period.start,
         disposed_on__lt=period.end,
     ).aggregate(s=Sum("area_mu"))["s"]
-    return total or Decimal(0)
+    return _mu(total)
 
 
 def check_disposal(action: DisposalAction, *, already_mu: Decimal) -> None:

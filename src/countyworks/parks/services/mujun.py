@@ -1,7 +1,7 @@
 """亩均效益: evaluating a year's enterprise figures with a rule set, and the D-class surcharge.
 
 The scoring is the rule set's (``countyworks evaluate mujun-<set>`` runs the same code):
-docs/rules/mujun-benefit.md.
+docs/rules/mujun-huaian-2023.md.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def d_surcharge(classes: Mapping[int, str], year: int) -> Decimal:
     References
     ----------
     .. [1] 山东省 亩均效益评价 差别化电价 (D类 第1年0.05元/千瓦时、第2年0.10元、第3年及以上0.15元), the
-       example the spec confirms; surcharges of several kinds do not stack (the highest applies);
-       docs/rules/mujun-benefit.md §4.
+       confirmed example (docs/rules/mujun-huaian-2023.md §4); surcharges of several kinds do not stack (the highest applies);
+       docs/rules/mujun-huaian-2023.md §4.
     """
     years = consecutive_d_years(classes, year)
     if years == 0:
@@ -55,7 +55,7 @@ def d_surcharge(classes: Mapping[int, str], year: int) -> Decimal:
 
 
 def highest_surcharge(surcharges: Sequence[Decimal]) -> Decimal:
-    """Surcharges of several kinds do not stack: the highest applies (docs/rules/mujun-benefit.md §4)."""
+    """Surcharges of several kinds do not stack: the highest applies (docs/rules/mujun-huaian-2023.md §4)."""
     return max(surcharges, default=Decimal(0))
 
 
