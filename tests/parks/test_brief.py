@@ -37,7 +37,10 @@ def test_figures_of_the_article_are_counted_from_records(demo):
         Decimal("100.00"),
         Decimal("58.14"),
     ]
-    assert (rates["unsupplied"].numerator, rates["unsupplied"].denominator) == (Decimal("190"), Decimal("256"))
+    assert (rates["unsupplied"].numerator, rates["unsupplied"].denominator) == (
+        Decimal("190"),
+        Decimal("256"),
+    )
     assert figures.factory_m2 == Decimal("15000")
     assert figures.enterprises_introduced == 5
     assert {c.name: c.above_scale for c in figures.chains} == {"钢铁新材": 26, "节能环保": 28}

@@ -56,13 +56,28 @@ def _lead(**dates) -> InvestmentLead:
 
 def test_lead_rates_hand_computed():
     leads = [
-        _lead(signed_on=date(2023, 1, 5), performing_on=date(2023, 2, 1), started_on=date(2023, 4, 1),
-              contracted_yi=D("10"), funds_fixed_yi=D("3"), funds_working_yi=D("1")),
-        _lead(signed_on=date(2023, 3, 1), performing_on=date(2023, 3, 9), contracted_yi=D("5"), funds_fixed_yi=D("1")),
+        _lead(
+            signed_on=date(2023, 1, 5),
+            performing_on=date(2023, 2, 1),
+            started_on=date(2023, 4, 1),
+            contracted_yi=D("10"),
+            funds_fixed_yi=D("3"),
+            funds_working_yi=D("1"),
+        ),
+        _lead(
+            signed_on=date(2023, 3, 1),
+            performing_on=date(2023, 3, 9),
+            contracted_yi=D("5"),
+            funds_fixed_yi=D("1"),
+        ),
         _lead(signed_on=date(2023, 5, 1), contracted_yi=D("5")),
         # started after the as-of day: not yet counted
-        _lead(signed_on=date(2023, 5, 2), performing_on=date(2023, 7, 1), started_on=date(2023, 8, 1),
-              contracted_yi=D("20")),
+        _lead(
+            signed_on=date(2023, 5, 2),
+            performing_on=date(2023, 7, 1),
+            started_on=date(2023, 8, 1),
+            contracted_yi=D("20"),
+        ),
     ]
     rates = lead_rates(leads, as_of=date(2023, 6, 30))
     assert (rates.performing.numerator, rates.performing.denominator) == (2, 4)
@@ -73,8 +88,12 @@ def test_lead_rates_hand_computed():
 
 
 def test_same_day_signing_and_start_is_allowed():
-    lead = _lead(signed_on=date(2023, 7, 10), performing_on=date(2023, 7, 10), landed_on=date(2023, 7, 10),
-                 started_on=date(2023, 7, 10))
+    lead = _lead(
+        signed_on=date(2023, 7, 10),
+        performing_on=date(2023, 7, 10),
+        landed_on=date(2023, 7, 10),
+        started_on=date(2023, 7, 10),
+    )
     check_lead(lead)
 
 

@@ -38,7 +38,12 @@ def chain(db) -> EscalationChain:
         [(posts[0], "", 0), (posts[1], SlaKind.WORKING_DAYS, 1), (posts[2], SlaKind.WORKING_DAYS, 2)]
     ):
         EscalationStep.objects.create(
-            chain=chain, level=level, title=post.name, post=post, window_kind=kind, window_amount=amount or None
+            chain=chain,
+            level=level,
+            title=post.name,
+            post=post,
+            window_kind=kind,
+            window_amount=amount or None,
         )
     return chain
 
@@ -59,8 +64,14 @@ def test_task_force_member_owns_the_problem_without_a_chain(project):
 
 def _open_at(project: Project, at: datetime) -> Ticket:
     return workflow.ticket_open(
-        subject=project, title="临时用电增容", category="utilities", region="431302", policy_code="overnight",
-        acting_user=SYSTEM, program="parks", opened_at=at,
+        subject=project,
+        title="临时用电增容",
+        category="utilities",
+        region="431302",
+        policy_code="overnight",
+        acting_user=SYSTEM,
+        program="parks",
+        opened_at=at,
     )
 
 
@@ -95,7 +106,9 @@ def test_overnight_before_a_holiday_is_due_on_the_tiaoxiu_saturday(project, chai
 
 
 def test_agenda_lists_overdue_and_due_milestones_not_done(project):
-    Milestone.objects.create(project=project, kind="survey", planned_on=date(2023, 7, 31), actual_on=date(2023, 8, 5))
+    Milestone.objects.create(
+        project=project, kind="survey", planned_on=date(2023, 7, 31), actual_on=date(2023, 8, 5)
+    )
     Milestone.objects.create(project=project, kind="structure", planned_on=date(2023, 9, 1))
     Milestone.objects.create(project=project, kind="completion", planned_on=date(2024, 5, 31))
     start = datetime(2023, 9, 11, 9, tzinfo=CST)

@@ -18,16 +18,29 @@ SCORES = [95, 88, 81, 77, 70, 66, 60, 52, 45, 30]
 
 def _worked_row(**extra: str) -> dict[str, str]:
     # x = 20 万元/亩, 500 万元/亩, 1.5 万元/吨标煤 (tax 30 over energy 20, land 1.5 亩)
-    row = {"id": "e1", "group": "规上", "land_mu": "1.5", "tax": "30", "revenue": "750", "energy_tce": "20",
-           "production_years": "5", "bench_tax_per_mu": "40", "bench_revenue_per_mu": "800",
-           "bench_tax_per_energy": "2"}
+    row = {
+        "id": "e1",
+        "group": "规上",
+        "land_mu": "1.5",
+        "tax": "30",
+        "revenue": "750",
+        "energy_tce": "20",
+        "production_years": "5",
+        "bench_tax_per_mu": "40",
+        "bench_revenue_per_mu": "800",
+        "bench_tax_per_energy": "2",
+    }
     row.update(extra)
     return row
 
 
 def test_worked_example_of_the_benchmark_form():
     out = HUAIAN.evaluate(pl.DataFrame([_worked_row()])).row(0, named=True)
-    assert (out["pts_tax_per_mu"], out["pts_revenue_per_mu"], out["pts_tax_per_energy"]) == (22.5, 21.875, 15.0)
+    assert (out["pts_tax_per_mu"], out["pts_revenue_per_mu"], out["pts_tax_per_energy"]) == (
+        22.5,
+        21.875,
+        15.0,
+    )
     assert out["score"] == 59.375
     assert HUAIAN.evaluate(pl.DataFrame([_worked_row(bonus="2")]))["score"][0] == 61.375
 
@@ -40,8 +53,15 @@ def test_negative_value_added_is_floored_not_scored_below_zero():
 
 def _class_rows(*extra: dict[str, str]) -> pl.DataFrame:
     rows = [
-        {"id": f"e{i}", "group": "below", "land_mu": "10", "tax": str(s * 4), "revenue": "1",
-         "production_years": "3", "bench_tax_per_mu": "40"}
+        {
+            "id": f"e{i}",
+            "group": "below",
+            "land_mu": "10",
+            "tax": str(s * 4),
+            "revenue": "1",
+            "production_years": "3",
+            "bench_tax_per_mu": "40",
+        }
         for i, s in enumerate(SCORES)
     ]
     return pl.DataFrame([*rows, *extra])
@@ -55,7 +75,9 @@ def test_class_example_of_the_rules_doc():
 
 
 def test_ties_share_the_better_rank():
-    frame = _class_rows().with_columns(pl.when(pl.col("id") == "e2").then(pl.lit("352")).otherwise(pl.col("tax")).alias("tax"))
+    frame = _class_rows().with_columns(
+        pl.when(pl.col("id") == "e2").then(pl.lit("352")).otherwise(pl.col("tax")).alias("tax")
+    )
     out = HUAIAN.evaluate(frame)
     assert out["rank"].to_list()[:4] == [1, 2, 2, 4]  # e1 and e2 both 88 分
     assert out["class"].to_list()[:3] == ["A", "A", "A"]
@@ -63,12 +85,34 @@ def test_ties_share_the_better_rank():
 
 def test_not_rated_rows_are_class_t_and_not_counted():
     extra = (
-        {"id": "u", "group": "below", "land_mu": "10", "tax": "999", "revenue": "1", "production_years": "9",
-         "utility": "是", "bench_tax_per_mu": "40"},
-        {"id": "n", "group": "below", "land_mu": "10", "tax": "999", "revenue": "1", "production_years": "1",
-         "bench_tax_per_mu": "40"},
-        {"id": "s", "group": "below", "land_mu": "2.99", "tax": "999", "revenue": "1", "production_years": "9",
-         "bench_tax_per_mu": "40"},
+        {
+            "id": "u",
+            "group": "below",
+            "land_mu": "10",
+            "tax": "999",
+            "revenue": "1",
+            "production_years": "9",
+            "utility": "是",
+            "bench_tax_per_mu": "40",
+        },
+        {
+            "id": "n",
+            "group": "below",
+            "land_mu": "10",
+            "tax": "999",
+            "revenue": "1",
+            "production_years": "1",
+            "bench_tax_per_mu": "40",
+        },
+        {
+            "id": "s",
+            "group": "below",
+            "land_mu": "2.99",
+            "tax": "999",
+            "revenue": "1",
+            "production_years": "9",
+            "bench_tax_per_mu": "40",
+        },
     )
     out = HUAIAN.evaluate(_class_rows(*extra)).filter(pl.col("id").is_in(["u", "n", "s"]))
     assert out["class"].to_list() == ["T", "T", "T"]
@@ -98,7 +142,11 @@ def test_zero_land_is_a_row_error():
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "countyworks.cli", *args], capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-m", "countyworks.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
@@ -109,7 +157,9 @@ def test_command_with_a_benchmarks_file(tmp_path: Path):
     source = tmp_path / "in.csv"
     pl.DataFrame([row]).write_csv(source)
     bench = tmp_path / "bench.csv"
-    bench.write_text("分组,bench_tax_per_mu,bench_revenue_per_mu,bench_tax_per_energy\n规上,40,800,2\n", encoding="utf-8")
+    bench.write_text(
+        "分组,bench_tax_per_mu,bench_revenue_per_mu,bench_tax_per_energy\n规上,40,800,2\n", encoding="utf-8"
+    )
     out = tmp_path / "out.csv"
     done = _run("evaluate", "mujun-huaian", str(source), "-o", str(out), "--benchmarks", str(bench))
     assert done.returncode == 0, done.stderr

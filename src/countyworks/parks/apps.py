@@ -27,7 +27,7 @@ class ParksConfig(ProgramConfig):
     milestones = ("countyworks.parks.selectors.project_milestones",)
     import_kinds = "countyworks.parks.import_kinds"
     tasks = None
-    jobs: dict[str, str] = {}
+    jobs = {}  # type: ignore[var-annotated]
     ticket_subjects = ("parks.Project", "parks.Parcel")
     backup_notes = None
     before_restore = None

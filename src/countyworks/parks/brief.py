@@ -19,7 +19,11 @@ from countyworks.parks.models import LeadTag, Milestone, ParkAssessment, Project
 from countyworks.parks.selectors import ParkFigures, park_figures, period_end_day
 
 #: The portfolio sentence's pools (program 2's tiers), in the article's order.
-_PORTFOLIO = (("high_tech", "高新技术企业"), ("little_giant", "省专精特新“小巨人”企业"), ("innovative_sme", "创新型中小企业"))
+_PORTFOLIO = (
+    ("high_tech", "高新技术企业"),
+    ("little_giant", "省专精特新“小巨人”企业"),
+    ("innovative_sme", "创新型中小企业"),
+)
 
 
 def number(value: Decimal) -> str:
@@ -77,7 +81,8 @@ def _projects(region_prefix: str, period: Period) -> list[str]:
         .order_by("actual_on", "pk")
     )
     names = [
-        f"{'省重点项目' if m.project.provincial_key else ''}{m.project.name}（{m.actual_on:%-m月%-d日}）" for m in produced
+        f"{'省重点项目' if m.project.provincial_key else ''}{m.project.name}（{m.actual_on:%-m月%-d日}）"
+        for m in produced
     ]
     if names:
         lines.append(f"{'、'.join(names)}{'相继' if len(names) > 1 else ''}正式投产。")

@@ -13,7 +13,9 @@ from countyworks.core.errors import InputError
 
 def register(subparsers: Any) -> None:
     """Add ``land rates``."""
-    land = subparsers.add_parser("land", help="land clean-up (三类用地) figures", description="Land clean-up figures.")
+    land = subparsers.add_parser(
+        "land", help="land clean-up (三类用地) figures", description="Land clean-up figures."
+    )
     commands = land.add_subparsers(dest="land_command", required=True)
     rates = commands.add_parser(
         "rates",
@@ -57,9 +59,17 @@ def land_rates_command(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps({"region": args.region, "period": str(period), "rates": out}) + "\n")
         return 0
-    names = {"unsupplied": "unsupplied (批而未供)", "idle": "idle (闲置土地)", "inefficient": "inefficient (低效用地)"}
-    sys.stdout.write(f"disposal rates, region {args.region}, period {period} (disposed ÷ stock at start, mu)\n")
+    names = {
+        "unsupplied": "unsupplied (批而未供)",
+        "idle": "idle (闲置土地)",
+        "inefficient": "inefficient (低效用地)",
+    }
+    sys.stdout.write(
+        f"disposal rates, region {args.region}, period {period} (disposed ÷ stock at start, mu)\n"
+    )
     for r in rates:
         percent = "—" if r.rate.percent is None else f"{r.rate.percent}%"
-        sys.stdout.write(f"{names[r.category]:<24} {r.rate.numerator:>10} / {r.rate.denominator:<10} = {percent}\n")
+        sys.stdout.write(
+            f"{names[r.category]:<24} {r.rate.numerator:>10} / {r.rate.denominator:<10} = {percent}\n"
+        )
     return 0

@@ -13,12 +13,18 @@ from countyworks.parks.models import DisposalKind, Parcel
 from countyworks.workflow.models import Category
 
 
+def _parcel_label(parcel: Parcel) -> str:
+    return f"{parcel.code} · {parcel.get_category_display()} · {parcel.area_mu}亩"
+
+
 class DisposalForm(forms.Form):
     """A disposal of (part of) a parcel."""
 
     parcel = forms.ModelChoiceField(label=_("地块"), queryset=Parcel.objects.none())
     kind = forms.ChoiceField(label=_("处置方式"), choices=DisposalKind.choices)
-    area_mu = forms.DecimalField(label=_("处置面积（亩）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    area_mu = forms.DecimalField(
+        label=_("处置面积（亩）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
     disposed_on = forms.DateField(label=_("处置日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -27,7 +33,7 @@ class DisposalForm(forms.Form):
         field = self.fields["parcel"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = parcels
-        field.label_from_instance = lambda p: f"{p.code} · {p.get_category_display()} · {p.area_mu}亩"  # type: ignore[method-assign]
+        field.label_from_instance = _parcel_label  # type: ignore[method-assign,assignment]
 
 
 class ProblemForm(forms.Form):

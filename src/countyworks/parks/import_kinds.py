@@ -42,8 +42,8 @@ from countyworks.parks.models import (
     DisposalKind,
     InvestmentLead,
     LandCategory,
-    ParkAssessment,
     Parcel,
+    ParkAssessment,
 )
 from countyworks.parks.services import DISPOSAL_KINDS, check_lead
 
@@ -190,10 +190,12 @@ class DisposalImporter(Importer):
     def cross_check(self, checked: Checked, user: Any) -> None:
         """Write reach on the parcel's county, the kind for its category, the day after identification,
         and the running total of each parcel within its area."""
-        ids = {row.values.get("parcel") for row in checked.rows if row.values.get("parcel")}
+        ids: set[int] = {row.values["parcel"] for row in checked.rows if row.values.get("parcel")}
         parcels = {p.pk: p for p in scope(Parcel.objects.filter(pk__in=ids), user, PROGRAM, "write")}
         used = dict(
-            DisposalAction.objects.filter(parcel_id__in=parcels).values_list("parcel").annotate(s=Sum("area_mu"))
+            DisposalAction.objects.filter(parcel_id__in=parcels)
+            .values_list("parcel")
+            .annotate(s=Sum("area_mu"))
         )
         running: dict[int, Decimal] = defaultdict(Decimal)
         for row in checked.rows:
@@ -203,24 +205,38 @@ class DisposalImporter(Importer):
             parcel = parcels.get(pk)
             if parcel is None:
                 checked.errors.append(
-                    RowError(row.number, "parcel", str(pk), "parcel outside your write reach", _("无权处置该地块"))
+                    RowError(
+                        row.number, "parcel", str(pk), "parcel outside your write reach", _("无权处置该地块")
+                    )
                 )
                 continue
             kind, area, day = row.values.get("kind"), row.values.get("area_mu"), row.values.get("disposed_on")
             if kind and kind not in DISPOSAL_KINDS[parcel.category]:
                 checked.errors.append(
                     RowError(
-                        row.number, "kind", str(kind),
+                        row.number,
+                        "kind",
+                        str(kind),
                         f"{kind} is not a disposal of {parcel.category} land",
                         _("该处置方式不适用于%(c)s") % {"c": parcel.get_category_display()},
                     )
                 )
             if day and day < parcel.identified_on:
                 checked.errors.append(
-                    RowError(row.number, "disposed_on", str(day), "before the parcel was identified", _("处置日期早于地块认定日期"))
+                    RowError(
+                        row.number,
+                        "disposed_on",
+                        str(day),
+                        "before the parcel was identified",
+                        _("处置日期早于地块认定日期"),
+                    )
                 )
             if area is not None and area <= 0:
-                checked.errors.append(RowError(row.number, "area_mu", str(area), "area must be positive", _("处置面积必须大于0")))
+                checked.errors.append(
+                    RowError(
+                        row.number, "area_mu", str(area), "area must be positive", _("处置面积必须大于0")
+                    )
+                )
                 continue
             if area is not None:
                 running[pk] += area
@@ -228,9 +244,12 @@ class DisposalImporter(Importer):
                 if area > remaining:
                     checked.errors.append(
                         RowError(
-                            row.number, "area_mu", str(area),
+                            row.number,
+                            "area_mu",
+                            str(area),
                             f"disposes {area} mu of parcel {parcel.code}, which has {remaining} mu left",
-                            _("处置面积 %(a)s 亩超过地块 %(c)s 的剩余面积 %(r)s 亩") % {"a": area, "c": parcel.code, "r": remaining},
+                            _("处置面积 %(a)s 亩超过地块 %(c)s 的剩余面积 %(r)s 亩")
+                            % {"a": area, "c": parcel.code, "r": remaining},
                         )
                     )
 

@@ -37,7 +37,9 @@ def _rate(category: str, part: str):  # type: ignore[no-untyped-def]
     def measure(region: str, period: Period) -> Decimal:
         from countyworks.parks.services import category_rates
 
-        rate = next(r.rate for r in category_rates(region_prefix=region, period=period) if r.category == category)
+        rate = next(
+            r.rate for r in category_rates(region_prefix=region, period=period) if r.category == category
+        )
         return rate.numerator if part == "numerator" else rate.denominator
 
     return measure
@@ -66,7 +68,9 @@ _INVEST = "docs/rules/investment-attraction.md"
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("parks.signed_projects", _("签约项目数"), _("个"), "year", "sum", signed_count, source=_INVEST),
-    Indicator("parks.contracted_investment", _("合同引资"), _("亿元"), "year", "sum", contracted, source=_INVEST),
+    Indicator(
+        "parks.contracted_investment", _("合同引资"), _("亿元"), "year", "sum", contracted, source=_INVEST
+    ),
     Indicator("parks.disposed_land", _("处置三类用地"), _("亩"), "year", "sum", disposed, source=_LAND),
     *(
         Indicator(
@@ -86,5 +90,13 @@ INDICATORS: tuple[Indicator, ...] = (
             ("inefficient", _("低效用地处置率")),
         )
     ),
-    Indicator("parks.wuhao_rank", _("五好园区综合排名"), _("名"), "year", "latest", wuhao_rank, source="docs/rules/wuhao-parks.md"),
+    Indicator(
+        "parks.wuhao_rank",
+        _("五好园区综合排名"),
+        _("名"),
+        "year",
+        "latest",
+        wuhao_rank,
+        source="docs/rules/wuhao-parks.md",
+    ),
 )

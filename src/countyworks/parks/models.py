@@ -145,16 +145,29 @@ class InvestmentLead(models.Model):
     )
     tags = models.JSONField(_("企业类别"), default=list, blank=True)
     chain_link = models.ForeignKey(
-        ChainLink, verbose_name=_("补链环节"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        ChainLink,
+        verbose_name=_("补链环节"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
     )
     contracted_yi = models.DecimalField(
         _("合同引资（亿元）"), max_digits=12, decimal_places=4, default=Decimal(0), validators=[_NON_NEGATIVE]
     )
     funds_fixed_yi = models.DecimalField(
-        _("到位资金·固定资产（亿元）"), max_digits=12, decimal_places=4, default=Decimal(0), validators=[_NON_NEGATIVE]
+        _("到位资金·固定资产（亿元）"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[_NON_NEGATIVE],
     )
     funds_working_yi = models.DecimalField(
-        _("到位资金·流动资金（亿元）"), max_digits=12, decimal_places=4, default=Decimal(0), validators=[_NON_NEGATIVE]
+        _("到位资金·流动资金（亿元）"),
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[_NON_NEGATIVE],
     )
     negotiating_on = models.DateField(_("洽谈日期"), null=True, blank=True)
     signed_on = models.DateField(_("签约日期"), null=True, blank=True)
@@ -211,10 +224,20 @@ class Project(models.Model):
     name = models.CharField(_("项目名称"), max_length=128)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.INDUSTRIAL)
     lead = models.OneToOneField(
-        InvestmentLead, verbose_name=_("招商项目"), null=True, blank=True, on_delete=models.SET_NULL, related_name="project"
+        InvestmentLead,
+        verbose_name=_("招商项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project",
     )
     owner = models.ForeignKey(
-        Organisation, verbose_name=_("业主单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("业主单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     total_investment_yi = models.DecimalField(
         _("总投资（亿元）"), max_digits=12, decimal_places=4, default=Decimal(0), validators=[_NON_NEGATIVE]
@@ -244,7 +267,9 @@ class Milestone(models.Model):
         COMPLETION = "completion", _("竣工")
         PRODUCTION = "production", _("投产")
 
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones"
+    )
     kind = models.CharField(_("节点"), max_length=16, choices=Kind.choices)
     planned_on = models.DateField(_("计划日期"))
     actual_on = models.DateField(_("实际日期"), null=True, blank=True)
@@ -299,7 +324,12 @@ class Parcel(models.Model):
     planned_use = models.CharField(_("规划用途"), max_length=32, blank=True)
     identified_on = models.DateField(_("认定日期"))
     holder = models.ForeignKey(
-        Organisation, verbose_name=_("使用权人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("使用权人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     delay_cause = models.CharField(_("闲置原因"), max_length=16, choices=DelayCause.choices, blank=True)
     history = HistoricalRecords()
@@ -331,9 +361,13 @@ class DisposalKind(models.TextChoices):
 class DisposalAction(models.Model):
     """A disposal of (part of) a parcel on a day; the areas of a parcel's actions never exceed it."""
 
-    parcel = models.ForeignKey(Parcel, verbose_name=_("地块"), on_delete=models.PROTECT, related_name="actions")
+    parcel = models.ForeignKey(
+        Parcel, verbose_name=_("地块"), on_delete=models.PROTECT, related_name="actions"
+    )
     kind = models.CharField(_("处置方式"), max_length=16, choices=DisposalKind.choices)
-    area_mu = models.DecimalField(_("处置面积（亩）"), max_digits=12, decimal_places=2, validators=[_POSITIVE])
+    area_mu = models.DecimalField(
+        _("处置面积（亩）"), max_digits=12, decimal_places=2, validators=[_POSITIVE]
+    )
     disposed_on = models.DateField(_("处置日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -355,9 +389,13 @@ class FactoryRevitalisation(models.Model):
 
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT)
     name = models.CharField(_("厂房"), max_length=128)
-    floor_m2 = models.DecimalField(_("盘活面积（㎡）"), max_digits=12, decimal_places=2, validators=[_POSITIVE])
+    floor_m2 = models.DecimalField(
+        _("盘活面积（㎡）"), max_digits=12, decimal_places=2, validators=[_POSITIVE]
+    )
     revitalised_on = models.DateField(_("盘活日期"))
-    enterprises = models.ManyToManyField(Organisation, verbose_name=_("引进企业"), blank=True, related_name="+")
+    enterprises = models.ManyToManyField(
+        Organisation, verbose_name=_("引进企业"), blank=True, related_name="+"
+    )
     history = HistoricalRecords(m2m_fields=[enterprises])
 
     class Meta:
@@ -509,7 +547,9 @@ class ParkIndicatorValue(models.Model):
         verbose_name_plural = _("园区指标值")
         ordering = ["region_id", "year", "indicator_id"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "indicator", "year"], name="parks_indicator_value_unique")
+            models.UniqueConstraint(
+                fields=["region", "indicator", "year"], name="parks_indicator_value_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from countyworks.parks.services import AssessmentRow, size_band
 
 
 def period_label(figures: ParkFigures) -> str:
-    """"2023年", or "2026年（截至12月7日，未完整）" for a period still running."""
+    """ "2023年", or "2026年（截至12月7日，未完整）" for a period still running."""
     label = figures.period.label()
     if figures.complete:
         return label
@@ -44,13 +44,43 @@ def key_figures(figures: ParkFigures) -> list[dict[str, Any]]:
     """The dashboard's cards."""
     rates = {r.category: r for r in figures.land_rates}
     return [
-        {"label": _("签约项目"), "value": len(figures.signed), "unit": _("个"), "url": reverse("parks:leads")},
-        {"label": _("合同引资"), "value": figures.contracted_yi.normalize(), "unit": _("亿元"), "url": reverse("parks:leads")},
-        {"label": _("处置三类用地"), "value": figures.disposed_mu, "unit": _("亩"), "url": reverse("parks:land")},
-        {"label": _("盘活闲置厂房"), "value": figures.factory_m2.normalize(), "unit": _("平方米"), "url": reverse("parks:land")},
-        {"label": _("引进企业"), "value": figures.enterprises_introduced, "unit": _("家"), "url": reverse("parks:land")},
+        {
+            "label": _("签约项目"),
+            "value": len(figures.signed),
+            "unit": _("个"),
+            "url": reverse("parks:leads"),
+        },
+        {
+            "label": _("合同引资"),
+            "value": figures.contracted_yi.normalize(),
+            "unit": _("亿元"),
+            "url": reverse("parks:leads"),
+        },
+        {
+            "label": _("处置三类用地"),
+            "value": figures.disposed_mu,
+            "unit": _("亩"),
+            "url": reverse("parks:land"),
+        },
+        {
+            "label": _("盘活闲置厂房"),
+            "value": figures.factory_m2.normalize(),
+            "unit": _("平方米"),
+            "url": reverse("parks:land"),
+        },
+        {
+            "label": _("引进企业"),
+            "value": figures.enterprises_introduced,
+            "unit": _("家"),
+            "url": reverse("parks:land"),
+        },
         *(
-            {"label": _("%(c)s处置率") % {"c": r.label}, "value": r.rate.text(), "unit": "", "url": reverse("parks:land")}
+            {
+                "label": _("%(c)s处置率") % {"c": r.label},
+                "value": r.rate.text(),
+                "unit": "",
+                "url": reverse("parks:land"),
+            }
             for r in rates.values()
         ),
     ]
@@ -71,7 +101,11 @@ def rates_chart(figures: ParkFigures) -> Option:
     return bar_chart(
         _("三类用地处置率"),
         [r.label for r in figures.land_rates],
-        {_("处置率"): [float(r.rate.percent) if r.rate.percent is not None else None for r in figures.land_rates]},
+        {
+            _("处置率"): [
+                float(r.rate.percent) if r.rate.percent is not None else None for r in figures.land_rates
+            ]
+        },
         unit="%",
     )
 
@@ -80,7 +114,10 @@ def chains_chart(figures: ParkFigures) -> Option:
     return bar_chart(
         _("产业链企业"),
         [c.name for c in figures.chains],
-        {_("规模以上"): [c.above_scale for c in figures.chains], _("全部"): [c.enterprises for c in figures.chains]},
+        {
+            _("规模以上"): [c.above_scale for c in figures.chains],
+            _("全部"): [c.enterprises for c in figures.chains],
+        },
         unit=_("家"),
     )
 
@@ -101,7 +138,12 @@ def stage_funnel(leads: Sequence[InvestmentLead]) -> list[dict[str, Any]]:
 
 
 def funnel_chart(rows: list[dict[str, Any]]) -> Option:
-    return bar_chart(_("招商项目阶段"), [str(r["stage"]) for r in rows], {_("项目数"): [r["count"] for r in rows]}, unit=_("个"))
+    return bar_chart(
+        _("招商项目阶段"),
+        [str(r["stage"]) for r in rows],
+        {_("项目数"): [r["count"] for r in rows]},
+        unit=_("个"),
+    )
 
 
 def lead_rows(leads: Sequence[InvestmentLead]) -> list[dict[str, Any]]:
@@ -143,7 +185,13 @@ def link_rows(chain: Chain) -> list[LinkRow]:
     for link in chain.links.all():
         members = list(link.enterprises.all())
         rows.append(
-            LinkRow(link, link.get_position_display(), members, sum(1 for m in members if m.above_scale), list(link.leads.all()))
+            LinkRow(
+                link,
+                link.get_position_display(),
+                members,
+                sum(1 for m in members if m.above_scale),
+                list(link.leads.all()),
+            )
         )
     return rows
 
@@ -165,13 +213,18 @@ def chain_graph(chain: Chain, rows: Sequence[LinkRow]) -> Option:
                 "x": x_of[pos],
                 "y": counts[pos] * 90,
                 "symbolSize": 26 + 3 * min(len(row.enterprises), 12),
-                "value": _("%(pos)s · 企业%(n)d家（规上%(a)d家）") % {"pos": row.position, "n": len(row.enterprises), "a": row.above_scale},
+                "value": _("%(pos)s · 企业%(n)d家（规上%(a)d家）")
+                % {"pos": row.position, "n": len(row.enterprises), "a": row.above_scale},
                 "itemStyle": {"color": PALETTE[0] if row.gap else PALETTE[2]},
             }
         )
         edges.append({"source": chain.name, "target": row.link.name})
     return {
-        "title": {"text": _("%(chain)s产业链图谱（红色为缺链/弱链环节）") % {"chain": chain.name}, "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {
+            "text": _("%(chain)s产业链图谱（红色为缺链/弱链环节）") % {"chain": chain.name},
+            "left": "center",
+            "textStyle": {"fontSize": 14},
+        },
         "tooltip": {},
         "series": [
             {
@@ -222,19 +275,29 @@ def project_rows(projects: Sequence[Project], today: date) -> list[dict[str, Any
 
 def timeline_chart(project: Project, milestones: Sequence[Milestone], today: date) -> Option:
     """Planned vs actual days of each milestone on a time axis."""
+
     def point(day: date | None) -> str | None:
         return day.isoformat() if day else None
 
     return {
         "color": [PALETTE[1], PALETTE[2]],
-        "title": {"text": _("%(name)s 节点计划与实际") % {"name": project.name}, "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {
+            "text": _("%(name)s 节点计划与实际") % {"name": project.name},
+            "left": "center",
+            "textStyle": {"fontSize": 14},
+        },
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
         "grid": {"left": 90, "right": 30, "top": 40, "bottom": 50, "containLabel": True},
         "xAxis": {"type": "time"},
         "yAxis": {"type": "category", "data": [m.get_kind_display() for m in milestones], "inverse": True},
         "series": [
-            {"name": _("计划"), "type": "scatter", "symbolSize": 12, "data": [[point(m.planned_on), i] for i, m in enumerate(milestones)]},
+            {
+                "name": _("计划"),
+                "type": "scatter",
+                "symbolSize": 12,
+                "data": [[point(m.planned_on), i] for i, m in enumerate(milestones)],
+            },
             {
                 "name": _("实际"),
                 "type": "scatter",
@@ -283,7 +346,13 @@ def weighted_rows(values: Sequence[Any]) -> list[dict[str, Any]]:
     rows = []
     for v in values:
         completion = min(Decimal(100), v.value * 100 / v.target).quantize(Decimal("0.01"))
-        rows.append({"v": v, "completion": completion, "weighted": (completion * v.indicator.weight / 100).quantize(Decimal("0.01"))})
+        rows.append(
+            {
+                "v": v,
+                "completion": completion,
+                "weighted": (completion * v.indicator.weight / 100).quantize(Decimal("0.01")),
+            }
+        )
     return rows
 
 

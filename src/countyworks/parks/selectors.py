@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
@@ -31,9 +32,9 @@ from countyworks.parks.models import (
     Milestone,
     MujunPolicy,
     MujunResult,
+    Parcel,
     ParkAssessment,
     ParkIndicatorValue,
-    Parcel,
     Project,
 )
 from countyworks.parks.services import (
@@ -47,6 +48,9 @@ from countyworks.parks.services import (
     disposed_area,
     lead_rates,
 )
+
+if TYPE_CHECKING:
+    from countyworks.workflow.models import Ticket
 
 PAGE_SIZE = 50
 
@@ -121,7 +125,9 @@ def park_figures(*, region_prefix: str, period: Period) -> ParkFigures:
     """The figures of everything under ``region_prefix`` for ``period`` (unscoped)."""
     signed = list(signed_leads(region_prefix, period).order_by("signed_on", "pk"))
     factories = FactoryRevitalisation.objects.filter(
-        region__code__startswith=region_prefix, revitalised_on__gte=period.start, revitalised_on__lt=period.end
+        region__code__startswith=region_prefix,
+        revitalised_on__gte=period.start,
+        revitalised_on__lt=period.end,
     )
     floor = factories.aggregate(s=Sum("floor_m2"))["s"] or Decimal(0)
     introduced = (
@@ -130,7 +136,9 @@ def park_figures(*, region_prefix: str, period: Period) -> ParkFigures:
         .distinct()
         .count()
     )
-    assessments = ParkAssessment.objects.filter(region__code__startswith=region_prefix, year__lt=period.end.year)
+    assessments = ParkAssessment.objects.filter(
+        region__code__startswith=region_prefix, year__lt=period.end.year
+    )
     return ParkFigures(
         period=period,
         complete=is_complete(period),
@@ -197,7 +205,9 @@ def chains(*, user: Actor, within: str | None = None) -> QuerySet[Chain]:
 
 
 def chain_get(*, user: Actor, pk: int) -> Chain:
-    enterprises = ChainEnterprise.objects.select_related("organisation").order_by("-above_scale", "organisation__name")
+    enterprises = ChainEnterprise.objects.select_related("organisation").order_by(
+        "-above_scale", "organisation__name"
+    )
     links = ChainLink.objects.prefetch_related(
         Prefetch("enterprises", queryset=enterprises),
         Prefetch("leads", queryset=InvestmentLead.objects.select_related("company")),
@@ -229,7 +239,7 @@ def project_get(*, user: Actor, pk: int, action: str = "read") -> Project:
     )
 
 
-def project_tickets(*, user: Actor, project: Project) -> QuerySet[object]:
+def project_tickets(*, user: Actor, project: Project) -> QuerySet[Ticket]:
     """The problems raised on a project the viewer can read (workflow tickets)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -283,7 +293,9 @@ def mujun_policies(*, user: Actor, region_code: str, klass: str) -> QuerySet[Muj
 
 def mujun_history(*, organisation_id: int, ruleset: str) -> dict[int, str]:
     return dict(
-        MujunResult.objects.filter(organisation_id=organisation_id, ruleset=ruleset).values_list("year", "klass")
+        MujunResult.objects.filter(organisation_id=organisation_id, ruleset=ruleset).values_list(
+            "year", "klass"
+        )
     )
 
 
@@ -292,9 +304,9 @@ def assessments(*, user: Actor, within: str | None = None) -> QuerySet[ParkAsses
 
 
 def indicator_values(*, user: Actor, within: str | None = None) -> QuerySet[ParkIndicatorValue]:
-    return scope(ParkIndicatorValue.objects.select_related("indicator"), user, PROGRAM, within=within).order_by(
-        "-year", "indicator__group", "indicator__code"
-    )
+    return scope(
+        ParkIndicatorValue.objects.select_related("indicator"), user, PROGRAM, within=within
+    ).order_by("-year", "indicator__group", "indicator__code")
 
 
 def infrastructure(*, user: Actor, within: str | None = None) -> QuerySet[Infrastructure]:

@@ -87,7 +87,9 @@ def chain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @program_required(PROGRAM)
 def projects(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.projects(user=request.user, within=active_region(request)), selectors.PAGE_SIZE)
+    page = Paginator(
+        selectors.projects(user=request.user, within=active_region(request)), selectors.PAGE_SIZE
+    )
     current = page.get_page(request.GET.get("page"))
     rows = presenters.project_rows(list(current), timezone.localdate())
     return render(request, "parks/projects.html", {"rows": rows, "page": current})
@@ -116,12 +118,16 @@ def project_problem(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请填写问题"))
         return redirect("parks:project-detail", pk)
     try:
-        ticket = services.project_problem_raise(project=project, acting_user=request.user, **form.cleaned_data)
+        ticket = services.project_problem_raise(
+            project=project, acting_user=request.user, **form.cleaned_data
+        )
     except (ValidationError, PermissionDenied) as exc:
         flash_errors(request, exc)
     else:
         due = timezone.localtime(ticket.resolution_due).strftime("%Y-%m-%d %H:%M")
-        messages.success(request, _("已转为工单 #%(id)s，问题不过夜：%(due)s 前办结") % {"id": ticket.pk, "due": due})
+        messages.success(
+            request, _("已转为工单 #%(id)s，问题不过夜：%(due)s 前办结") % {"id": ticket.pk, "due": due}
+        )
     return redirect("parks:project-detail", pk)
 
 
@@ -130,7 +136,9 @@ def land(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _figures_context(request)
     within = active_region(request)
     parcels = selectors.parcels(user=request.user, within=within)
-    form = forms.DisposalForm(request.POST or None, parcels=selectors.parcels(user=request.user, within=within))
+    form = forms.DisposalForm(
+        request.POST or None, parcels=selectors.parcels(user=request.user, within=within)
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -190,7 +198,9 @@ def wuhao(request: AuthenticatedHttpRequest) -> HttpResponse:
             (park, presenters.assessment_rows(rows), presenters.rank_chart(rows), f"rank-chart-{i}")
             for i, (park, rows) in enumerate(trends.items())
         ],
-        "values": presenters.weighted_rows(list(selectors.indicator_values(user=request.user, within=within))),
+        "values": presenters.weighted_rows(
+            list(selectors.indicator_values(user=request.user, within=within))
+        ),
     }
     return render(request, "parks/wuhao.html", context)
 

@@ -111,7 +111,9 @@ def scope_conditions() -> list[pl.Expr]:
     return [
         (~pl.col("utility").fill_null(False)).alias("ok_t_utility"),
         (pl.col("production_years") >= MIN_PRODUCTION_YEARS).alias("ok_t_new"),
-        ((pl.col("group") != "below") | (pl.col("land_mu") >= MIN_LAND_BELOW * SCALE)).alias("ok_t_small_land"),
+        ((pl.col("group") != "below") | (pl.col("land_mu") >= MIN_LAND_BELOW * SCALE)).alias(
+            "ok_t_small_land"
+        ),
         pl.lit(False).alias("direct_rule"),
     ]
 
@@ -140,9 +142,17 @@ class MujunRuleSet(RuleSet):
     def output_columns(self) -> list[str]:
         """The engine's first five (``qualified`` = rated, ``failed_conditions`` = the T reasons), then
         the group, rank, group size and class, then the points."""
-        return ["id", "score", "qualified", "direct", "failed_conditions", "group", "rank", "group_size", "class"] + [
-            f"pts_{i.name}" for i in self.indicators
-        ]
+        return [
+            "id",
+            "score",
+            "qualified",
+            "direct",
+            "failed_conditions",
+            "group",
+            "rank",
+            "group_size",
+            "class",
+        ] + [f"pts_{i.name}" for i in self.indicators]
 
     def weight(self, ratio: Ratio) -> pl.Expr:
         """The weight of ``ratio`` in each row's group (0 where the group does not use it)."""
@@ -194,7 +204,10 @@ class MujunRuleSet(RuleSet):
 
     def reasons(self, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
         """The engine's reasons, each indicator's value, and the class with its rank share."""
-        lines = [f"评价依据：《{self.title}》（{self.document}）", f"分组：{GROUPS.get(res['group'], res['group'])}"]
+        lines = [
+            f"评价依据：《{self.title}》（{self.document}）",
+            f"分组：{GROUPS.get(res['group'], res['group'])}",
+        ]
         for ratio in self.ratios():
             num, den = values.get(ratio.numerator), values.get(ratio.denominator)
             shown = format_number(Fraction(num) / Fraction(den)) if num is not None and den else "—"

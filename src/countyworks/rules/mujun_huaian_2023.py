@@ -23,8 +23,8 @@ import polars as pl
 from countyworks.core.tabular import RowError
 from countyworks.rules.engine import SCALE, Check, Field
 from countyworks.rules.mujun import (
-    GROUP_ALIASES,
     FIELDS,
+    GROUP_ALIASES,
     REVENUE_PER_MU,
     TAX_PER_ENERGY,
     TAX_PER_MU,
@@ -80,7 +80,7 @@ class MujunHuaian2023(MujunRuleSet):
         bench = pl.col(f"{BENCH_PREFIX}{ratio.name}").cast(pl.Int128)
         weight = self.weight(ratio).cast(pl.Int128)
         value = round_div(weight * num * SCALE * SCALE, den * bench)
-        return pl.when((weight == 0)).then(pl.lit(0, pl.Int128)).when((den > 0) & (bench > 0)).then(value)
+        return pl.when(weight == 0).then(pl.lit(0, pl.Int128)).when((den > 0) & (bench > 0)).then(value)
 
     def extra_checks(self) -> list[Check]:
         """As the base, and every rated row has a positive benchmark for each indicator its group uses."""
@@ -134,14 +134,20 @@ class MujunHuaian2023(MujunRuleSet):
                 if value is None or not value > 0:
                     errors.append(RowError(row, column, "", "not a positive number", "不是正数"))
         if errors:
-            raise ValueError("; ".join(f"benchmarks file row {e.row}, {e.column}: {e.reason_en}" for e in errors))
+            raise ValueError(
+                "; ".join(f"benchmarks file row {e.row}, {e.column}: {e.reason_en}" for e in errors)
+            )
         table = table.with_columns(
             pl.Series("group", [GROUP_ALIASES.get(g, g) for g in groups]),
             *(pl.col(c).cast(pl.String).str.strip_chars() for c in bench_columns),
         ).select("group", *bench_columns)
         joined = frame.with_columns(
             pl.col("group").cast(pl.String).str.strip_chars().replace(GROUP_ALIASES).alias("__group")
-        ).join(table.rename({"group": "__group", **{c: f"{c}__file" for c in bench_columns}}), on="__group", how="left")
+        ).join(
+            table.rename({"group": "__group", **{c: f"{c}__file" for c in bench_columns}}),
+            on="__group",
+            how="left",
+        )
         fills = []
         for column in bench_columns:
             own = pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)

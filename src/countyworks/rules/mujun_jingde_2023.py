@@ -24,8 +24,8 @@ from countyworks.rules.mujun import (
     TAX_PER_MU,
     MujunRuleSet,
     Ratio,
-    rated_expr,
     indicators_of,
+    rated_expr,
     round_div,
 )
 

@@ -27,9 +27,9 @@ from countyworks.parks.models import (
     InvestmentLead,
     Milestone,
     MujunPolicy,
+    Parcel,
     ParkAssessment,
     ParkIndicatorValue,
-    Parcel,
     Project,
 )
 from countyworks.parks.services import mujun_evaluate, project_problem_raise
@@ -54,15 +54,15 @@ def _organisations(names: Iterable[str], kind: str = Organisation.Kind.ENTERPRIS
     return found
 
 
-def _day(value: date | int | None, today: date) -> date | None:
+def _day(value: date | int, today: date) -> date:
     """A fixed day, or an offset in days from today (the projects still under way)."""
-    if value is None or isinstance(value, date):
-        return value
-    return today + timedelta(days=value)
+    return value if isinstance(value, date) else today + timedelta(days=value)
 
 
 def _chains() -> tuple[dict[str, ChainLink], list[tuple[str, str, int, int]]]:
-    chains = _bulk(Chain(region_id=REGION, name=name, lead_industry=lead) for name, (lead, _l) in R.CHAINS.items())
+    chains = _bulk(
+        Chain(region_id=REGION, name=name, lead_industry=lead) for name, (lead, _l) in R.CHAINS.items()
+    )
     by_name = {c.name: c for c in chains}
     links = _bulk(
         ChainLink(chain=by_name[chain], position=pos, name=name, order=i)
@@ -79,7 +79,9 @@ def _chains() -> tuple[dict[str, ChainLink], list[tuple[str, str, int, int]]]:
     return link_map, members
 
 
-def _chain_enterprises(link_map: dict[str, ChainLink], members: list[tuple[str, str, int, int]]) -> list[tuple[str, bool]]:
+def _chain_enterprises(
+    link_map: dict[str, ChainLink], members: list[tuple[str, str, int, int]]
+) -> list[tuple[str, bool]]:
     rows: list[tuple[str, str, str, bool]] = []
     counters: dict[str, int] = {}
     for chain, link, above, below in members:
@@ -121,7 +123,9 @@ def _leads(link_map: dict[str, ChainLink]) -> dict[str, InvestmentLead]:
 
 
 def _task_force() -> list[Person]:
-    zone = _organisations(["娄星经济开发区管理委员会"], Organisation.Kind.GOVERNMENT)["娄星经济开发区管理委员会"]
+    zone = _organisations(["娄星经济开发区管理委员会"], Organisation.Kind.GOVERNMENT)[
+        "娄星经济开发区管理委员会"
+    ]
     people = []
     for name, title in (("刘建军", "专班组长"), ("罗海涛", "专班成员"), ("周卫东", "专班联络员")):
         person = Person.objects.filter(region_id=REGION, name=name).first()
@@ -148,7 +152,12 @@ def _projects(leads: dict[str, InvestmentLead], today: date) -> dict[str, Projec
     )
     by_name = {p.name: p for p in projects}
     _bulk(
-        Milestone(project=by_name[name], kind=kind, planned_on=_day(planned, today), actual_on=_day(actual, today))
+        Milestone(
+            project=by_name[name],
+            kind=kind,
+            planned_on=_day(planned, today),
+            actual_on=None if actual is None else _day(actual, today),
+        )
         for name, *_rest, plan in R.PROJECTS
         for kind, planned, actual in plan
     )
@@ -163,7 +172,13 @@ def _projects(leads: dict[str, InvestmentLead], today: date) -> dict[str, Projec
 def _land() -> None:
     parcels = _bulk(
         Parcel(
-            region_id=REGION, code=code, category=category, area_mu=area, location=where, planned_use=use, identified_on=day
+            region_id=REGION,
+            code=code,
+            category=category,
+            area_mu=area,
+            location=where,
+            planned_use=use,
+            identified_on=day,
         )
         for code, category, area, where, use, day, _a in R.PARCELS
     )
@@ -191,8 +206,14 @@ def _land() -> None:
 def _assessments() -> None:
     _bulk(
         ParkAssessment(
-            region_id=REGION, park=R.PARK, year=year, park_class=ParkAssessment.ParkClass.PROVINCIAL,
-            score=score, rank=rank, parks_in_class=n, title=title,
+            region_id=REGION,
+            park=R.PARK,
+            year=year,
+            park_class=ParkAssessment.ParkClass.PROVINCIAL,
+            score=score,
+            rank=rank,
+            parks_in_class=n,
+            title=title,
         )
         for year, rank, n, score, title in R.ASSESSMENTS
     )
@@ -204,7 +225,9 @@ def _assessments() -> None:
     )
     indicators = {i.code: i for i in AssessmentIndicator.objects.all()}
     _bulk(
-        ParkIndicatorValue(region_id=REGION, indicator=indicators[code], year=2022, value=value, target=target)
+        ParkIndicatorValue(
+            region_id=REGION, indicator=indicators[code], year=2022, value=value, target=target
+        )
         for code, (value, target) in R.INDICATOR_VALUES.items()
     )
     _bulk(
@@ -245,7 +268,11 @@ def _mujun(enterprises: list[tuple[str, bool]]) -> None:
             r["bench_tax_per_energy"] = (2 * energy).quantize(Decimal("0.0001"))
     orgs = _organisations(name for name, _a in enterprises)
     mujun_evaluate(
-        region_code=REGION, year=2022, ruleset_code="mujun-huaian-2023", rows=rows, organisations=orgs,
+        region_code=REGION,
+        year=2022,
+        ruleset_code="mujun-huaian-2023",
+        rows=rows,
+        organisations=orgs,
         acting_user=SYSTEM,
     )
 

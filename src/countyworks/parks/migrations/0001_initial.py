@@ -9,722 +9,1946 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_token_expiry'),
+        ("core", "0002_token_expiry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentIndicator',
+            name="AssessmentIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码')),
-                ('group', models.CharField(choices=[('five_good', '五好指标'), ('economy', '园区经济指标')], max_length=16, verbose_name='指标组')),
-                ('dimension', models.CharField(blank=True, max_length=16, verbose_name='维度')),
-                ('name', models.CharField(max_length=64, verbose_name='指标')),
-                ('unit', models.CharField(blank=True, max_length=16, verbose_name='单位')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='权重')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[("five_good", "五好指标"), ("economy", "园区经济指标")],
+                        max_length=16,
+                        verbose_name="指标组",
+                    ),
+                ),
+                ("dimension", models.CharField(blank=True, max_length=16, verbose_name="维度")),
+                ("name", models.CharField(max_length=64, verbose_name="指标")),
+                ("unit", models.CharField(blank=True, max_length=16, verbose_name="单位")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="权重",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '五好园区指标',
-                'verbose_name_plural': '五好园区指标',
-                'ordering': ['group', 'code'],
+                "verbose_name": "五好园区指标",
+                "verbose_name_plural": "五好园区指标",
+                "ordering": ["group", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Chain',
+            name="Chain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='产业链')),
-                ('lead_industry', models.BooleanField(default=False, verbose_name='主导产业')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="产业链")),
+                ("lead_industry", models.BooleanField(default=False, verbose_name="主导产业")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '产业链',
-                'verbose_name_plural': '产业链',
-                'ordering': ['region_id', '-lead_industry', 'name'],
+                "verbose_name": "产业链",
+                "verbose_name_plural": "产业链",
+                "ordering": ["region_id", "-lead_industry", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ChainLink',
+            name="ChainLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(choices=[('up', '上游'), ('mid', '中游'), ('down', '下游')], max_length=4, verbose_name='位置')),
-                ('name', models.CharField(max_length=64, verbose_name='环节')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='parks.chain', verbose_name='产业链')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[("up", "上游"), ("mid", "中游"), ("down", "下游")],
+                        max_length=4,
+                        verbose_name="位置",
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="环节")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="parks.chain",
+                        verbose_name="产业链",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '产业链环节',
-                'verbose_name_plural': '产业链环节',
-                'ordering': ['chain_id', 'order', 'id'],
+                "verbose_name": "产业链环节",
+                "verbose_name_plural": "产业链环节",
+                "ordering": ["chain_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChainEnterprise',
+            name="ChainEnterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('above_scale', models.BooleanField(default=False, verbose_name='规模以上')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parks_links', to='core.organisation', verbose_name='企业')),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enterprises', to='parks.chainlink', verbose_name='环节')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("above_scale", models.BooleanField(default=False, verbose_name="规模以上")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parks_links",
+                        to="core.organisation",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enterprises",
+                        to="parks.chainlink",
+                        verbose_name="环节",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '链上企业',
-                'verbose_name_plural': '链上企业',
-                'ordering': ['link_id', '-above_scale', 'organisation_id'],
+                "verbose_name": "链上企业",
+                "verbose_name_plural": "链上企业",
+                "ordering": ["link_id", "-above_scale", "organisation_id"],
             },
         ),
         migrations.CreateModel(
-            name='FactoryRevitalisation',
+            name="FactoryRevitalisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='厂房')),
-                ('floor_m2', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='盘活面积（㎡）')),
-                ('revitalised_on', models.DateField(verbose_name='盘活日期')),
-                ('enterprises', models.ManyToManyField(blank=True, related_name='+', to='core.organisation', verbose_name='引进企业')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="厂房")),
+                (
+                    "floor_m2",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="盘活面积（㎡）",
+                    ),
+                ),
+                ("revitalised_on", models.DateField(verbose_name="盘活日期")),
+                (
+                    "enterprises",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.organisation", verbose_name="引进企业"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '闲置厂房盘活',
-                'verbose_name_plural': '闲置厂房盘活',
-                'ordering': ['region_id', 'revitalised_on'],
+                "verbose_name": "闲置厂房盘活",
+                "verbose_name_plural": "闲置厂房盘活",
+                "ordering": ["region_id", "revitalised_on"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAssessmentIndicator',
+            name="HistoricalAssessmentIndicator",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=32, verbose_name='代码')),
-                ('group', models.CharField(choices=[('five_good', '五好指标'), ('economy', '园区经济指标')], max_length=16, verbose_name='指标组')),
-                ('dimension', models.CharField(blank=True, max_length=16, verbose_name='维度')),
-                ('name', models.CharField(max_length=64, verbose_name='指标')),
-                ('unit', models.CharField(blank=True, max_length=16, verbose_name='单位')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='权重')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, max_length=32, verbose_name="代码")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[("five_good", "五好指标"), ("economy", "园区经济指标")],
+                        max_length=16,
+                        verbose_name="指标组",
+                    ),
+                ),
+                ("dimension", models.CharField(blank=True, max_length=16, verbose_name="维度")),
+                ("name", models.CharField(max_length=64, verbose_name="指标")),
+                ("unit", models.CharField(blank=True, max_length=16, verbose_name="单位")),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="权重",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 五好园区指标',
-                'verbose_name_plural': 'historical 五好园区指标',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalChain',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='产业链')),
-                ('lead_industry', models.BooleanField(default=False, verbose_name='主导产业')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': 'historical 产业链',
-                'verbose_name_plural': 'historical 产业链',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalChainEnterprise',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('above_scale', models.BooleanField(default=False, verbose_name='规模以上')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.chainlink', verbose_name='环节')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='企业')),
-            ],
-            options={
-                'verbose_name': 'historical 链上企业',
-                'verbose_name_plural': 'historical 链上企业',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalChainLink',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.CharField(choices=[('up', '上游'), ('mid', '中游'), ('down', '下游')], max_length=4, verbose_name='位置')),
-                ('name', models.CharField(max_length=64, verbose_name='环节')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('chain', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.chain', verbose_name='产业链')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 产业链环节',
-                'verbose_name_plural': 'historical 产业链环节',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalFactoryRevitalisation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='厂房')),
-                ('floor_m2', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='盘活面积（㎡）')),
-                ('revitalised_on', models.DateField(verbose_name='盘活日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': 'historical 闲置厂房盘活',
-                'verbose_name_plural': 'historical 闲置厂房盘活',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalFactoryRevitalisation_enterprises',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('factoryrevitalisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.factoryrevitalisation')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='parks.historicalfactoryrevitalisation')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation')),
-            ],
-            options={
-                'verbose_name': 'HistoricalFactoryRevitalisation_enterprises',
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInfrastructure',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='指标')),
-                ('unit', models.CharField(max_length=16, verbose_name='单位')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='目标')),
-                ('actual', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='完成')),
-                ('as_of', models.DateField(verbose_name='截至日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': 'historical 基础设施指标',
-                'verbose_name_plural': 'historical 基础设施指标',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInvestmentLead',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='项目名称')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='企业类别')),
-                ('contracted_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='合同引资（亿元）')),
-                ('funds_fixed_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='到位资金·固定资产（亿元）')),
-                ('funds_working_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='到位资金·流动资金（亿元）')),
-                ('negotiating_on', models.DateField(blank=True, null=True, verbose_name='洽谈日期')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='签约日期')),
-                ('performing_on', models.DateField(blank=True, null=True, verbose_name='履约日期')),
-                ('landed_on', models.DateField(blank=True, null=True, verbose_name='落地日期')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开工日期')),
-                ('producing_on', models.DateField(blank=True, null=True, verbose_name='投产日期')),
-                ('full_production_on', models.DateField(blank=True, null=True, verbose_name='达产日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('chain_link', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.chainlink', verbose_name='补链环节')),
-                ('company', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='投资方')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': 'historical 招商项目',
-                'verbose_name_plural': 'historical 招商项目',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 五好园区指标",
+                "verbose_name_plural": "historical 五好园区指标",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMujunPolicy',
+            name="HistoricalChain",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('klass', models.CharField(choices=[('A', 'A类'), ('B', 'B类'), ('C', 'C类'), ('D', 'D类'), ('T', 'T类（不参评）')], max_length=1, verbose_name='类别')),
-                ('class_label', models.CharField(max_length=32, verbose_name='类别名称')),
-                ('measure', models.CharField(max_length=200, verbose_name='政策措施')),
-                ('local_default', models.BooleanField(default=True, verbose_name='本地默认值')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="产业链")),
+                ("lead_industry", models.BooleanField(default=False, verbose_name="主导产业")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 亩均差别化政策',
-                'verbose_name_plural': 'historical 亩均差别化政策',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 产业链",
+                "verbose_name_plural": "historical 产业链",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMujunResult',
+            name="HistoricalChainEnterprise",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='评价年度')),
-                ('ruleset', models.CharField(max_length=32, verbose_name='规则集')),
-                ('group', models.CharField(max_length=16, verbose_name='分组')),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=10, null=True, verbose_name='综合得分')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='组内排名')),
-                ('group_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='组内参评数')),
-                ('klass', models.CharField(choices=[('A', 'A类'), ('B', 'B类'), ('C', 'C类'), ('D', 'D类'), ('T', 'T类（不参评）')], max_length=1, verbose_name='类别')),
-                ('inputs', models.JSONField(default=dict, verbose_name='评价数据')),
-                ('reasons', models.JSONField(default=list, verbose_name='评价依据')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='企业')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("above_scale", models.BooleanField(default=False, verbose_name="规模以上")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.chainlink",
+                        verbose_name="环节",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 亩均评价结果',
-                'verbose_name_plural': 'historical 亩均评价结果',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 链上企业",
+                "verbose_name_plural": "historical 链上企业",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParcel',
+            name="HistoricalChainLink",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='地块编号')),
-                ('category', models.CharField(choices=[('unsupplied', '批而未供'), ('idle', '闲置土地'), ('inefficient', '低效用地')], max_length=16, verbose_name='类别')),
-                ('area_mu', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='面积（亩）')),
-                ('location', models.CharField(blank=True, max_length=128, verbose_name='坐落')),
-                ('planned_use', models.CharField(blank=True, max_length=32, verbose_name='规划用途')),
-                ('identified_on', models.DateField(verbose_name='认定日期')),
-                ('delay_cause', models.CharField(blank=True, choices=[('enterprise', '企业原因'), ('government', '政府原因')], max_length=16, verbose_name='闲置原因')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('holder', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='使用权人')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[("up", "上游"), ("mid", "中游"), ("down", "下游")],
+                        max_length=4,
+                        verbose_name="位置",
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="环节")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.chain",
+                        verbose_name="产业链",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 三类用地地块',
-                'verbose_name_plural': 'historical 三类用地地块',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 产业链环节",
+                "verbose_name_plural": "historical 产业链环节",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParkAssessment',
+            name="HistoricalFactoryRevitalisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('park', models.CharField(max_length=64, verbose_name='园区')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='考核年度')),
-                ('park_class', models.CharField(choices=[('national', '国家级园区'), ('provincial', '省级园区')], max_length=16, verbose_name='园区类别')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='综合得分')),
-                ('rank', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='排名')),
-                ('parks_in_class', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='同类园区数')),
-                ('title', models.CharField(blank=True, max_length=64, verbose_name='称号')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="厂房")),
+                (
+                    "floor_m2",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="盘活面积（㎡）",
+                    ),
+                ),
+                ("revitalised_on", models.DateField(verbose_name="盘活日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 五好园区考核结果',
-                'verbose_name_plural': 'historical 五好园区考核结果',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 闲置厂房盘活",
+                "verbose_name_plural": "historical 闲置厂房盘活",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParkIndicatorValue',
+            name="HistoricalFactoryRevitalisation_enterprises",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14, verbose_name='完成值')),
-                ('target', models.DecimalField(decimal_places=4, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='目标值')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.assessmentindicator', verbose_name='指标')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "factoryrevitalisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.factoryrevitalisation",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="parks.historicalfactoryrevitalisation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 园区指标值',
-                'verbose_name_plural': 'historical 园区指标值',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "HistoricalFactoryRevitalisation_enterprises",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Infrastructure',
+            name="HistoricalInfrastructure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='指标')),
-                ('unit', models.CharField(max_length=16, verbose_name='单位')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='目标')),
-                ('actual', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='完成')),
-                ('as_of', models.DateField(verbose_name='截至日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="指标")),
+                ("unit", models.CharField(max_length=16, verbose_name="单位")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="目标",
+                    ),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="完成",
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="截至日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '基础设施指标',
-                'verbose_name_plural': '基础设施指标',
-                'ordering': ['region_id', 'name', '-as_of'],
-            },
-        ),
-        migrations.CreateModel(
-            name='InvestmentLead',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='项目名称')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='企业类别')),
-                ('contracted_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='合同引资（亿元）')),
-                ('funds_fixed_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='到位资金·固定资产（亿元）')),
-                ('funds_working_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='到位资金·流动资金（亿元）')),
-                ('negotiating_on', models.DateField(blank=True, null=True, verbose_name='洽谈日期')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='签约日期')),
-                ('performing_on', models.DateField(blank=True, null=True, verbose_name='履约日期')),
-                ('landed_on', models.DateField(blank=True, null=True, verbose_name='落地日期')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开工日期')),
-                ('producing_on', models.DateField(blank=True, null=True, verbose_name='投产日期')),
-                ('full_production_on', models.DateField(blank=True, null=True, verbose_name='达产日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('chain_link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='parks.chainlink', verbose_name='补链环节')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parks_leads', to='core.organisation', verbose_name='投资方')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': '招商项目',
-                'verbose_name_plural': '招商项目',
-                'ordering': ['region_id', '-signed_on', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalProject',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='项目名称')),
-                ('kind', models.CharField(choices=[('industrial', '产业项目'), ('infrastructure', '基础设施项目')], default='industrial', max_length=16, verbose_name='类别')),
-                ('total_investment_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='总投资（亿元）')),
-                ('provincial_key', models.BooleanField(default=False, verbose_name='省重点项目')),
-                ('city_key', models.BooleanField(default=False, verbose_name='市重点项目')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.organisation', verbose_name='业主单位')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所在区划')),
-                ('lead', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.investmentlead', verbose_name='招商项目')),
-            ],
-            options={
-                'verbose_name': 'historical 重点项目',
-                'verbose_name_plural': 'historical 重点项目',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 基础设施指标",
+                "verbose_name_plural": "historical 基础设施指标",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MujunPolicy',
+            name="HistoricalInvestmentLead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('klass', models.CharField(choices=[('A', 'A类'), ('B', 'B类'), ('C', 'C类'), ('D', 'D类'), ('T', 'T类（不参评）')], max_length=1, verbose_name='类别')),
-                ('class_label', models.CharField(max_length=32, verbose_name='类别名称')),
-                ('measure', models.CharField(max_length=200, verbose_name='政策措施')),
-                ('local_default', models.BooleanField(default=True, verbose_name='本地默认值')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="项目名称")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="企业类别")),
+                (
+                    "contracted_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="合同引资（亿元）",
+                    ),
+                ),
+                (
+                    "funds_fixed_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="到位资金·固定资产（亿元）",
+                    ),
+                ),
+                (
+                    "funds_working_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="到位资金·流动资金（亿元）",
+                    ),
+                ),
+                ("negotiating_on", models.DateField(blank=True, null=True, verbose_name="洽谈日期")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="签约日期")),
+                ("performing_on", models.DateField(blank=True, null=True, verbose_name="履约日期")),
+                ("landed_on", models.DateField(blank=True, null=True, verbose_name="落地日期")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开工日期")),
+                ("producing_on", models.DateField(blank=True, null=True, verbose_name="投产日期")),
+                ("full_production_on", models.DateField(blank=True, null=True, verbose_name="达产日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "chain_link",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.chainlink",
+                        verbose_name="补链环节",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="投资方",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '亩均差别化政策',
-                'verbose_name_plural': '亩均差别化政策',
-                'ordering': ['region_id', 'klass', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='MujunResult',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='评价年度')),
-                ('ruleset', models.CharField(max_length=32, verbose_name='规则集')),
-                ('group', models.CharField(max_length=16, verbose_name='分组')),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=10, null=True, verbose_name='综合得分')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='组内排名')),
-                ('group_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='组内参评数')),
-                ('klass', models.CharField(choices=[('A', 'A类'), ('B', 'B类'), ('C', 'C类'), ('D', 'D类'), ('T', 'T类（不参评）')], max_length=1, verbose_name='类别')),
-                ('inputs', models.JSONField(default=dict, verbose_name='评价数据')),
-                ('reasons', models.JSONField(default=list, verbose_name='评价依据')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mujun_results', to='core.organisation', verbose_name='企业')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': '亩均评价结果',
-                'verbose_name_plural': '亩均评价结果',
-                'ordering': ['region_id', '-year', 'group', 'rank'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Parcel',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='地块编号')),
-                ('category', models.CharField(choices=[('unsupplied', '批而未供'), ('idle', '闲置土地'), ('inefficient', '低效用地')], max_length=16, verbose_name='类别')),
-                ('area_mu', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='面积（亩）')),
-                ('location', models.CharField(blank=True, max_length=128, verbose_name='坐落')),
-                ('planned_use', models.CharField(blank=True, max_length=32, verbose_name='规划用途')),
-                ('identified_on', models.DateField(verbose_name='认定日期')),
-                ('delay_cause', models.CharField(blank=True, choices=[('enterprise', '企业原因'), ('government', '政府原因')], max_length=16, verbose_name='闲置原因')),
-                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='使用权人')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': '三类用地地块',
-                'verbose_name_plural': '三类用地地块',
-                'ordering': ['region_id', 'category', 'code'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalDisposalAction',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supplied', '供地（划拨/出让）'), ('withdrawn', '撤回用地批准'), ('fee_restarted', '征缴闲置费后动工'), ('recovered', '收回'), ('revitalised', '盘活利用'), ('redeveloped', '再开发'), ('transferred', '转让'), ('other', '其他依法处置')], max_length=16, verbose_name='处置方式')),
-                ('area_mu', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='处置面积（亩）')),
-                ('disposed_on', models.DateField(verbose_name='处置日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parcel', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.parcel', verbose_name='地块')),
-            ],
-            options={
-                'verbose_name': 'historical 处置记录',
-                'verbose_name_plural': 'historical 处置记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='DisposalAction',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('supplied', '供地（划拨/出让）'), ('withdrawn', '撤回用地批准'), ('fee_restarted', '征缴闲置费后动工'), ('recovered', '收回'), ('revitalised', '盘活利用'), ('redeveloped', '再开发'), ('transferred', '转让'), ('other', '其他依法处置')], max_length=16, verbose_name='处置方式')),
-                ('area_mu', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='处置面积（亩）')),
-                ('disposed_on', models.DateField(verbose_name='处置日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='parks.parcel', verbose_name='地块')),
-            ],
-            options={
-                'verbose_name': '处置记录',
-                'verbose_name_plural': '处置记录',
-                'ordering': ['parcel_id', 'disposed_on', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ParkAssessment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('park', models.CharField(max_length=64, verbose_name='园区')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='考核年度')),
-                ('park_class', models.CharField(choices=[('national', '国家级园区'), ('provincial', '省级园区')], max_length=16, verbose_name='园区类别')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='综合得分')),
-                ('rank', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='排名')),
-                ('parks_in_class', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='同类园区数')),
-                ('title', models.CharField(blank=True, max_length=64, verbose_name='称号')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': '五好园区考核结果',
-                'verbose_name_plural': '五好园区考核结果',
-                'ordering': ['region_id', 'park', 'year'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ParkIndicatorValue',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14, verbose_name='完成值')),
-                ('target', models.DecimalField(decimal_places=4, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='目标值')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='parks.assessmentindicator', verbose_name='指标')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所在区划')),
-            ],
-            options={
-                'verbose_name': '园区指标值',
-                'verbose_name_plural': '园区指标值',
-                'ordering': ['region_id', 'year', 'indicator_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Project',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='项目名称')),
-                ('kind', models.CharField(choices=[('industrial', '产业项目'), ('infrastructure', '基础设施项目')], default='industrial', max_length=16, verbose_name='类别')),
-                ('total_investment_yi', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='总投资（亿元）')),
-                ('provincial_key', models.BooleanField(default=False, verbose_name='省重点项目')),
-                ('city_key', models.BooleanField(default=False, verbose_name='市重点项目')),
-                ('lead', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='project', to='parks.investmentlead', verbose_name='招商项目')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='业主单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parks_projects', to='core.region', verbose_name='所在区划')),
-                ('task_force', models.ManyToManyField(blank=True, related_name='+', to='core.person', verbose_name='工作专班成员')),
-            ],
-            options={
-                'verbose_name': '重点项目',
-                'verbose_name_plural': '重点项目',
-                'ordering': ['region_id', '-provincial_key', '-city_key', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Milestone',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('levelling', '场平'), ('survey', '地勘'), ('foundation', '地下室/基础'), ('structure', '主体'), ('completion', '竣工'), ('production', '投产')], max_length=16, verbose_name='节点')),
-                ('planned_on', models.DateField(verbose_name='计划日期')),
-                ('actual_on', models.DateField(blank=True, null=True, verbose_name='实际日期')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='parks.project', verbose_name='项目')),
-            ],
-            options={
-                'verbose_name': '项目节点',
-                'verbose_name_plural': '项目节点',
-                'ordering': ['project_id', 'planned_on', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalProject_task_force',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='parks.historicalproject')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.person')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.project')),
-            ],
-            options={
-                'verbose_name': 'HistoricalProject_task_force',
+                "verbose_name": "historical 招商项目",
+                "verbose_name_plural": "historical 招商项目",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMujunPolicy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('levelling', '场平'), ('survey', '地勘'), ('foundation', '地下室/基础'), ('structure', '主体'), ('completion', '竣工'), ('production', '投产')], max_length=16, verbose_name='节点')),
-                ('planned_on', models.DateField(verbose_name='计划日期')),
-                ('actual_on', models.DateField(blank=True, null=True, verbose_name='实际日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='parks.project', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "klass",
+                    models.CharField(
+                        choices=[
+                            ("A", "A类"),
+                            ("B", "B类"),
+                            ("C", "C类"),
+                            ("D", "D类"),
+                            ("T", "T类（不参评）"),
+                        ],
+                        max_length=1,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("class_label", models.CharField(max_length=32, verbose_name="类别名称")),
+                ("measure", models.CharField(max_length=200, verbose_name="政策措施")),
+                ("local_default", models.BooleanField(default=True, verbose_name="本地默认值")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 项目节点',
-                'verbose_name_plural': 'historical 项目节点',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 亩均差别化政策",
+                "verbose_name_plural": "historical 亩均差别化政策",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMujunResult",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="评价年度")),
+                ("ruleset", models.CharField(max_length=32, verbose_name="规则集")),
+                ("group", models.CharField(max_length=16, verbose_name="分组")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=10, null=True, verbose_name="综合得分"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="组内排名")),
+                ("group_size", models.PositiveIntegerField(blank=True, null=True, verbose_name="组内参评数")),
+                (
+                    "klass",
+                    models.CharField(
+                        choices=[
+                            ("A", "A类"),
+                            ("B", "B类"),
+                            ("C", "C类"),
+                            ("D", "D类"),
+                            ("T", "T类（不参评）"),
+                        ],
+                        max_length=1,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("inputs", models.JSONField(default=dict, verbose_name="评价数据")),
+                ("reasons", models.JSONField(default=list, verbose_name="评价依据")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 亩均评价结果",
+                "verbose_name_plural": "historical 亩均评价结果",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalParcel",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="地块编号")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("unsupplied", "批而未供"),
+                            ("idle", "闲置土地"),
+                            ("inefficient", "低效用地"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "area_mu",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="面积（亩）",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=128, verbose_name="坐落")),
+                ("planned_use", models.CharField(blank=True, max_length=32, verbose_name="规划用途")),
+                ("identified_on", models.DateField(verbose_name="认定日期")),
+                (
+                    "delay_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[("enterprise", "企业原因"), ("government", "政府原因")],
+                        max_length=16,
+                        verbose_name="闲置原因",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="使用权人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 三类用地地块",
+                "verbose_name_plural": "historical 三类用地地块",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalParkAssessment",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("park", models.CharField(max_length=64, verbose_name="园区")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="考核年度")),
+                (
+                    "park_class",
+                    models.CharField(
+                        choices=[("national", "国家级园区"), ("provincial", "省级园区")],
+                        max_length=16,
+                        verbose_name="园区类别",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=8, null=True, verbose_name="综合得分"
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="排名"
+                    ),
+                ),
+                (
+                    "parks_in_class",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="同类园区数"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=64, verbose_name="称号")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 五好园区考核结果",
+                "verbose_name_plural": "historical 五好园区考核结果",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalParkIndicatorValue",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14, verbose_name="完成值")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=4,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="目标值",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.assessmentindicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 园区指标值",
+                "verbose_name_plural": "historical 园区指标值",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Infrastructure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="指标")),
+                ("unit", models.CharField(max_length=16, verbose_name="单位")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="目标",
+                    ),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="完成",
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="截至日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "基础设施指标",
+                "verbose_name_plural": "基础设施指标",
+                "ordering": ["region_id", "name", "-as_of"],
+            },
+        ),
+        migrations.CreateModel(
+            name="InvestmentLead",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="项目名称")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="企业类别")),
+                (
+                    "contracted_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="合同引资（亿元）",
+                    ),
+                ),
+                (
+                    "funds_fixed_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="到位资金·固定资产（亿元）",
+                    ),
+                ),
+                (
+                    "funds_working_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="到位资金·流动资金（亿元）",
+                    ),
+                ),
+                ("negotiating_on", models.DateField(blank=True, null=True, verbose_name="洽谈日期")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="签约日期")),
+                ("performing_on", models.DateField(blank=True, null=True, verbose_name="履约日期")),
+                ("landed_on", models.DateField(blank=True, null=True, verbose_name="落地日期")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开工日期")),
+                ("producing_on", models.DateField(blank=True, null=True, verbose_name="投产日期")),
+                ("full_production_on", models.DateField(blank=True, null=True, verbose_name="达产日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "chain_link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="parks.chainlink",
+                        verbose_name="补链环节",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parks_leads",
+                        to="core.organisation",
+                        verbose_name="投资方",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "招商项目",
+                "verbose_name_plural": "招商项目",
+                "ordering": ["region_id", "-signed_on", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalProject",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="项目名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("industrial", "产业项目"), ("infrastructure", "基础设施项目")],
+                        default="industrial",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "total_investment_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="总投资（亿元）",
+                    ),
+                ),
+                ("provincial_key", models.BooleanField(default=False, verbose_name="省重点项目")),
+                ("city_key", models.BooleanField(default=False, verbose_name="市重点项目")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="业主单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.investmentlead",
+                        verbose_name="招商项目",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 重点项目",
+                "verbose_name_plural": "historical 重点项目",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="MujunPolicy",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "klass",
+                    models.CharField(
+                        choices=[
+                            ("A", "A类"),
+                            ("B", "B类"),
+                            ("C", "C类"),
+                            ("D", "D类"),
+                            ("T", "T类（不参评）"),
+                        ],
+                        max_length=1,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("class_label", models.CharField(max_length=32, verbose_name="类别名称")),
+                ("measure", models.CharField(max_length=200, verbose_name="政策措施")),
+                ("local_default", models.BooleanField(default=True, verbose_name="本地默认值")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "亩均差别化政策",
+                "verbose_name_plural": "亩均差别化政策",
+                "ordering": ["region_id", "klass", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="MujunResult",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="评价年度")),
+                ("ruleset", models.CharField(max_length=32, verbose_name="规则集")),
+                ("group", models.CharField(max_length=16, verbose_name="分组")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=10, null=True, verbose_name="综合得分"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="组内排名")),
+                ("group_size", models.PositiveIntegerField(blank=True, null=True, verbose_name="组内参评数")),
+                (
+                    "klass",
+                    models.CharField(
+                        choices=[
+                            ("A", "A类"),
+                            ("B", "B类"),
+                            ("C", "C类"),
+                            ("D", "D类"),
+                            ("T", "T类（不参评）"),
+                        ],
+                        max_length=1,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("inputs", models.JSONField(default=dict, verbose_name="评价数据")),
+                ("reasons", models.JSONField(default=list, verbose_name="评价依据")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mujun_results",
+                        to="core.organisation",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "亩均评价结果",
+                "verbose_name_plural": "亩均评价结果",
+                "ordering": ["region_id", "-year", "group", "rank"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Parcel",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="地块编号")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("unsupplied", "批而未供"),
+                            ("idle", "闲置土地"),
+                            ("inefficient", "低效用地"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "area_mu",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="面积（亩）",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=128, verbose_name="坐落")),
+                ("planned_use", models.CharField(blank=True, max_length=32, verbose_name="规划用途")),
+                ("identified_on", models.DateField(verbose_name="认定日期")),
+                (
+                    "delay_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[("enterprise", "企业原因"), ("government", "政府原因")],
+                        max_length=16,
+                        verbose_name="闲置原因",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="使用权人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "三类用地地块",
+                "verbose_name_plural": "三类用地地块",
+                "ordering": ["region_id", "category", "code"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalDisposalAction",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supplied", "供地（划拨/出让）"),
+                            ("withdrawn", "撤回用地批准"),
+                            ("fee_restarted", "征缴闲置费后动工"),
+                            ("recovered", "收回"),
+                            ("revitalised", "盘活利用"),
+                            ("redeveloped", "再开发"),
+                            ("transferred", "转让"),
+                            ("other", "其他依法处置"),
+                        ],
+                        max_length=16,
+                        verbose_name="处置方式",
+                    ),
+                ),
+                (
+                    "area_mu",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="处置面积（亩）",
+                    ),
+                ),
+                ("disposed_on", models.DateField(verbose_name="处置日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.parcel",
+                        verbose_name="地块",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 处置记录",
+                "verbose_name_plural": "historical 处置记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="DisposalAction",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("supplied", "供地（划拨/出让）"),
+                            ("withdrawn", "撤回用地批准"),
+                            ("fee_restarted", "征缴闲置费后动工"),
+                            ("recovered", "收回"),
+                            ("revitalised", "盘活利用"),
+                            ("redeveloped", "再开发"),
+                            ("transferred", "转让"),
+                            ("other", "其他依法处置"),
+                        ],
+                        max_length=16,
+                        verbose_name="处置方式",
+                    ),
+                ),
+                (
+                    "area_mu",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="处置面积（亩）",
+                    ),
+                ),
+                ("disposed_on", models.DateField(verbose_name="处置日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="parks.parcel",
+                        verbose_name="地块",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "处置记录",
+                "verbose_name_plural": "处置记录",
+                "ordering": ["parcel_id", "disposed_on", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ParkAssessment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("park", models.CharField(max_length=64, verbose_name="园区")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="考核年度")),
+                (
+                    "park_class",
+                    models.CharField(
+                        choices=[("national", "国家级园区"), ("provincial", "省级园区")],
+                        max_length=16,
+                        verbose_name="园区类别",
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=8, null=True, verbose_name="综合得分"
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="排名"
+                    ),
+                ),
+                (
+                    "parks_in_class",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="同类园区数"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=64, verbose_name="称号")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "五好园区考核结果",
+                "verbose_name_plural": "五好园区考核结果",
+                "ordering": ["region_id", "park", "year"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ParkIndicatorValue",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14, verbose_name="完成值")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=4,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="目标值",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="parks.assessmentindicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所在区划"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "园区指标值",
+                "verbose_name_plural": "园区指标值",
+                "ordering": ["region_id", "year", "indicator_id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Project",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="项目名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("industrial", "产业项目"), ("infrastructure", "基础设施项目")],
+                        default="industrial",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "total_investment_yi",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="总投资（亿元）",
+                    ),
+                ),
+                ("provincial_key", models.BooleanField(default=False, verbose_name="省重点项目")),
+                ("city_key", models.BooleanField(default=False, verbose_name="市重点项目")),
+                (
+                    "lead",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="project",
+                        to="parks.investmentlead",
+                        verbose_name="招商项目",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="业主单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parks_projects",
+                        to="core.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+                (
+                    "task_force",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.person", verbose_name="工作专班成员"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "重点项目",
+                "verbose_name_plural": "重点项目",
+                "ordering": ["region_id", "-provincial_key", "-city_key", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Milestone",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("levelling", "场平"),
+                            ("survey", "地勘"),
+                            ("foundation", "地下室/基础"),
+                            ("structure", "主体"),
+                            ("completion", "竣工"),
+                            ("production", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="节点",
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="计划日期")),
+                ("actual_on", models.DateField(blank=True, null=True, verbose_name="实际日期")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="parks.project",
+                        verbose_name="项目",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "项目节点",
+                "verbose_name_plural": "项目节点",
+                "ordering": ["project_id", "planned_on", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalProject_task_force",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="parks.historicalproject",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.project",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalProject_task_force",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMilestone",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("levelling", "场平"),
+                            ("survey", "地勘"),
+                            ("foundation", "地下室/基础"),
+                            ("structure", "主体"),
+                            ("completion", "竣工"),
+                            ("production", "投产"),
+                        ],
+                        max_length=16,
+                        verbose_name="节点",
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="计划日期")),
+                ("actual_on", models.DateField(blank=True, null=True, verbose_name="实际日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="parks.project",
+                        verbose_name="项目",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 项目节点",
+                "verbose_name_plural": "historical 项目节点",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='chain',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='parks_chain_unique'),
+            model_name="chain",
+            constraint=models.UniqueConstraint(fields=("region", "name"), name="parks_chain_unique"),
         ),
         migrations.AddConstraint(
-            model_name='chainlink',
-            constraint=models.UniqueConstraint(fields=('chain', 'name'), name='parks_link_unique'),
+            model_name="chainlink",
+            constraint=models.UniqueConstraint(fields=("chain", "name"), name="parks_link_unique"),
         ),
         migrations.AddConstraint(
-            model_name='chainenterprise',
-            constraint=models.UniqueConstraint(fields=('link', 'organisation'), name='parks_link_enterprise_unique'),
+            model_name="chainenterprise",
+            constraint=models.UniqueConstraint(
+                fields=("link", "organisation"), name="parks_link_enterprise_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='investmentlead',
-            index=models.Index(fields=['region', 'signed_on'], name='parks_lead_signed'),
+            model_name="investmentlead",
+            index=models.Index(fields=["region", "signed_on"], name="parks_lead_signed"),
         ),
         migrations.AddConstraint(
-            model_name='mujunresult',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year', 'ruleset'), name='parks_mujun_unique'),
+            model_name="mujunresult",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year", "ruleset"), name="parks_mujun_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='parcel',
-            index=models.Index(fields=['region', 'category', 'identified_on'], name='parks_parcel_cat'),
+            model_name="parcel",
+            index=models.Index(fields=["region", "category", "identified_on"], name="parks_parcel_cat"),
         ),
         migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.UniqueConstraint(fields=('region', 'code'), name='parks_parcel_unique'),
+            model_name="parcel",
+            constraint=models.UniqueConstraint(fields=("region", "code"), name="parks_parcel_unique"),
         ),
         migrations.AddIndex(
-            model_name='disposalaction',
-            index=models.Index(fields=['disposed_on'], name='parks_disposal_on'),
+            model_name="disposalaction",
+            index=models.Index(fields=["disposed_on"], name="parks_disposal_on"),
         ),
         migrations.AddConstraint(
-            model_name='parkassessment',
-            constraint=models.UniqueConstraint(fields=('park', 'year'), name='parks_assessment_unique'),
+            model_name="parkassessment",
+            constraint=models.UniqueConstraint(fields=("park", "year"), name="parks_assessment_unique"),
         ),
         migrations.AddConstraint(
-            model_name='parkindicatorvalue',
-            constraint=models.UniqueConstraint(fields=('region', 'indicator', 'year'), name='parks_indicator_value_unique'),
+            model_name="parkindicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("region", "indicator", "year"), name="parks_indicator_value_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['planned_on'], name='parks_milestone_planned'),
+            model_name="milestone",
+            index=models.Index(fields=["planned_on"], name="parks_milestone_planned"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('project', 'kind'), name='parks_milestone_unique'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(fields=("project", "kind"), name="parks_milestone_unique"),
         ),
     ]

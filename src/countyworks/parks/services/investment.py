@@ -146,7 +146,9 @@ def check_lead(lead: InvestmentLead) -> None:
         if previous is not None and day < previous[1]:
             errors.setdefault(attr, []).append(
                 ValidationError(
-                    _("%(stage)s日期 %(day)s 早于%(before)s日期 %(prev)s：阶段日期须按 洽谈→签约→履约→落地→开工→投产→达产 的顺序"),
+                    _(
+                        "%(stage)s日期 %(day)s 早于%(before)s日期 %(prev)s：阶段日期须按 洽谈→签约→履约→落地→开工→投产→达产 的顺序"
+                    ),
                     params={"stage": stage.label, "day": day, "before": previous[0], "prev": previous[1]},
                     code="stage_order",
                 )
@@ -160,10 +162,13 @@ def check_lead(lead: InvestmentLead) -> None:
     unknown = [t for t in lead.tags if t not in LeadTag.values]
     if unknown:
         errors.setdefault("tags", []).append(
-            ValidationError(_("未知的企业类别：%(tags)s"), params={"tags": "、".join(map(str, unknown))}, code="tag")
+            ValidationError(
+                _("未知的企业类别：%(tags)s"), params={"tags": "、".join(map(str, unknown))}, code="tag"
+            )
         )
-    if lead.chain_link_id is not None and lead.region_id:
-        region = lead.chain_link.chain.region_id
+    link = lead.chain_link if lead.chain_link_id is not None else None
+    if link is not None and lead.region_id:
+        region = link.chain.region_id
         if not lead.region_id.startswith(region) and not region.startswith(lead.region_id):
             errors.setdefault("chain_link", []).append(
                 ValidationError(_("补链环节不属于本县（区）的产业链"), code="foreign_link")

@@ -6,10 +6,11 @@ docs/rules/idle-land-2012.md (闲置土地处置办法, 国土资源部令第53�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -87,7 +88,7 @@ def category_rates(*, region_prefix: str, period: Period) -> list[CategoryRate]:
     by_category = {row["category"]: row for row in rows}
     result = []
     for category in LandCategory:
-        row = by_category.get(category.value, {})
+        row: Mapping[str, Any] = by_category.get(category.value, {})
         stock = _mu(areas.get(category.value)) - _mu(row.get("before"))
         rate = disposal_rate([stock], [_mu(row.get("within"))])
         result.append(CategoryRate(category.value, str(category.label), rate))
@@ -127,7 +128,9 @@ def check_disposal(action: DisposalAction, *, already_mu: Decimal) -> None:
     remaining = parcel.area_mu - already_mu
     if action.area_mu is not None and action.area_mu > remaining:
         errors["area_mu"] = ValidationError(
-            _("处置面积 %(area)s 亩超过地块 %(code)s 的剩余面积 %(remaining)s 亩（地块 %(total)s 亩，已处置 %(done)s 亩）"),
+            _(
+                "处置面积 %(area)s 亩超过地块 %(code)s 的剩余面积 %(remaining)s 亩（地块 %(total)s 亩，已处置 %(done)s 亩）"
+            ),
             params={
                 "area": action.area_mu,
                 "code": parcel.code,

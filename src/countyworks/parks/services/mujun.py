@@ -80,7 +80,11 @@ def mujun_evaluate(
     errors, typed = ruleset.validate_typed(frame)
     if errors or typed is None:
         raise ValidationError(
-            [_("第 %(row)d 行 %(column)s：%(reason)s") % {"row": e.row, "column": e.column, "reason": e.reason_zh} for e in errors]
+            [
+                _("第 %(row)d 行 %(column)s：%(reason)s")
+                % {"row": e.row, "column": e.column, "reason": e.reason_zh}
+                for e in errors
+            ]
         )
     results = ruleset.evaluate_typed(typed, detail=True)
     values = ruleset.coerce(frame)

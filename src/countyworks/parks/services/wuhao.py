@@ -63,7 +63,9 @@ def assessment_trend(assessments: Sequence[ParkAssessment]) -> list[AssessmentRo
     for item in sorted(assessments, key=lambda a: a.year):
         consecutive = previous is not None and previous.year == item.year - 1
         bottom = in_bottom(item.rank, item.parks_in_class)
-        prev_bottom = consecutive and previous is not None and in_bottom(previous.rank, previous.parks_in_class)
+        prev_bottom = (
+            consecutive and previous is not None and in_bottom(previous.rank, previous.parks_in_class)
+        )
         rows.append(
             AssessmentRow(
                 item,
