@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,7 +277,7 @@ def factories(*, user: Actor, within: str | None = None) -> QuerySet[FactoryRevi
 
 def mujun_results(*, user: Actor, within: str | None = None) -> QuerySet[MujunResult]:
     return scope(MujunResult.objects.select_related("organisation"), user, PROGRAM, within=within).order_by(
-        "-year", "group", "rank", "organisation__name"
+        "-year", "group", F("rank").asc(nulls_last=True), "organisation__name"
     )
 
 

@@ -45,7 +45,7 @@ NAMED_ENTERPRISES: dict[tuple[str, str], list[str]] = {
     ("钢铁新材", "钢铁冶炼与轧制"): ["湖南华菱涟源钢铁有限公司"],
     ("钢铁新材", "硅钢与薄板深加工"): ["湖南宏旺新材料科技有限公司"],
 }
-_STEMS = "鑫泰华盛瑞丰宏达金源恒通楚天湘中明辉永兴德润广源振兴博远"
+_STEMS = "鑫泰华盛瑞丰宏达金源恒通楚天湘中明辉永兴德润广博远凯"
 _TRADES = {
     "钢铁新材": ("新材料", "金属制品", "钢材加工", "冶金科技"),
     "节能环保": ("环保科技", "再生资源", "节能科技", "资源利用"),
@@ -53,11 +53,11 @@ _TRADES = {
 
 
 def enterprise_name(chain: str, index: int) -> str:
-    """An invented company name, deterministic in (chain, index)."""
-    a = _STEMS[index % len(_STEMS)]
-    b = _STEMS[(index * 7 + 3) % len(_STEMS)]
-    trade = _TRADES[chain][index % len(_TRADES[chain])]
-    return f"娄底市{a}{b}{trade}有限公司（{chain}{index + 1:02d}）"
+    """An invented company name, deterministic and distinct for each (chain, index) below 100."""
+    n = len(_STEMS)
+    a, b = _STEMS[index % n], _STEMS[(index // n + index * 7 + 3) % n]
+    trade = _TRADES[chain][(index // n) % len(_TRADES[chain])]
+    return f"娄底市{a}{b}{trade}有限公司"
 
 
 #: Leads: (project, investor, tags, chain, link, 亿元, fixed, working, dates: 洽谈, 签约, 履约, 落地, 开工, 投产, 达产).
