@@ -51,7 +51,7 @@ def test_chain_graph_project_timeline_and_mujun_reasons(session_for):
 def test_disposal_beyond_the_parcel_is_refused_on_the_page(session_for):
     session = session_for("louxing")
     page = session.visit("/parks/land/")
-    page.select_option("select[name=parcel]", label="LX-DX-05 · 低效用地 · 30.00亩")
+    page.fill("input[name=parcel]", "LX-DX-05")
     page.select_option("select[name=kind]", "redeveloped")
     page.fill("input[name=area_mu]", "31")
     page.fill("input[name=disposed_on]", "2023-09-01")

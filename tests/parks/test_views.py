@@ -64,14 +64,14 @@ def test_disposal_beyond_the_parcel_is_refused_in_chinese_and_nothing_written(de
     before = DisposalAction.objects.count()
     response = officer.post(
         reverse("parks:land"),
-        {"parcel": parcel.pk, "kind": "supplied", "area_mu": "30.01", "disposed_on": "2023-08-01"},
+        {"parcel": parcel.code, "kind": "supplied", "area_mu": "30.01", "disposed_on": "2023-08-01"},
         follow=True,
     )
     assert "超过地块 LX-PEWG-06 的剩余面积 30.00 亩" in response.content.decode()
     assert DisposalAction.objects.count() == before
     officer.post(
         reverse("parks:land"),
-        {"parcel": parcel.pk, "kind": "supplied", "area_mu": "30", "disposed_on": "2023-08-01"},
+        {"parcel": parcel.code, "kind": "supplied", "area_mu": "30", "disposed_on": "2023-08-01"},
     )
     assert parcel.actions.get().area_mu == Decimal("30.00")
 

@@ -13,14 +13,10 @@ from countyworks.parks.models import DisposalKind, Parcel
 from countyworks.workflow.models import Category
 
 
-def _parcel_label(parcel: Parcel) -> str:
-    return f"{parcel.code} · {parcel.get_category_display()} · {parcel.area_mu}亩"
-
-
 class DisposalForm(forms.Form):
     """A disposal of (part of) a parcel."""
 
-    parcel = forms.ModelChoiceField(label=_("地块"), queryset=Parcel.objects.none())
+    parcel = forms.CharField(label=_("地块编号"), max_length=32)
     kind = forms.ChoiceField(label=_("处置方式"), choices=DisposalKind.choices)
     area_mu = forms.DecimalField(
         label=_("处置面积（亩）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
@@ -30,10 +26,15 @@ class DisposalForm(forms.Form):
 
     def __init__(self, *args: Any, parcels: QuerySet[Parcel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["parcel"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = parcels
-        field.label_from_instance = _parcel_label  # type: ignore[method-assign,assignment]
+        self.parcels = parcels
+
+    def clean_parcel(self) -> Parcel:
+        """The parcel of that code among those the officer reaches (a county has thousands: no list)."""
+        code = self.cleaned_data["parcel"].strip().upper()
+        parcel = self.parcels.filter(code=code).first()
+        if parcel is None:
+            raise forms.ValidationError(_("未知地块 %(code)s"), params={"code": code})
+        return parcel
 
 
 class ProblemForm(forms.Form):

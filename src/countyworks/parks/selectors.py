@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from countyworks.core.actors import Actor
 from countyworks.core.periods import Period
-from countyworks.core.scoping import get_scoped_or_404, scope
+from countyworks.core.scoping import Action, get_scoped_or_404, scope
 from countyworks.parks.models import (
     PROGRAM,
     Chain,
@@ -196,10 +196,6 @@ def leads(*, user: Actor, within: str | None = None) -> QuerySet[InvestmentLead]
     )
 
 
-def lead_get(*, user: Actor, pk: int, action: str = "read") -> InvestmentLead:
-    return get_scoped_or_404(leads(user=user), user, PROGRAM, action, pk=pk)  # type: ignore[arg-type]
-
-
 def chains(*, user: Actor, within: str | None = None) -> QuerySet[Chain]:
     return scope(Chain.objects.all(), user, PROGRAM, within=within)
 
@@ -229,12 +225,12 @@ def projects(*, user: Actor, within: str | None = None) -> QuerySet[Project]:
     )
 
 
-def project_get(*, user: Actor, pk: int, action: str = "read") -> Project:
+def project_get(*, user: Actor, pk: int, action: Action = "read") -> Project:
     return get_scoped_or_404(
         Project.objects.select_related("owner", "lead").prefetch_related("milestones", "task_force"),
         user,
         PROGRAM,
-        action,  # type: ignore[arg-type]
+        action,
         pk=pk,
     )
 
@@ -253,16 +249,16 @@ def project_tickets(*, user: Actor, project: Project) -> QuerySet[Ticket]:
     )
 
 
-def parcels(*, user: Actor, within: str | None = None) -> QuerySet[Parcel]:
+def parcels(*, user: Actor, within: str | None = None, action: Action = "read") -> QuerySet[Parcel]:
     return (
-        scope(Parcel.objects.all(), user, PROGRAM, within=within)
+        scope(Parcel.objects.all(), user, PROGRAM, action, within=within)
         .annotate(disposed=Sum("actions__area_mu"))
         .order_by("category", "code")
     )
 
 
-def parcel_get(*, user: Actor, pk: int, action: str = "read") -> Parcel:
-    return get_scoped_or_404(Parcel.objects.all(), user, PROGRAM, action, pk=pk)  # type: ignore[arg-type]
+def parcel_get(*, user: Actor, pk: int, action: Action = "read") -> Parcel:
+    return get_scoped_or_404(Parcel.objects.all(), user, PROGRAM, action, pk=pk)
 
 
 def disposals(*, user: Actor, within: str | None = None) -> QuerySet[DisposalAction]:

@@ -137,7 +137,7 @@ def land(request: AuthenticatedHttpRequest) -> HttpResponse:
     within = active_region(request)
     parcels = selectors.parcels(user=request.user, within=within)
     form = forms.DisposalForm(
-        request.POST or None, parcels=selectors.parcels(user=request.user, within=within)
+        request.POST or None, parcels=selectors.parcels(user=request.user, within=within, action="write")
     )
     if request.method == "POST":
         if form.is_valid():
@@ -152,7 +152,7 @@ def land(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             flash_errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     context.update(
-        parcels=parcels,
+        parcels=Paginator(parcels, selectors.PAGE_SIZE).get_page(request.GET.get("page")),
         disposals=selectors.disposals(user=request.user, within=within)[:20],
         factories=selectors.factories(user=request.user, within=within),
         form=form,
