@@ -38,7 +38,7 @@ PROGRAMS = installed_programs()
 def test_the_installed_programs_are_the_programs_setting():
     assert [config.name for config in PROGRAMS] == settings.PROGRAMS
     assert cli.settings_programs() == settings.PROGRAMS  # what the CLI reads without Django set up
-    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy"]
+    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy", "parks"]
 
 
 @pytest.mark.parametrize("config", PROGRAMS, ids=lambda c: c.label)
@@ -110,7 +110,7 @@ def test_cli_commands_appear_in_help(config):
 @pytest.mark.parametrize(
     ("program", "message"),
     [
-        ("parks", "program 'parks' is not installed"),
+        ("courtyards", "program 'courtyards' is not installed"),
         ("workflow", "has no brief"),
         ("nope", "unknown program"),
     ],
@@ -123,7 +123,7 @@ def test_brief_of_a_program_without_one_exits_1(capsys, program, message):
 def test_the_brief_help_lists_the_installed_programs_with_a_brief(capsys):
     with pytest.raises(SystemExit):
         cli.main(["brief", "--help"])
-    assert "an installed program: innovation, energy" in capsys.readouterr().out
+    assert "an installed program: innovation, energy, parks" in capsys.readouterr().out
 
 
 def test_a_broken_hook_fails_at_startup_with_the_program_name():
@@ -241,4 +241,4 @@ def test_data_dir_defaults_to_the_environment(monkeypatch):
 def test_shell_runs_django_with_the_project_settings(capsys):
     code = "from django.conf import settings; print(settings.ROOT_URLCONF, len(settings.PROGRAMS))"
     assert cli.main(["shell", "-c", code]) == 0
-    assert capsys.readouterr().out == "countyworks.urls 3\n"
+    assert capsys.readouterr().out == "countyworks.urls 4\n"

@@ -94,8 +94,8 @@ def test_unknown_rule_set_lists_the_known_codes(source, capsys):
     assert cli.main(["evaluate", "nope", str(source)]) == 1
     assert capsys.readouterr().err.strip() == (
         "unknown rule set 'nope'; known: tech-sme-2022, high-tech-2016, innovative-sme-2022, "
-        "specialized-sme-2022, little-giant-2022, tech-sme-2017 "
-        "(families: tech-sme, high-tech, innovative-sme, specialized-sme, little-giant)"
+        "specialized-sme-2022, little-giant-2022, tech-sme-2017, mujun-huaian-2023, mujun-jingde-2023 "
+        "(families: tech-sme, high-tech, innovative-sme, specialized-sme, little-giant, mujun-huaian, mujun-jingde)"
     )
 
 

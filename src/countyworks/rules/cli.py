@@ -47,6 +47,11 @@ def register(subparsers: Any) -> None:
         metavar="YYYY-MM-DD",
         help="check the rule set is in force on this day, or pick its family's version then (default: the latest)",
     )
+    parser.add_argument(
+        "--benchmarks",
+        metavar="FILE",
+        help="benchmarks by group (亩均 rule sets: group and bench_<indicator> columns), filling blank columns",
+    )
     parser.set_defaults(func=evaluate_command)
 
 
@@ -72,6 +77,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
         frame = read_table(source, ruleset)
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         raise InputError(f"{source}: cannot read: {exc}") from exc
+    if args.benchmarks:
+        try:
+            check_format(args.benchmarks)
+            frame = ruleset.with_benchmarks(frame, read_table(args.benchmarks))
+        except (UnsupportedFormat, pl.exceptions.PolarsError, OSError, ValueError) as exc:
+            raise InputError(f"{args.benchmarks}: {exc}") from exc
     errors, typed = ruleset.validate_typed(frame)
     if errors or typed is None:
         raise InputError([f"{source}: {len(errors)} row error(s), nothing written", *map(str, errors)])
@@ -93,7 +104,7 @@ def evaluate_in_chunks(ruleset: RuleSet, frame: pl.DataFrame) -> pl.DataFrame:
     import polars as pl
     from tqdm import tqdm
 
-    if frame.height <= CHUNK_THRESHOLD:
+    if frame.height <= CHUNK_THRESHOLD or ruleset.ranks_over_file:
         return ruleset.evaluate_typed(frame)
     parts = []
     with tqdm(total=frame.height, unit="rows", desc=ruleset.code, file=sys.stderr) as bar:

@@ -300,6 +300,9 @@ class RuleSet:
     #: Whether scores may have decimals (expert or local scores as inputs): then ``score`` and
     #: every ``pts_`` column are Float64 and ``compute`` returns them scaled by SCALE.
     fractional_points: ClassVar[bool] = False
+    #: Whether rows are ranked against each other over the whole input (亩均 classes): the input is
+    #: then evaluated in one piece, never in chunks.
+    ranks_over_file: ClassVar[bool] = False
 
     # -- declarations --------------------------------------------------------------------
 
@@ -330,6 +333,11 @@ class RuleSet:
     def extra_checks(self) -> list[Check]:
         """Rule-set specific validation on the typed frame (see :meth:`validate`)."""
         return []
+
+    def with_benchmarks(self, frame: pl.DataFrame, benchmarks: pl.DataFrame) -> pl.DataFrame:
+        """The input with benchmark columns filled from a table (``--benchmarks FILE``); a rule set
+        that takes none refuses one (ValueError, message in English)."""
+        raise ValueError(f"rule set {self.code} takes no benchmarks")
 
     def gap_plan(self, values: Mapping[str, Any], result: Mapping[str, Any], costs: Costs) -> GapPlan:
         """The smallest changes that reach qualification for one (not qualified) row."""

@@ -17,6 +17,8 @@ from countyworks.rules import (
     high_tech_2016,
     innovative_sme_2022,
     little_giant_2022,
+    mujun_huaian_2023,
+    mujun_jingde_2023,
     specialized_sme_2022,
     tech_sme_2017,
     tech_sme_2022,
@@ -31,6 +33,8 @@ RULESETS: tuple[RuleSet, ...] = (
     specialized_sme_2022.RULESET,
     little_giant_2022.RULESET,
     tech_sme_2017.RULESET,
+    mujun_huaian_2023.RULESET,
+    mujun_jingde_2023.RULESET,
 )
 
 
