@@ -83,6 +83,7 @@ PROGRAMS = [
     "countyworks.workflow",
     "countyworks.innovation",
     "countyworks.energy",
+    "countyworks.alliances",
 ]
 
 INSTALLED_APPS = [
