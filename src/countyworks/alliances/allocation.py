@@ -257,20 +257,30 @@ def _collect(
     supplies: list[Supply],
     result: Result,
 ) -> None:
-    """Lines rounded to the hundredth, never over an order or a supply, in pair order."""
+    """Lines in hundredths of a unit: each order's total rounded to the nearest hundredth, shared over
+    its lines by largest remainder, never over an order's quantity or a supply's availability."""
     scale = 10**_DIGITS
     left_supply = {s.key: round(s.quantity * scale) for s in supplies}
-    left_order = {o.key: round(o.quantity * scale) for o in orders}
-    for col in np.flatnonzero(x > 1 / scale / 2):
-        s, o = pairs[int(col)]
-        supply, order = supplies[s], orders[o]
-        hundredths = min(round(x[col] * scale), left_supply[supply.key], left_order[order.key])
-        if hundredths <= 0:
-            continue
-        left_supply[supply.key] -= hundredths
-        left_order[order.key] -= hundredths
-        quantity = hundredths / scale
-        result.lines.append(
-            Line(order.key, supply.key, supply.member, quantity, quantity * float(costs[col]))
-        )
-        result.filled[order.key] = round(result.filled.get(order.key, 0.0) + quantity, _DIGITS)
+    by_order: dict[int, list[int]] = defaultdict(list)
+    for col in np.flatnonzero(x > 1e-9):
+        by_order[pairs[int(col)][1]].append(int(col))
+    for o, cols in by_order.items():
+        order = orders[o]
+        exact = {col: x[col] * scale for col in cols}
+        share = {col: math.floor(value + 1e-6) for col, value in exact.items()}
+        target = min(round(sum(exact.values())), round(order.quantity * scale))
+        for col in sorted(cols, key=lambda c: exact[c] - share[c], reverse=True)[
+            : max(target - sum(share.values()), 0)
+        ]:
+            share[col] += 1
+        for col in cols:
+            supply = supplies[pairs[col][0]]
+            hundredths = min(share[col], left_supply[supply.key])
+            if hundredths <= 0:
+                continue
+            left_supply[supply.key] -= hundredths
+            quantity = hundredths / scale
+            result.lines.append(
+                Line(order.key, supply.key, supply.member, quantity, quantity * float(costs[col]))
+            )
+            result.filled[order.key] = round(result.filled.get(order.key, 0.0) + quantity, _DIGITS)

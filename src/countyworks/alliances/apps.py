@@ -17,11 +17,11 @@ class AlliancesConfig(ProgramConfig):
     urls = None
     api_router = None
     cli_commands = None
-    brief = None
+    brief = "countyworks.alliances.brief.brief_text"
     nav_items = (NavItem(_("产业联盟"), "alliances:home", "alliances", "🐟"),)
     home_tiles = None
     demo_after = ("workflow",)
-    demo_loader = None
+    demo_loader = "countyworks.alliances.demo.load_demo"
     demo_services = None
     milestones = ()
     import_kinds = None

@@ -198,7 +198,7 @@ class Product(models.Model):
     """A product the alliances trade (新河鱼 草鱼, 民宿客房 …) with its unit; reference data."""
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
-    name = models.CharField(_("产品"), max_length=32)
+    name = models.CharField(_("产品"), max_length=32, unique=True)
     unit = models.CharField(_("计量单位"), max_length=8)
     history = HistoricalRecords()
 
@@ -615,6 +615,15 @@ class LedgerEntry(models.Model):
     )
     payee = models.CharField(_("收款方"), max_length=64)
     payee_kind = models.CharField(_("收款方类型"), max_length=16, choices=ContractParty.Kind.choices)
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("收款村集体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("收款方为村集体时，其所在村：计入该村集体经营性收入"),
+    )
     component = models.CharField(_("款项"), max_length=16, choices=Component.choices)
     amount_fen = models.BigIntegerField(_("金额(分)"))
     settled_at = models.DateTimeField(_("结算时间"), default=timezone.now)
