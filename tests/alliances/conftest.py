@@ -6,12 +6,10 @@ import pytest
 
 from countyworks.alliances.demo import load_demo
 from countyworks.core.demo import load_demo_accounts
-from countyworks.workflow.demo import load_workflow_demo
 
 
 @pytest.fixture
 def demo(db):
-    """The core accounts, the workflow demo (the 新河 chain and posts) and the alliances demo."""
+    """The core accounts and the alliances demo (which builds the 新河 chain itself without the workflow's)."""
     load_demo_accounts()
-    load_workflow_demo()
     load_demo()

@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -94,6 +95,16 @@ def _org(name: str, region: str, kind: str) -> Organisation:
     return org
 
 
+def _guide_of_changning(town: Organisation) -> Person:
+    """Without the workflow demo: the 新河 guide is the ``changning`` account's person, as there."""
+    person = _person("邓文静", XINHE, "联盟指导员", town)
+    user = get_user_model().objects.filter(username="changning", person__isnull=True).first()
+    if person.user_id is None and user is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return person
+
+
 def _holder(post_name: str) -> Person | None:
     post = Post.objects.filter(name=post_name).first()
     return post.holders.first() if post is not None else None
@@ -105,7 +116,7 @@ def load_xinhe(villages: list[Region], products: dict[str, Product], rng: random
     body = _org("新河鱼产业联盟", XINHE, Organisation.Kind.OTHER)
     town = _org("中共常宁市新河镇委员会", XINHE, Organisation.Kind.GOVERNMENT)
     secretary = _holder("新河鱼联盟党支部书记") or _person("李国平", XINHE, "专职党支部书记", branch)
-    guide = _holder("新河鱼联盟指导员（镇党委委员）") or _person("邓文静", XINHE, "联盟指导员", town)
+    guide = _holder("新河鱼联盟指导员（镇党委委员）") or _guide_of_changning(town)
     tech_head = _holder("新河鱼联盟技术服务部") or _person("唐志刚", XINHE, "技术服务部负责人", body)
     tech = _post("新河鱼联盟技术服务部", XINHE, body, tech_head)
     sales = _post("新河鱼联盟品牌销售部", XINHE, body, _person("谢春林", XINHE, "品牌销售部负责人", body))
