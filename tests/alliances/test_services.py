@@ -46,7 +46,11 @@ def test_a_bad_contract_stops_the_whole_settlement(demo):
 def test_resettlement_replaces_the_year(demo):
     contracts = Contract.objects.filter(code="XH-LZ-2018-01")
     services.settlement_run(year=2022, contracts=contracts, acting_user=SYSTEM)
-    total = sum(LedgerEntry.objects.filter(contract__code="XH-LZ-2018-01", year=2022).values_list("amount_fen", flat=True))
+    total = sum(
+        LedgerEntry.objects.filter(contract__code="XH-LZ-2018-01", year=2022).values_list(
+            "amount_fen", flat=True
+        )
+    )
     assert total == int(Decimal("312.5") * 60_000)  # 600 元/亩 until 2022 (stepped from 2023)
 
 
@@ -81,7 +85,9 @@ def test_allocation_flags_and_keeps_confirmed_lines(demo):
     alliance = Alliance.objects.get(name="新河鱼产业联盟")
     confirmed = Allocation.objects.filter(order__alliance=alliance, confirmed_at__isnull=False).count()
     result = services.orders_allocate(alliance=alliance, acting_user=SYSTEM, fair_share=True)
-    assert Allocation.objects.filter(order__alliance=alliance, confirmed_at__isnull=False).count() == confirmed
+    assert (
+        Allocation.objects.filter(order__alliance=alliance, confirmed_at__isnull=False).count() == confirmed
+    )
     mandarin = BuyerOrder.objects.get(code="XH-2023-082")
     assert mandarin.status == BuyerOrder.Status.UNFILLABLE and mandarin.flag == "没有成员生产“鳜鱼”"
     assert 0 < result.filled_share < 1

@@ -16,7 +16,7 @@ class AlliancesConfig(ProgramConfig):
     url_prefix = "alliances/"
     urls = None
     api_router = None
-    cli_commands = None
+    cli_commands = "countyworks.alliances.cli"
     brief = "countyworks.alliances.brief.brief_text"
     nav_items = (NavItem(_("产业联盟"), "alliances:home", "alliances", "🐟"),)
     home_tiles = None
