@@ -14,7 +14,7 @@ class AlliancesConfig(ProgramConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     url_prefix = "alliances/"
-    urls = None
+    urls = "countyworks.alliances.urls"
     api_router = None
     cli_commands = "countyworks.alliances.cli"
     brief = "countyworks.alliances.brief.brief_text"

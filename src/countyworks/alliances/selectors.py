@@ -18,6 +18,7 @@ from countyworks.alliances.models import (
     PROGRAM,
     Activity,
     Alliance,
+    Allocation,
     BuyerOrder,
     ChainLink,
     Contract,
@@ -119,6 +120,12 @@ def order_get(*, user: Viewer, pk: int, action: str = "read") -> BuyerOrder:
     )
 
 
+def allocation_get(*, user: Viewer, pk: int) -> Allocation:
+    return get_scoped_or_404(
+        Allocation.objects.select_related("order__alliance"), user, PROGRAM, "write", pk=pk
+    )
+
+
 def local_supporting(alliance: Alliance) -> Result:
     """Members' input needs matched to other members' remaining outputs (本地配套), without writing."""
     return allocate(needs(alliance), supplies(alliance, used_by_capacity(alliance)))
@@ -148,6 +155,14 @@ def ledger(*, user: Viewer, year: int, within: str | None = None) -> QuerySet[Le
         .select_related("contract", "party")
         .order_by("contract__code", "pk")
     )
+
+
+def payees(entries: list[LedgerEntry]) -> list[tuple[str, str, int]]:
+    """(payee, kind label, total fen) of a year's ledger, for the statements' index."""
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries:
+        totals[(entry.payee, entry.get_payee_kind_display())] += entry.amount_fen
+    return [(payee, kind, total) for (payee, kind), total in sorted(totals.items())]
 
 
 def settled_years(*, user: Viewer, within: str | None = None) -> list[int]:
@@ -242,7 +257,7 @@ def region_prefix_for(user: Viewer, within: str | None) -> str | None:
 def village_rows(prefix: str, year: int) -> list[tuple[Region, int, str]]:
     """(village, operating income, class) of every reporting village under ``prefix``, by income."""
     figures = village_year(prefix, year)
-    names = Region.objects.in_bulk(list(figures.income))
+    names = {r.code: r for r in Region.objects.filter(code__in=list(figures.income)).select_related("parent")}
     return sorted(
         ((names[code], fen, collective.classify(fen)) for code, fen in figures.income.items()),
         key=lambda row: (row[1], row[0].code),
