@@ -29,7 +29,7 @@ from countyworks.alliances.models import (
 )
 from countyworks.alliances.supply import needs, supplies, used_by_capacity
 from countyworks.core.models import Region
-from countyworks.core.scoping import Viewer, get_scoped_or_404, scope, visible_prefixes
+from countyworks.core.scoping import Viewer, can_reach_region, get_scoped_or_404, scope, visible_prefixes
 
 #: Which income source a ledger component is booked under in the village collective's accounts.
 LEDGER_SOURCE = {
@@ -252,6 +252,11 @@ def region_prefix_for(user: Viewer, within: str | None) -> str | None:
         return within
     prefixes = visible_prefixes(user)
     return prefixes[0] if prefixes else None
+
+
+def reaches_region(user: Viewer, prefix: str) -> bool:
+    """Whether the viewer may read program 1 figures of the area ``prefix`` (their grant covers it)."""
+    return can_reach_region(user, PROGRAM, prefix)
 
 
 def village_rows(prefix: str, year: int) -> list[tuple[Region, int, str]]:
