@@ -85,7 +85,7 @@ def test_share_dividend_by_shares_and_nothing_in_a_loss() -> None:
     assert b.settle([terms], {"C4": b.Inputs(profit_fen=-100)}, 2022) == []
 
 
-def test_second_rebate_spec_example() -> None:
+def test_second_rebate_worked_example() -> None:
     """300 亩 × 800 元 floor = 240,000; from 500,000 profit the excess 260,000 splits 40/30/30."""
     parties = (
         b.Party("h", "农户", "household", share_pct=D(40), floor_share_pct=D(100)),

@@ -23,7 +23,7 @@ from countyworks.workflow.models import Status
 
 
 def test_demo_settlement_pays_the_worked_example(demo):
-    """XH-BD-2020-01 is the spec's example: 572.46 元 for each of 138 people, 0.52 元 to the collective."""
+    """XH-BD-2020-01 is the worked example of docs/rules/benefit-linkage.md: 572.46 元 for each of 138 people, 0.52 元 to the collective."""
     entries = LedgerEntry.objects.filter(contract__code="XH-BD-2020-01", year=2022)
     per_party: dict[int, int] = {}
     for entry in entries.exclude(party=None):
