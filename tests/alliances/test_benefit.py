@@ -211,3 +211,11 @@ def test_contract_not_in_force_is_skipped() -> None:
         rate_pct=D(5),
     )
     assert b.settle([terms], {}, 2022) == []
+
+
+def test_an_even_split_by_units_stays_exact() -> None:
+    """13,800 元 over 138 units is exactly 100 元 each: no fen lost to a rounded 1/138."""
+    people = tuple(b.Party(f"p{i}", f"户{i}", "household", units=1) for i in range(138))
+    terms = b.Terms("E", b.FIXED_DIVIDEND, "集体", 2020, people, principal_fen=27_600_000, rate_pct=D(5))
+    payouts = b.settle([terms], {}, 2022)
+    assert {p.amount_fen for p in payouts} == {10_000} and len(payouts) == 138

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-_CONTEXT = decimal.Context(prec=60, rounding=ROUND_HALF_UP)
+#: 40 significant digits: fen amounts up to 10^15 times shares of 10^-8 stay exact.
+_CONTEXT = decimal.Context(prec=40, rounding=ROUND_HALF_UP)
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _FEN = Decimal(1)
@@ -402,15 +403,16 @@ def _area(terms: Terms, inputs: Inputs) -> Decimal:
     return inputs.land_area_mu if inputs.land_area_mu is not None else (terms.area_mu or _ZERO)
 
 
-def _weights(terms: Terms, which: str) -> dict[str, Decimal]:
-    """Each party's fraction of a component: its share (or floor share) / 100, or units / total units."""
+def _shares(terms: Terms, which: str, amount: Decimal) -> dict[str, Decimal]:
+    """Each party's exact part of ``amount``: × its share (or floor share) / 100, or × units / total
+    units (multiplied before dividing, so a split that comes out even stays exact)."""
     parties = terms.parties
     if which == "floor" and parties and parties[0].floor_share_pct is not None:
-        return {p.key: _pct(p.floor_share_pct) for p in parties}
+        return {p.key: amount * (p.floor_share_pct or _ZERO) / _HUNDRED for p in parties}
     if parties and parties[0].share_pct is not None:
-        return {p.key: _pct(p.share_pct) for p in parties}
+        return {p.key: amount * (p.share_pct or _ZERO) / _HUNDRED for p in parties}
     total = sum(p.units or 0 for p in parties)
-    return {p.key: Decimal(p.units or 0) / total for p in parties}
+    return {p.key: amount * (p.units or 0) / total for p in parties}
 
 
 def settle_contract(terms: Terms, inputs: Inputs, year: int) -> list[Payout]:
@@ -424,49 +426,52 @@ def settle_contract(terms: Terms, inputs: Inputs, year: int) -> list[Payout]:
     """
     with decimal.localcontext(_CONTEXT):
         parts = _components(terms, inputs, year)
-        exact_total = sum((part.total for part in parts), _ZERO)
+        exact_total = sum([part.total for part in parts], _ZERO)
         total = int(exact_total.to_integral_value(ROUND_HALF_UP))
-        names = {p.key: p for p in terms.parties}
-        by_party: dict[str, list[tuple[str, Decimal]]] = {}
+        # Each party's exact amount per component, in component order.
+        by_party: dict[str, list[tuple[str, Decimal]]] = {p.key: [] for p in terms.parties}
         collective_lines: list[tuple[str, int]] = []
         for part in parts:
             if part.weights == "collective":
                 amount = int(part.total.to_integral_value(ROUND_FLOOR))
                 if amount:
                     collective_lines.append((part.component, amount))
-                continue
-            exact = (
-                part.per_party
-                if part.weights == "direct"
-                else _split(part.total, _weights(terms, part.weights))
-            )
-            for key, value in exact.items():
-                by_party.setdefault(key, []).append((part.component, value))
+            elif part.weights == "direct":
+                for key, value in part.per_party.items():
+                    by_party[key].append((part.component, value))
+            else:
+                for key, value in _shares(terms, part.weights, part.total).items():
+                    by_party[key].append((part.component, value))
         payouts: list[Payout] = []
         paid = 0
-        for key, items in by_party.items():
-            party = names[key]
-            whole = int(sum((v for _c, v in items), _ZERO).to_integral_value(ROUND_FLOOR))
+        code = terms.code
+        for party in terms.parties:
+            items = by_party[party.key]
+            if not items:
+                continue
+            if len(items) == 1:
+                component, value = items[0]
+                whole = int(value.to_integral_value(ROUND_FLOOR))
+                if whole:
+                    payouts.append(Payout(code, party.key, party.name, party.kind, component, whole))
+                paid += whole
+                continue
+            whole = int(sum([v for _c, v in items], _ZERO).to_integral_value(ROUND_FLOOR))
             left = whole
             for index, (component, value) in enumerate(items):
-                amount = (
-                    left if index == len(items) - 1 else min(int(value.to_integral_value(ROUND_FLOOR)), left)
-                )
+                last = index == len(items) - 1
+                amount = left if last else min(int(value.to_integral_value(ROUND_FLOOR)), left)
                 left -= amount
                 if amount:
-                    payouts.append(Payout(terms.code, key, party.name, party.kind, component, amount))
+                    payouts.append(Payout(code, party.key, party.name, party.kind, component, amount))
             paid += whole
         for component, amount in collective_lines:
-            payouts.append(Payout(terms.code, None, terms.collective, COLLECTIVE, component, amount))
+            payouts.append(Payout(code, None, terms.collective, COLLECTIVE, component, amount))
             paid += amount
         remainder = total - paid
         if remainder:
-            payouts.append(Payout(terms.code, None, terms.collective, COLLECTIVE, "rounding", remainder))
+            payouts.append(Payout(code, None, terms.collective, COLLECTIVE, "rounding", remainder))
     return payouts
-
-
-def _split(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    return {key: total * weight for key, weight in weights.items()}
 
 
 def settle(contracts: Iterable[Terms], inputs: Mapping[str, Inputs], year: int) -> list[Payout]:
