@@ -217,7 +217,7 @@ def _allocate_product(orders: list[Order], supplies: list[Supply], fair_share: b
 
     if fair_share:
         # t is the last column; one row per member: Σ x[s∈m, ·] − t · available(m) ≥ 0.
-        available = defaultdict(float)
+        available: defaultdict[str, float] = defaultdict(float)
         for s in set(sup_idx.tolist()):
             available[supplies[s].member] += supplies[s].quantity
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
@@ -262,11 +262,11 @@ def _collect(
     scale = 10**_DIGITS
     left_supply = {s.key: round(s.quantity * scale) for s in supplies}
     by_order: dict[int, list[int]] = defaultdict(list)
-    for col in np.flatnonzero(x > 1e-9):
-        by_order[pairs[int(col)][1]].append(int(col))
+    for found in np.flatnonzero(x > 1e-9):
+        by_order[pairs[int(found)][1]].append(int(found))
     for o, cols in by_order.items():
         order = orders[o]
-        exact = {col: x[col] * scale for col in cols}
+        exact = {col: float(x[col]) * scale for col in cols}
         share = {col: math.floor(value + 1e-6) for col, value in exact.items()}
         target = min(round(sum(exact.values())), round(order.quantity * scale))
         for col in sorted(cols, key=lambda c: exact[c] - share[c], reverse=True)[

@@ -29,7 +29,14 @@ from countyworks.alliances.models import (
 )
 from countyworks.alliances.supply import needs, supplies, used_by_capacity
 from countyworks.core.models import Region
-from countyworks.core.scoping import Viewer, can_reach_region, get_scoped_or_404, scope, visible_prefixes
+from countyworks.core.scoping import (
+    Action,
+    Viewer,
+    can_reach_region,
+    get_scoped_or_404,
+    scope,
+    visible_prefixes,
+)
 
 #: Which income source a ledger component is booked under in the village collective's accounts.
 LEDGER_SOURCE = {
@@ -56,13 +63,13 @@ def alliance_list(*, user: Viewer, within: str | None = None) -> QuerySet[Allian
     )
 
 
-def alliance_get(*, user: Viewer, pk: int, action: str = "read") -> Alliance:
+def alliance_get(*, user: Viewer, pk: int, action: Action = "read") -> Alliance:
     return get_scoped_or_404(
         Alliance.objects.select_related("region", "secretary", "guide"),
         user,
         PROGRAM,
         action,
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
 
 
@@ -89,14 +96,14 @@ def request_list(
     return rows.select_related("member__organisation", "member__alliance", "department", "ticket")
 
 
-def request_get(*, user: Viewer, pk: int, action: str = "read") -> ServiceRequest:
+def request_get(*, user: Viewer, pk: int, action: Action = "read") -> ServiceRequest:
     return get_scoped_or_404(
         ServiceRequest.objects.select_related(
             "member__alliance", "member__organisation", "ticket", "department"
         ),
         user,
         PROGRAM,
-        action,  # type: ignore[arg-type]
+        action,
         pk=pk,
     )
 
@@ -110,13 +117,13 @@ def order_list(
     return rows.select_related("alliance", "product").prefetch_related("allocations__member__organisation")
 
 
-def order_get(*, user: Viewer, pk: int, action: str = "read") -> BuyerOrder:
+def order_get(*, user: Viewer, pk: int, action: Action = "read") -> BuyerOrder:
     return get_scoped_or_404(
         BuyerOrder.objects.select_related("alliance", "product"),
         user,
         PROGRAM,
         action,
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
 
 
@@ -139,13 +146,13 @@ def contract_list(*, user: Viewer, within: str | None = None) -> QuerySet[Contra
     )
 
 
-def contract_get(*, user: Viewer, pk: int, action: str = "read") -> Contract:
+def contract_get(*, user: Viewer, pk: int, action: Action = "read") -> Contract:
     return get_scoped_or_404(
         Contract.objects.select_related("payer", "collective", "region"),
         user,
         PROGRAM,
         action,
-        pk=pk,  # type: ignore[arg-type]
+        pk=pk,
     )
 
 
