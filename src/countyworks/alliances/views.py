@@ -191,9 +191,11 @@ def settlement_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         entries = services.settlement_run(year=year, contracts=contracts, acting_user=request.user)
     except benefit.SettlementError as exc:
+        chinese = not (get_language() or "").startswith("en")
         for problem in exc.problems:
+            reason = problem.zh if chinese else problem.en
             messages.error(
-                request, _("合同 %(code)s：%(reason)s") % {"code": problem.contract, "reason": problem.zh}
+                request, _("合同 %(code)s：%(reason)s") % {"code": problem.contract, "reason": reason}
             )
     else:
         messages.success(
