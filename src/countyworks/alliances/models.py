@@ -97,6 +97,8 @@ class Alliance(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[villages])
 
+    SCOPE_PROGRAM = PROGRAM
+
     class Meta:
         verbose_name = _("产业联盟")
         verbose_name_plural = _("产业联盟")
@@ -123,6 +125,8 @@ class Department(models.Model):
         related_name="+",
     )
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "alliance__region__code"
 
@@ -153,6 +157,8 @@ class BranchMember(models.Model):
     role = models.CharField(_("支部职务"), max_length=32, blank=True)
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "alliance__region__code"
 
     class Meta:
@@ -182,6 +188,8 @@ class Activity(models.Model):
     participants = models.PositiveIntegerField(_("参加人数"), default=0)
     notes = models.TextField(_("记录"), blank=True)
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "alliance__region__code"
 
@@ -242,6 +250,8 @@ class Member(models.Model):
     y_km = models.DecimalField(_("位置北向(km)"), max_digits=8, decimal_places=2, default=_ZERO)
     history = HistoricalRecords(m2m_fields=[products])
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "alliance__region__code"
 
     class Meta:
@@ -281,6 +291,8 @@ class Capacity(models.Model):
         _("数量"), max_digits=14, decimal_places=2, validators=[MinValueValidator(_ZERO)]
     )
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "member__alliance__region__code"
 
@@ -323,6 +335,8 @@ class ServiceRequest(models.Model):
     )
     rating_comment = models.CharField(_("评价意见"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "member__alliance__region__code"
 
@@ -369,6 +383,8 @@ class BuyerOrder(models.Model):
     flag = models.CharField(_("无法供货原因"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "alliance__region__code"
 
     class Meta:
@@ -402,6 +418,8 @@ class Allocation(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "order__alliance__region__code"
 
     class Meta:
@@ -426,6 +444,8 @@ class Delivery(models.Model):
     paid_on = models.DateField(_("收款日期"), null=True, blank=True)
     paid_fen = models.BigIntegerField(_("收款金额(分)"), default=0, validators=[MinValueValidator(0)])
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "allocation__order__alliance__region__code"
 
@@ -496,6 +516,8 @@ class Contract(models.Model):
     )
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     class Meta:
         verbose_name = _("利益联结合同")
         verbose_name_plural = _("利益联结合同")
@@ -541,6 +563,8 @@ class ContractParty(models.Model):
     )
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "contract__region__code"
 
     class Meta:
@@ -575,6 +599,8 @@ class SettlementInput(models.Model):
     )
     days_worked = models.DecimalField(_("务工天数"), max_digits=8, decimal_places=1, null=True, blank=True)
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     SCOPE_REGION = "contract__region__code"
 
@@ -632,6 +658,8 @@ class LedgerEntry(models.Model):
     )
     history = HistoricalRecords()
 
+    SCOPE_PROGRAM = PROGRAM
+
     SCOPE_REGION = "contract__region__code"
 
     class Meta:
@@ -668,6 +696,8 @@ class VillageIncome(models.Model):
     source = models.CharField(_("收入来源"), max_length=16, choices=IncomeSource.choices)
     amount_fen = models.BigIntegerField(_("金额(分)"), validators=[MinValueValidator(0)])
     history = HistoricalRecords()
+
+    SCOPE_PROGRAM = PROGRAM
 
     class Meta:
         verbose_name = _("村集体收入")
