@@ -73,6 +73,19 @@ def village_headlines(figures: VillageYear, partial: bool) -> list[Headline]:
     ]
 
 
+def against_province(area: VillageYear, province: VillageYear) -> str | None:
+    """The area's mean village operating income against the province's, in words."""
+    if not area.reported or not province.reported:
+        return None
+    mean, reference = area.summary.mean_fen, province.summary.mean_fen
+    return _("村均经营性收入 %(mean)s 万元，为全省村均（%(ref)s 万元）的 %(ratio)s 倍：%(cls)s") % {
+        "mean": wan(mean),
+        "ref": wan(reference),
+        "ratio": f"{Decimal(mean) / Decimal(reference):.2f}" if reference else "—",
+        "cls": CLASS_LABELS[collective.compare_to_mean(mean, reference)],
+    }
+
+
 def class_rows(summary: collective.Summary) -> list[tuple[str, str, int]]:
     return [(str(CLASS_LABELS[c]), CLASS_TAGS[c], summary.by_class[c]) for c in collective.CLASSES]
 

@@ -260,6 +260,11 @@ def villages(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for village, fen, cls in selectors.village_rows(prefix, year)
             ],
             "trend_chart": presenters.trend_chart(trend),
+            "against_province": (
+                presenters.against_province(figures, selectors.village_year(prefix[:2], year))
+                if len(prefix) > 2
+                else None
+            ),
             "class_chart": presenters.class_chart(figures.summary, year),
         }
     return render(request, "alliances/villages.html", context)
