@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 
 from countyworks.alliances import services
-from countyworks.alliances.models import Alliance, BuyerOrder, Capacity, ChainLink, Member, Product, VillageIncome
+from countyworks.alliances.models import (
+    Alliance,
+    BuyerOrder,
+    Capacity,
+    ChainLink,
+    Member,
+    Product,
+    VillageIncome,
+)
 from countyworks.core.actors import SYSTEM
 from countyworks.core.importing import IMPORTERS
 from countyworks.core.models import Organisation, Region
@@ -20,13 +28,25 @@ VILLAGE = "430482100201"
 def alliance(db) -> Alliance:
     town = Region.objects.get(code="430482100")
     made = services.alliance_create(
-        name="测试鱼联盟", town=town, industry="鱼", villages=[Region.objects.get(code=VILLAGE)], acting_user=SYSTEM
+        name="测试鱼联盟",
+        town=town,
+        industry="鱼",
+        villages=[Region.objects.get(code=VILLAGE)],
+        acting_user=SYSTEM,
     )
     fish = Product.objects.create(code="fish", name="草鱼", unit="斤")
-    farm = Organisation.objects.create(name="测试养鱼户", region_id=VILLAGE, kind=Organisation.Kind.INDIVIDUAL)
-    member = Member.objects.create(alliance=made, organisation=farm, chain_link=ChainLink.BREEDING, village_id=VILLAGE)
+    farm = Organisation.objects.create(
+        name="测试养鱼户", region_id=VILLAGE, kind=Organisation.Kind.INDIVIDUAL
+    )
+    member = Member.objects.create(
+        alliance=made, organisation=farm, chain_link=ChainLink.BREEDING, village_id=VILLAGE
+    )
     Capacity.objects.create(
-        member=member, product=fish, starts_on=date(2023, 6, 1), ends_on=date(2023, 6, 30), quantity=Decimal(100)
+        member=member,
+        product=fish,
+        starts_on=date(2023, 6, 1),
+        ends_on=date(2023, 6, 30),
+        quantity=Decimal(100),
     )
     BuyerOrder.objects.create(
         alliance=made, code="O1", buyer="广州买家", destination="广州", product=fish, quantity=Decimal(150),
