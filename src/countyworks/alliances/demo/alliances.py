@@ -8,6 +8,7 @@ alliance reuses). Orders come from Guangdong at a price above the local market, 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -110,6 +111,57 @@ def _holder(post_name: str) -> Person | None:
     return post.holders.first() if post is not None else None
 
 
+@dataclass(frozen=True)
+class Founding:
+    """An alliance to found: its name, the short name its posts carry, its town, industry and chain."""
+
+    name: str
+    short: str
+    town: str
+    level: str  # 镇 or 乡: whose party committee the guide sits on
+    industry: str
+    founded_on: date
+    chain_code: str
+
+
+def _found(
+    spec: Founding,
+    villages: list[Region],
+    orgs: tuple[Organisation, Organisation, Organisation],
+    people: tuple[Person, Person, Person, Person],
+) -> Alliance:
+    """The alliance with its branch, its two departments' posts and its chain 部门 → 书记 → 指导员."""
+    branch, body, town = orgs
+    secretary, guide, tech_head, sales_head = people
+    tech = _post(f"{spec.short}技术服务部", spec.town, body, tech_head)
+    sales = _post(f"{spec.short}品牌销售部", spec.town, body, sales_head)
+    chain = _chain(
+        spec.chain_code,
+        f"{spec.short}：联盟部门 → 支部书记 → 指导员",
+        spec.town,
+        [
+            ("联盟部门", tech),
+            ("支部书记", _post(f"{spec.short}党支部书记", spec.town, branch, secretary)),
+            ("指导员", _post(f"{spec.short}指导员（{spec.level}党委委员）", spec.town, town, guide)),
+        ],
+    )
+    alliance = services.alliance_create(
+        name=spec.name,
+        town=Region.objects.get(code=spec.town),
+        industry=spec.industry,
+        villages=villages,
+        branch_name=f"{spec.name}党支部",
+        secretary=secretary,
+        guide=guide,
+        founded_on=spec.founded_on,
+        acting_user=SYSTEM,
+    )
+    alliance.chain = chain
+    alliance.save(update_fields=["chain"])
+    _departments(alliance, {"技术服务": tech, "品牌销售": sales})
+    return alliance
+
+
 def load_xinhe(villages: list[Region], products: dict[str, Product], rng: random.Random) -> Alliance:
     """新河鱼产业联盟: fish farmers, fry and feed suppliers, a processor, cold-chain logistics, sales."""
     branch = _org("新河鱼产业联盟党支部", XINHE, Organisation.Kind.PARTY_BRANCH)
@@ -118,32 +170,20 @@ def load_xinhe(villages: list[Region], products: dict[str, Product], rng: random
     secretary = _holder("新河鱼联盟党支部书记") or _person("李国平", XINHE, "专职党支部书记", branch)
     guide = _holder("新河鱼联盟指导员（镇党委委员）") or _guide_of_changning(town)
     tech_head = _holder("新河鱼联盟技术服务部") or _person("唐志刚", XINHE, "技术服务部负责人", body)
-    tech = _post("新河鱼联盟技术服务部", XINHE, body, tech_head)
-    sales = _post("新河鱼联盟品牌销售部", XINHE, body, _person("谢春林", XINHE, "品牌销售部负责人", body))
-    chain = _chain(
-        "changning-xinheyu",
-        "新河鱼联盟：联盟部门 → 支部书记 → 指导员",
-        XINHE,
-        [
-            ("联盟部门", tech),
-            ("支部书记", _post("新河鱼联盟党支部书记", XINHE, branch, secretary)),
-            ("指导员", _post("新河鱼联盟指导员（镇党委委员）", XINHE, town, guide)),
-        ],
+    alliance = _found(
+        Founding(
+            "新河鱼产业联盟",
+            "新河鱼联盟",
+            XINHE,
+            "镇",
+            "新河鱼（淡水鱼养殖）",
+            date(2023, 3, 18),
+            "changning-xinheyu",
+        ),
+        villages,
+        (branch, body, town),
+        (secretary, guide, tech_head, _person("谢春林", XINHE, "品牌销售部负责人", body)),
     )
-    alliance = services.alliance_create(
-        name="新河鱼产业联盟",
-        town=Region.objects.get(code=XINHE),
-        industry="新河鱼（淡水鱼养殖）",
-        villages=villages,
-        branch_name="新河鱼产业联盟党支部",
-        secretary=secretary,
-        guide=guide,
-        founded_on=date(2023, 3, 18),
-        acting_user=SYSTEM,
-    )
-    alliance.chain = chain
-    alliance.save(update_fields=["chain"])
-    _departments(alliance, {"技术服务": tech, "品牌销售": sales})
     specs: list[tuple[str, str, str, tuple[str, ...]]] = [
         (
             "常宁市渔丰水产养殖专业合作社",
@@ -194,36 +234,25 @@ def load_tashan(villages: list[Region], products: dict[str, Product], rng: rando
     town = _org("中共常宁市塔山瑶族乡委员会", TASHAN, Organisation.Kind.GOVERNMENT)
     secretary = _person("彭志远", TASHAN, "专职党支部书记", branch)
     guide = _person("盘海燕", TASHAN, "联盟指导员（乡党委委员）", town)
-    tech = _post(
-        "塔山餐饮民宿联盟技术服务部", TASHAN, body, _person("赵丽华", TASHAN, "技术服务部负责人", body)
+    alliance = _found(
+        Founding(
+            "塔山瑶族乡餐饮民宿联盟",
+            "塔山餐饮民宿联盟",
+            TASHAN,
+            "乡",
+            "餐饮民宿（瑶族风情旅游）",
+            date(2023, 4, 6),
+            "changning-tashan",
+        ),  # fmt: skip
+        villages,
+        (branch, body, town),
+        (
+            secretary,
+            guide,
+            _person("赵丽华", TASHAN, "技术服务部负责人", body),
+            _person("盘建国", TASHAN, "品牌销售部负责人", body),
+        ),
     )
-    sales = _post(
-        "塔山餐饮民宿联盟品牌销售部", TASHAN, body, _person("盘建国", TASHAN, "品牌销售部负责人", body)
-    )
-    chain = _chain(
-        "changning-tashan",
-        "塔山餐饮民宿联盟：联盟部门 → 支部书记 → 指导员",
-        TASHAN,
-        [
-            ("联盟部门", tech),
-            ("支部书记", _post("塔山餐饮民宿联盟党支部书记", TASHAN, branch, secretary)),
-            ("指导员", _post("塔山餐饮民宿联盟指导员（乡党委委员）", TASHAN, town, guide)),
-        ],
-    )
-    alliance = services.alliance_create(
-        name="塔山瑶族乡餐饮民宿联盟",
-        town=Region.objects.get(code=TASHAN),
-        industry="餐饮民宿（瑶族风情旅游）",
-        villages=villages,
-        branch_name="塔山瑶族乡餐饮民宿联盟党支部",
-        secretary=secretary,
-        guide=guide,
-        founded_on=date(2023, 4, 6),
-        acting_user=SYSTEM,
-    )
-    alliance.chain = chain
-    alliance.save(update_fields=["chain"])
-    _departments(alliance, {"技术服务": tech, "品牌销售": sales})
     specs: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("常宁市塔山瑶乡文化旅游开发有限公司", Organisation.Kind.ENTERPRISE, ChainLink.SALES, ()),
     ]
