@@ -38,7 +38,7 @@ PROGRAMS = installed_programs()
 def test_the_installed_programs_are_the_programs_setting():
     assert [config.name for config in PROGRAMS] == settings.PROGRAMS
     assert cli.settings_programs() == settings.PROGRAMS  # what the CLI reads without Django set up
-    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy", "parks"]
+    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy", "parks", "alliances"]
 
 
 @pytest.mark.parametrize("config", PROGRAMS, ids=lambda c: c.label)

@@ -374,6 +374,7 @@ def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[mod
 
     from django.utils import timezone
 
+    from countyworks.alliances.models import Alliance, Department, Member, ServiceRequest
     from countyworks.core.models import Organisation
     from countyworks.energy.models import Alarm
     from countyworks.energy.services import station_create
@@ -402,7 +403,17 @@ def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[mod
         raised_at=timezone.now(),
     )
     region = Region.objects.get(code=code)
-    objects = [company, plan, meeting, alarm, region]
+    town = Region.objects.get(code=f"{code}100")
+    alliance = Alliance.objects.create(name=f"{place}产业联盟", region=town, industry="淡水鱼")
+    department = Department.objects.create(alliance=alliance, name="技术服务", categories=["technology"])
+    farm = Organisation.objects.create(name=f"{place}养鱼户", region_id=f"{code}100201", kind="individual")
+    member = Member.objects.create(
+        alliance=alliance, organisation=farm, chain_link="breeding", village_id=f"{code}100201"
+    )
+    request = ServiceRequest.objects.create(
+        member=member, category="technology", title=f"{place}鱼塘水质检测", department=department
+    )
+    objects = [company, plan, meeting, alarm, region, request]
     return {obj._meta.label_lower: (obj, str(obj)) for obj in objects}
 
 

@@ -84,6 +84,7 @@ PROGRAMS = [
     "countyworks.innovation",
     "countyworks.energy",
     "countyworks.parks",
+    "countyworks.alliances",
 ]
 
 INSTALLED_APPS = [

@@ -32,7 +32,29 @@ ALLOWED_TOKENS: frozenset[str] = frozenset()
 #: English column names next to the Chinese header (a file may use either), so they are literals.
 ALLOWED_ON_PAGE: dict[str, frozenset[str]] = {
     # ...and each data type's kind as typed after `countyworks import` (holiday-notices).
-    "/data/import/": frozenset({"credit_code", "industry_code", "head_name", "house_label", "holiday"}),
+    "/data/import/": frozenset(
+        {"credit_code", "industry_code", "head_name", "house_label", "holiday"}
+        # the alliances' import kinds: column names, and those that are also choice values
+        | {
+            "amount_fen",
+            "area_mu",
+            "cap_fen",
+            "chain_link",
+            "daily_wage_fen",
+            "days_worked",
+            "distributed_pct",
+        }
+        | {"end_year", "floor_share_pct", "joined_on", "land_area_mu", "market_price_fen", "per_mu_fen"}
+        | {
+            "premium_pct",
+            "principal_fen",
+            "profit_fen",
+            "profit_share_pct",
+            "protective_price_fen",
+            "rate_pct",
+        }
+        | {"share_pct", "start_year", "step_pct", "step_years", "collective", "inputs", "village"}
+    ),
     # The dispatch form names the load file's header as the file must spell it.
     "/energy/dispatch/": frozenset({"load_mw"}),
 }

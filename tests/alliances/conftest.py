@@ -1,0 +1,15 @@
+"""Fixtures of program 1: the 常宁 demo loaded once per test that needs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from countyworks.alliances.demo import load_demo
+from countyworks.core.demo import load_demo_accounts
+
+
+@pytest.fixture
+def demo(db):
+    """The core accounts and the alliances demo (which builds the 新河 chain itself without the workflow's)."""
+    load_demo_accounts()
+    load_demo()
