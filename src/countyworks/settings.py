@@ -83,6 +83,7 @@ PROGRAMS = [
     "countyworks.workflow",
     "countyworks.innovation",
     "countyworks.energy",
+    "countyworks.courtyards",
 ]
 
 INSTALLED_APPS = [

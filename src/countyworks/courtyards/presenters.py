@@ -1,0 +1,2 @@
+def home_tiles(summaries, month, url):
+    return []
