@@ -11,10 +11,13 @@ point of the brief, and a month's figures under a year's title would mislead.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from countyworks.core.actors import SYSTEM
 from countyworks.core.errors import BriefUnavailable
 from countyworks.core.models import Region
 from countyworks.core.periods import Period
+from countyworks.courtyards import scoring
 from countyworks.courtyards.models import Courtyard, Work
 from countyworks.courtyards.selectors import AreaFigures, area_figures
 
@@ -35,6 +38,11 @@ def _works_sentence(works: dict[str, int]) -> str:
     return "，".join(parts) + "。" if parts else ""
 
 
+def points(value: Decimal) -> str:
+    """A score as the report writes it: 90.833, 96.5, 99 (no trailing zeros)."""
+    return f"{value.normalize():f}"
+
+
 def _courtyard_paragraph(courtyard: Courtyard, figures: AreaFigures, year: int) -> str:
     region = courtyard.region
     village = region.parent.name if region.parent else ""
@@ -48,8 +56,9 @@ def _courtyard_paragraph(courtyard: Courtyard, figures: AreaFigures, year: int) 
             f"平均得分{figures.average}分，评选“星级文明户”{figures.five_star}户次（{figures.star_households}户）。"
         )
     if figures.top_ten:
-        names = "、".join(f"{name}（{score}分）" for _rank, name, score in figures.top_ten)
-        sentences.append(f"年底总评比，前十名（含并列{len(figures.top_ten)}户）为{names}，予以奖励。")
+        names = "、".join(f"{name}（{points(score)}分）" for _rank, name, score in figures.top_ten)
+        tied = f"（含并列共{len(figures.top_ten)}户）" if len(figures.top_ten) > scoring.TOP_RANK else ""
+        sentences.append(f"年底总评比，前十名{tied}为{names}，予以奖励。")
     works = _works_sentence(figures.works)
     if works:
         sentences.append(works)

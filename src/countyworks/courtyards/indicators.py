@@ -21,7 +21,7 @@ def _inspections(prefix: str, period: Period):  # type: ignore[no-untyped-def]
     from countyworks.courtyards.models import Inspection
 
     return Inspection.objects.filter(
-        household__region_id__startswith=prefix, month__gte=period.start, month__lt=period.end
+        household__region__code__startswith=prefix, month__gte=period.start, month__lt=period.end
     )
 
 
@@ -47,7 +47,7 @@ def works_completed(prefix: str, period: Period) -> int:
 
     return (
         Work.objects.filter(
-            courtyard__region_id__startswith=prefix,
+            courtyard__region__code__startswith=prefix,
             status=Work.Status.DONE,
             completed_on__gte=period.start,
             completed_on__lt=period.end,

@@ -232,7 +232,7 @@ class Inspection(models.Model):
     sheet = models.ForeignKey(ScoreSheet, verbose_name=_("评分表"), on_delete=models.PROTECT)
     inspected_on = models.DateField(_("检查日期"))
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     violations = models.PositiveSmallIntegerField(_("门前三包违规（处）"), default=0)
     notes = models.TextField(_("备注"), blank=True)
@@ -372,7 +372,7 @@ class Redemption(models.Model):
     points = models.PositiveIntegerField(_("扣减积分"))
     redeemed_on = models.DateField(_("兑换日期"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
 
@@ -432,7 +432,7 @@ class PointsEntry(models.Model):
     note = models.CharField(_("说明"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
 

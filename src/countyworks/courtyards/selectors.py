@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 import polars as pl
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.urls import reverse
 
 from countyworks.core.models import Household, Region
@@ -288,12 +288,3 @@ def home_tiles(*, user: Viewer, within: str | None = None) -> list[dict[str, obj
         return []
     summaries = comparison(user=user, within=within, year=month.year)
     return present(summaries, month, reverse("courtyards:home"))
-
-
-def star_share(prefix: str, start: date, end: date) -> tuple[int, int]:
-    """(★5 inspections, inspections) under ``prefix`` with months in [start, end)."""
-    rows = Inspection.objects.filter(household__region_id__startswith=prefix, month__gte=start, month__lt=end)
-    agg = rows.aggregate(n=Count("id"), five=Count("id", filter=Q(stars=5)))
-    return agg["five"], agg["n"]
-
-
