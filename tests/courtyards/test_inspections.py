@@ -15,10 +15,17 @@ from countyworks.courtyards import services
 from countyworks.courtyards.models import Inspection, PointsEntry, ShopItem
 from countyworks.courtyards.services import PhotoUpload
 
-FULL = {"poultry_penned": "20", "debris_stacked": "20", "front_back_clean": "20", "garden_fenced": "20", "firewood_stacked": "20"}
+FULL = {
+    "poultry_penned": "20",
+    "debris_stacked": "20",
+    "front_back_clean": "20",
+    "garden_fenced": "20",
+    "firewood_stacked": "20",
+}
 #: The smallest valid PNG (1×1).
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 
 
@@ -31,9 +38,14 @@ def courtyard(db):
         ],
         ignore_conflicts=True,
     )
-    services.default_sheet_create(region=Region.objects.get(code="430523"), effective_from=date(2022, 6, 1), acting_user=SYSTEM)
+    services.default_sheet_create(
+        region=Region.objects.get(code="430523"), effective_from=date(2022, 6, 1), acting_user=SYSTEM
+    )
     return services.courtyard_create(
-        village=Region.objects.get(code="430523104201"), code="43052310420101", name="下南冲院落", acting_user=SYSTEM
+        village=Region.objects.get(code="430523104201"),
+        code="43052310420101",
+        name="下南冲院落",
+        acting_user=SYSTEM,
     )
 
 
@@ -45,7 +57,9 @@ def household(courtyard):
 
 
 def submit(household, month=date(2023, 5, 1), points=None, **kwargs):
-    return services.inspection_submit(household=household, month=month, points=points or FULL, acting_user=SYSTEM, **kwargs)
+    return services.inspection_submit(
+        household=household, month=month, points=points or FULL, acting_user=SYSTEM, **kwargs
+    )
 
 
 def test_an_inspection_is_scored_on_the_sheet_and_credits_points(household):
@@ -94,7 +108,9 @@ def test_photos_must_be_images_of_reasonable_size(household):
         "文件「a.jpg」不是照片（只接受 JPEG 或 PNG 图片）",
         "照片「b.png」太大（3.0 MB），不能超过 3 MB，请压缩后重新上传",
     ]
-    inspection = submit(household, photos=[PhotoUpload(SimpleUploadedFile("c.png", PNG), item="garden_fenced")])
+    inspection = submit(
+        household, photos=[PhotoUpload(SimpleUploadedFile("c.png", PNG), item="garden_fenced")]
+    )
     photo = inspection.photos.get()
     assert photo.content_type == "image/png" and photo.item.code == "garden_fenced"
     assert photo.region_code == household.region_id
@@ -120,7 +136,9 @@ def test_a_village_version_adds_items_from_its_month(courtyard, household):
 
 def test_the_ledger_never_goes_negative_and_stock_is_kept(household):
     submit(household)  # ★5: 10 points
-    oil = services.shop_item_save(region_code="430523104201", name="食用油", points_price=6, stock=3, acting_user=SYSTEM)
+    oil = services.shop_item_save(
+        region_code="430523104201", name="食用油", points_price=6, stock=3, acting_user=SYSTEM
+    )
     services.points_redeem(household=household, item=oil, quantity=1, acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="积分不足"):
         services.points_redeem(household=household, item=oil, quantity=1, acting_user=SYSTEM)
@@ -133,14 +151,17 @@ def test_the_ledger_never_goes_negative_and_stock_is_kept(household):
 
 def test_an_officer_of_another_county_may_not_inspect(household, changning):
     with pytest.raises(PermissionDenied):
-        services.inspection_submit(household=household, month=date(2023, 5, 1), points=FULL, acting_user=changning)
+        services.inspection_submit(
+            household=household, month=date(2023, 5, 1), points=FULL, acting_user=changning
+        )
 
 
 def test_a_courtyard_code_extends_its_villages(courtyard):
     with pytest.raises(ValidationError):
         services.courtyard_create(
-            village=Region.objects.get(code="430523104201"), code="43052310430101", name="别村院落", acting_user=SYSTEM
+            village=Region.objects.get(code="430523104201"),
+            code="43052310430101",
+            name="别村院落",
+            acting_user=SYSTEM,
         )
     assert courtyard.region.level == "courtyard" and courtyard.village_code == "430523104201"
-
-

@@ -45,7 +45,10 @@ def test_monthly_total_after_deductions_and_stars(items, violations, total, star
 def test_scores_above_an_items_maximum_are_reported_by_row_and_item():
     frame = pl.DataFrame([sheet_row([20, 20, 20, 20, 20]), sheet_row([20, 21, 20, 20, -1])])
     bad = over_maximum(frame, DEFAULT_SHEET)
-    assert bad.select("row", "item", "points").rows() == [(1, "debris_stacked", 21.0), (1, "firewood_stacked", -1.0)]
+    assert bad.select("row", "item", "points").rows() == [
+        (1, "debris_stacked", 21.0),
+        (1, "firewood_stacked", -1.0),
+    ]
 
 
 def test_monthly_competition_ranks_within_courtyard_village_and_town():
@@ -102,7 +105,11 @@ def test_top_ten_includes_every_household_tied_at_rank_ten():
 
 def test_equal_means_over_different_month_counts_tie():
     # 1080 / 12 = 90 and 900 / 10 = 90 tie; 1090 / 12 = 90.833 is ahead of 999 / 11 = 90.818.
-    rows = _year(1, [90.0] * 12) + _year(2, [90.0] * 10) + _year(3, [92, 88, 95, 90, 85, 91, 93, 89, 94, 90, 87, 96])
+    rows = (
+        _year(1, [90.0] * 12)
+        + _year(2, [90.0] * 10)
+        + _year(3, [92, 88, 95, 90, 85, 91, 93, 89, 94, 90, 87, 96])
+    )
     rows += _year(4, [90.9] * 10 + [90.0])
     result = annual_results(pl.DataFrame(rows)).sort("household")
     assert result["rank_courtyard"].to_list() == [3, 3, 1, 2]

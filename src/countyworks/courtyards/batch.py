@@ -27,7 +27,12 @@ ALIASES: dict[str, str] = {
     "柴火堆放整齐": "firewood_stacked",
     "门前三包违规": "violations",
 }
-TEXT_COLUMNS = ("household", "courtyard", "month", *(k for k, v in ALIASES.items() if v in ("household", "courtyard", "month")))
+TEXT_COLUMNS = (
+    "household",
+    "courtyard",
+    "month",
+    *(k for k, v in ALIASES.items() if v in ("household", "courtyard", "month")),
+)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _COURTYARD = re.compile(r"^\d{14}$")
 #: How many row errors are listed before the rest are counted.
@@ -39,7 +44,11 @@ def _row_errors(frame: pl.DataFrame, sheet: scoring.Sheet) -> list[str]:
     errors: list[str] = []
     indexed = frame.with_row_index("_row", offset=2)
     checks = [
-        ("courtyard", ~pl.col("courtyard").str.contains(_COURTYARD.pattern).fill_null(False), "expected a 14-digit courtyard code"),
+        (
+            "courtyard",
+            ~pl.col("courtyard").str.contains(_COURTYARD.pattern).fill_null(False),
+            "expected a 14-digit courtyard code",
+        ),
         ("month", ~pl.col("month").str.contains(_MONTH.pattern).fill_null(False), "expected a month YYYY-MM"),
         ("household", pl.col("household").is_null(), "missing household"),
         ("violations", pl.col("violations").is_null() | (pl.col("violations") < 0), "expected a count ≥ 0"),
@@ -50,24 +59,30 @@ def _row_errors(frame: pl.DataFrame, sheet: scoring.Sheet) -> list[str]:
     for code in sheet.codes:
         for row in indexed.filter(pl.col(code).is_null()).select("_row").iter_rows():
             errors.append(f"row {row[0]}, column {code}: missing score")
-    for bad in scoring.over_maximum(frame.drop_nulls(sheet.codes), sheet).iter_rows(named=True):
+    for cell in scoring.over_maximum(frame.with_columns(pl.col(sheet.codes).fill_null(0)), sheet).iter_rows(named=True):
         errors.append(
-            f"row {bad['row'] + 2}, column {bad['item']}: value {bad['points']:g}: "
-            f"score outside 0..{bad['maximum']:g} (the item's maximum)"
+            f"row {cell['row'] + 2}, column {cell['item']}: value {cell['points']:g}: "
+            f"score outside 0..{cell['maximum']:g} (the item's maximum)"
         )
     duplicates = indexed.filter(pl.struct("household", "month").is_duplicated())
     for row in duplicates.select("_row", "household", "month").iter_rows():
-        errors.append(f"row {row[0]}, column household: {row[1]} {row[2]}: more than one inspection in the month")
+        errors.append(
+            f"row {row[0]}, column household: {row[1]} {row[2]}: more than one inspection in the month"
+        )
     return errors
 
 
 def prepare(frame: pl.DataFrame, sheet: scoring.Sheet = scoring.DEFAULT_SHEET) -> pl.DataFrame:
     """Rename aliases, cast the score columns and check every cell; :class:`InputError` lists the bad ones."""
-    frame = frame.rename({c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns})
+    frame = frame.rename(
+        {c: ALIASES[c] for c in frame.columns if c in ALIASES and ALIASES[c] not in frame.columns}
+    )
     wanted = ["household", "courtyard", "month", *sheet.codes]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
-        raise InputError([f"missing column {c}: expected {', '.join(wanted)} and optionally violations" for c in missing])
+        raise InputError(
+            [f"missing column {c}: expected {', '.join(wanted)} and optionally violations" for c in missing]
+        )
     if "violations" not in frame.columns:
         frame = frame.with_columns(pl.lit(0).alias("violations"))
     try:

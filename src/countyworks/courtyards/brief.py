@@ -22,7 +22,10 @@ from countyworks.courtyards.models import Courtyard, Work
 from countyworks.courtyards.selectors import AreaFigures, area_figures
 
 #: Removals and new facilities in the order the report lists them, with their measure words.
-_REMOVED: tuple[tuple[str, str], ...] = ((Work.Kind.DRY_TOILET, "旱厕{n}座"), (Work.Kind.HOLLOW_HOUSE, "空心房{n}座"))
+_REMOVED: tuple[tuple[str, str], ...] = (
+    (Work.Kind.DRY_TOILET, "旱厕{n}座"),
+    (Work.Kind.HOLLOW_HOUSE, "空心房{n}座"),
+)
 _BUILT: tuple[tuple[str, str], ...] = (
     (Work.Kind.PAVILION, "修建凉亭{n}座"),
     (Work.Kind.FLOWER_BED, "增建花圃{n}处"),
@@ -91,7 +94,11 @@ def brief_text(region_prefix: str, period: Period) -> str:
         figures = area_figures(user=SYSTEM, prefix=courtyard.region_id, year=year)
         if figures.inspections or figures.works:
             paragraphs.append(_courtyard_paragraph(courtyard, figures, year))
-    upcoming = [c.region.name.removesuffix("院落") for c in whole.courtyards if c.status != Courtyard.Status.DEMONSTRATION]
+    upcoming = [
+        c.region.name.removesuffix("院落")
+        for c in whole.courtyards
+        if c.status != Courtyard.Status.DEMONSTRATION
+    ]
     if upcoming and region.level != Region.Level.COURTYARD:
         paragraphs.append(
             f"下一步，将在{'、'.join(upcoming)}{len(upcoming)}处聚力打造卫生示范院落，推动从“一处美”向“一片美”提升。"

@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Score a csv/xlsx/parquet file of monthly hygiene inspections (columns: docs/courtyards.md).",
     )
     score.add_argument("scores", type=Path, help="csv, xlsx or parquet: one row per household and month")
-    score.add_argument("-o", "--output", type=Path, help="csv, xlsx or parquet result (default: csv on stdout)")
+    score.add_argument(
+        "-o", "--output", type=Path, help="csv, xlsx or parquet result (default: csv on stdout)"
+    )
     score.set_defaults(func=run_score)
 
 
@@ -48,5 +50,7 @@ def run_score(args: argparse.Namespace) -> int:
     else:
         write_table(result, args.output)
         ranked = result.filter(pl.col("ranked")).select("household").n_unique()
-        print(f"{result.height} household-months scored, {ranked} households ranked; written to {args.output}")
+        print(
+            f"{result.height} household-months scored, {ranked} households ranked; written to {args.output}"
+        )
     return 0

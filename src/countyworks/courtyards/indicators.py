@@ -45,15 +45,12 @@ def works_completed(prefix: str, period: Period) -> int:
     """Improvement works completed in the period (旱厕 and 空心房 removed, facilities built)."""
     from countyworks.courtyards.models import Work
 
-    return (
-        Work.objects.filter(
-            courtyard__region__code__startswith=prefix,
-            status=Work.Status.DONE,
-            completed_on__gte=period.start,
-            completed_on__lt=period.end,
-        )
-        .aggregate(n=Count("id"))["n"]
-    )
+    return Work.objects.filter(
+        courtyard__region__code__startswith=prefix,
+        status=Work.Status.DONE,
+        completed_on__gte=period.start,
+        completed_on__lt=period.end,
+    ).aggregate(n=Count("id"))["n"]
 
 
 INDICATORS: tuple[Indicator, ...] = (

@@ -25,7 +25,6 @@ from simple_history.models import HistoricalRecords
 from countyworks.core.models import Household, Program, Region
 
 PROGRAM = Program.COURTYARDS
-_POINTS = {"max_digits": 5, "decimal_places": 1}
 
 
 # --- courtyards, households, committee --------------------------------------------------------------
@@ -154,7 +153,7 @@ class ScoreSheet(models.Model):
     effective_from = models.DateField(_("生效月份"))
     title = models.CharField(_("名称"), max_length=100)
     violation_deduction = models.DecimalField(
-        _("每处门前三包违规扣分"), default=Decimal(5), validators=[MinValueValidator(0)], **_POINTS
+        _("每处门前三包违规扣分"), default=Decimal(5), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1
     )
     is_local_default = models.BooleanField(_("本地默认标准"), default=True)
     history = HistoricalRecords()
@@ -174,10 +173,12 @@ class ScoreSheet(models.Model):
 class ScoreItem(models.Model):
     """One line of a sheet: what is checked, its maximum and how points are deducted."""
 
-    sheet = models.ForeignKey(ScoreSheet, verbose_name=_("评分表"), on_delete=models.CASCADE, related_name="items")
+    sheet = models.ForeignKey(
+        ScoreSheet, verbose_name=_("评分表"), on_delete=models.CASCADE, related_name="items"
+    )
     code = models.SlugField(_("代码"), max_length=32)
     label = models.CharField(_("评分项"), max_length=40)
-    max_points = models.DecimalField(_("满分"), validators=[MinValueValidator(0)], **_POINTS)
+    max_points = models.DecimalField(_("满分"), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1)
     deduction_rule = models.CharField(_("扣分标准"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     history = HistoricalRecords()
@@ -197,9 +198,13 @@ class ScoreItem(models.Model):
 class StarRule(models.Model):
     """A star cut of a sheet: a total of at least ``min_score`` earns ``stars`` (以上 includes the cut)."""
 
-    sheet = models.ForeignKey(ScoreSheet, verbose_name=_("评分表"), on_delete=models.CASCADE, related_name="stars")
-    stars = models.PositiveSmallIntegerField(_("星级"), validators=[MinValueValidator(1), MaxValueValidator(10)])
-    min_score = models.DecimalField(_("最低分"), **_POINTS)
+    sheet = models.ForeignKey(
+        ScoreSheet, verbose_name=_("评分表"), on_delete=models.CASCADE, related_name="stars"
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("星级"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    min_score = models.DecimalField(_("最低分"), max_digits=5, decimal_places=1)
     history = HistoricalRecords()
 
     SCOPE_REGION = "sheet__region__code"
@@ -232,11 +237,16 @@ class Inspection(models.Model):
     sheet = models.ForeignKey(ScoreSheet, verbose_name=_("评分表"), on_delete=models.PROTECT)
     inspected_on = models.DateField(_("检查日期"))
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     violations = models.PositiveSmallIntegerField(_("门前三包违规（处）"), default=0)
     notes = models.TextField(_("备注"), blank=True)
-    total = models.DecimalField(_("得分"), **_POINTS)
+    total = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
     stars = models.PositiveSmallIntegerField(_("星级"), default=0)
     #: The offline form's own id for the entry, so a re-sent entry is recognised, not duplicated.
     client_key = models.CharField(_("表单编号"), max_length=64, blank=True)
@@ -265,7 +275,7 @@ class ItemScore(models.Model):
         Inspection, verbose_name=_("评比"), on_delete=models.CASCADE, related_name="scores"
     )
     item = models.ForeignKey(ScoreItem, verbose_name=_("评分项"), on_delete=models.PROTECT)
-    points = models.DecimalField(_("得分"), validators=[MinValueValidator(0)], **_POINTS)
+    points = models.DecimalField(_("得分"), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1)
     history = HistoricalRecords()
 
     SCOPE_REGION = "inspection__household__region__code"
@@ -290,7 +300,9 @@ class Photo(models.Model):
     inspection = models.ForeignKey(
         Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
-    item = models.ForeignKey(ScoreItem, verbose_name=_("评分项"), null=True, blank=True, on_delete=models.SET_NULL)
+    item = models.ForeignKey(
+        ScoreItem, verbose_name=_("评分项"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     work = models.ForeignKey("Work", null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("类别"), max_length=16, choices=Stage.choices, default=Stage.INSPECTION)
     file = models.FileField(_("照片"), upload_to="courtyards/%Y/%m/")
@@ -317,7 +329,7 @@ class Photo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 # --- points and the 积分超市 ------------------------------------------------------------------------------
@@ -366,13 +378,22 @@ class ShopItem(models.Model):
 
 
 class Redemption(models.Model):
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(ShopItem, verbose_name=_("商品"), on_delete=models.PROTECT, related_name="redemptions")
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        ShopItem, verbose_name=_("商品"), on_delete=models.PROTECT, related_name="redemptions"
+    )
     quantity = models.PositiveSmallIntegerField(_("数量"), validators=[MinValueValidator(1)])
     points = models.PositiveIntegerField(_("扣减积分"))
     redeemed_on = models.DateField(_("兑换日期"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -390,9 +411,13 @@ class Redemption(models.Model):
 class Award(models.Model):
     """A top-ten award of the annual overall evaluation (年底总评比)."""
 
-    courtyard = models.ForeignKey(Courtyard, verbose_name=_("院落"), on_delete=models.PROTECT, related_name="awards")
+    courtyard = models.ForeignKey(
+        Courtyard, verbose_name=_("院落"), on_delete=models.PROTECT, related_name="awards"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
-    household = models.ForeignKey(Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        Household, verbose_name=_("农户"), on_delete=models.PROTECT, related_name="+"
+    )
     rank = models.PositiveSmallIntegerField(_("名次"))
     annual_score = models.DecimalField(_("年度平均分"), max_digits=7, decimal_places=3)
     prize = models.CharField(_("奖励"), max_length=100)
@@ -426,13 +451,22 @@ class PointsEntry(models.Model):
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     points = models.IntegerField(_("积分变动"))
     balance = models.PositiveIntegerField(_("余额"))
-    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    redemption = models.ForeignKey(Redemption, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    redemption = models.ForeignKey(
+        Redemption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("说明"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -467,7 +501,7 @@ class Assistance(models.Model):
     kind = models.CharField(_("帮扶方式"), max_length=16, choices=Kind.choices)
     description = models.CharField(_("帮扶内容"), max_length=200)
     helpers = models.CharField(_("帮扶人"), max_length=100)
-    labour_days = models.DecimalField(_("投工（工日）"), default=Decimal(0), **_POINTS)
+    labour_days = models.DecimalField(_("投工（工日）"), default=Decimal(0), max_digits=5, decimal_places=1)
     amount_yuan = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, default=Decimal(0))
     history = HistoricalRecords()
 
@@ -498,16 +532,23 @@ class Work(models.Model):
         IN_PROGRESS = "in_progress", _("施工中")
         DONE = "done", _("已完成")
 
-    courtyard = models.ForeignKey(Courtyard, verbose_name=_("院落"), on_delete=models.PROTECT, related_name="works")
+    courtyard = models.ForeignKey(
+        Courtyard, verbose_name=_("院落"), on_delete=models.PROTECT, related_name="works"
+    )
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=100)
     household = models.ForeignKey(
-        Household, verbose_name=_("涉及农户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Household,
+        verbose_name=_("涉及农户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     cost_yuan = models.DecimalField(_("费用（元）"), max_digits=12, decimal_places=2, default=Decimal(0))
-    labour_days = models.DecimalField(_("投工（工日）"), default=Decimal(0), **_POINTS)
+    labour_days = models.DecimalField(_("投工（工日）"), default=Decimal(0), max_digits=5, decimal_places=1)
     history = HistoricalRecords()
 
     SCOPE_REGION = "courtyard__region__code"

@@ -212,6 +212,6 @@ def annual_results(
             for level, group in groups.items()
         ),
     )
-    return result.with_columns(
-        (pl.col("rank_courtyard").fill_null(top + 1) <= top).alias("top_ten")
-    ).sort(["courtyard", "rank_courtyard", "household"], nulls_last=True)
+    return result.with_columns((pl.col("rank_courtyard").fill_null(top + 1) <= top).alias("top_ten")).sort(
+        ["courtyard", "rank_courtyard", "household"], nulls_last=True
+    )

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
 import polars as pl
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 
 from countyworks.core.models import Household, Region
@@ -31,7 +32,13 @@ from countyworks.courtyards.models import (
 )
 
 #: Columns of the frame every result is computed from.
-_FRAME_SCHEMA = {"household": pl.Int64, "courtyard": pl.String, "month": pl.String, "total": pl.Float64, "stars": pl.Int8}
+_FRAME_SCHEMA = {
+    "household": pl.Int64,
+    "courtyard": pl.String,
+    "month": pl.String,
+    "total": pl.Float64,
+    "stars": pl.Int8,
+}
 
 
 def courtyard_list(*, user: Viewer, within: str | None = None) -> QuerySet[Courtyard]:
@@ -39,13 +46,17 @@ def courtyard_list(*, user: Viewer, within: str | None = None) -> QuerySet[Court
 
 
 def courtyard_get(*, user: Viewer, code: str) -> Courtyard:
-    return get_scoped_or_404(Courtyard.objects.select_related("region", "region__parent"), user, PROGRAM, region_id=code)
+    return get_scoped_or_404(
+        Courtyard.objects.select_related("region", "region__parent"), user, PROGRAM, region_id=code
+    )
 
 
 def household_get(*, user: Viewer, pk: int) -> Household:
     """A household of a courtyard the viewer reaches (404 otherwise)."""
     return get_scoped_or_404(
-        Household.objects.select_related("region", "courtyard_profile").filter(region__level=Region.Level.COURTYARD),
+        Household.objects.select_related("region", "courtyard_profile").filter(
+            region__level=Region.Level.COURTYARD
+        ),
         user,
         PROGRAM,
         pk=pk,
@@ -63,9 +74,9 @@ def households_of(courtyard: Courtyard) -> list[Household]:
 def assisted_ids(household_ids: Iterable[int]) -> set[int]:
     """Which of the households the village flags for assistance."""
     return set(
-        HouseholdProfile.objects.filter(household_id__in=list(household_ids), needs_assistance=True).values_list(
-            "household_id", flat=True
-        )
+        HouseholdProfile.objects.filter(
+            household_id__in=list(household_ids), needs_assistance=True
+        ).values_list("household_id", flat=True)
     )
 
 
@@ -86,7 +97,9 @@ def monthly_board(*, user: Viewer, prefix: str, month: date) -> pl.DataFrame:
     end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     frame = results_frame(user=user, prefix=prefix[:9], start=month, end=end)
     ranked = scoring.monthly_ranks(frame)
-    return ranked.filter(pl.col("courtyard").str.starts_with(prefix)).sort(["courtyard", "rank_courtyard", "household"])
+    return ranked.filter(pl.col("courtyard").str.starts_with(prefix)).sort(
+        ["courtyard", "rank_courtyard", "household"]
+    )
 
 
 def annual_board(*, user: Viewer, prefix: str, year: int) -> pl.DataFrame:
@@ -99,7 +112,11 @@ def annual_board(*, user: Viewer, prefix: str, year: int) -> pl.DataFrame:
 
 
 def latest_month(*, user: Viewer, within: str | None = None) -> date | None:
-    found = scope(Inspection.objects.all(), user, PROGRAM, within=within).order_by("-month").values_list("month", flat=True)
+    found = (
+        scope(Inspection.objects.all(), user, PROGRAM, within=within)
+        .order_by("-month")
+        .values_list("month", flat=True)
+    )
     return found.first()
 
 
@@ -141,13 +158,13 @@ def comparison(*, user: Viewer, within: str | None, year: int) -> list[Courtyard
         .annotate(n=Count("id"))
     )
     works = dict(
-        Work.objects.filter(
-            courtyard__in=courtyards, status=Work.Status.DONE, completed_on__year__lte=year
-        )
+        Work.objects.filter(courtyard__in=courtyards, status=Work.Status.DONE, completed_on__year__lte=year)
         .values_list("courtyard__region_id")
         .annotate(n=Count("id"))
     )
-    by_month = frame.group_by(["courtyard", "month"]).agg(pl.col("total").mean().alias("avg"), pl.len().alias("n"))
+    by_month = frame.group_by(["courtyard", "month"]).agg(
+        pl.col("total").mean().alias("avg"), pl.len().alias("n")
+    )
     summaries = []
     for courtyard in courtyards:
         own = by_month.filter(pl.col("courtyard") == courtyard.region_id)
@@ -160,8 +177,12 @@ def comparison(*, user: Viewer, within: str | None, year: int) -> list[Courtyard
                 courtyard=courtyard,
                 households=household_counts.get(courtyard.region_id, 0),
                 inspected=counts.get(last, 0) if last else 0,
-                average=Decimal(str(scored["total"].mean())).quantize(Decimal("0.1")) if scored.height else None,
-                five_star=scored.filter((pl.col("month") == last) & (pl.col("stars") == 5)).height if last else 0,
+                average=Decimal(str(scored["total"].mean())).quantize(Decimal("0.1"))
+                if scored.height
+                else None,
+                five_star=scored.filter((pl.col("month") == last) & (pl.col("stars") == 5)).height
+                if last
+                else 0,
                 works_done=works.get(courtyard.region_id, 0),
                 months=months,
                 monthly_average=[round(averages[m], 1) if m in averages else None for m in months],
@@ -171,7 +192,11 @@ def comparison(*, user: Viewer, within: str | None, year: int) -> list[Courtyard
 
 
 def household_inspections(household: Household) -> QuerySet[Inspection]:
-    return Inspection.objects.filter(household=household).select_related("sheet").prefetch_related("scores__item", "photos")
+    return (
+        Inspection.objects.filter(household=household)
+        .select_related("sheet")
+        .prefetch_related("scores__item", "photos")
+    )
 
 
 def ledger(household: Household) -> QuerySet[PointsEntry]:
@@ -183,7 +208,9 @@ def assistance_of(household: Household) -> QuerySet[Assistance]:
 
 
 def assistance_list(*, user: Viewer, within: str | None = None) -> QuerySet[Assistance]:
-    return scope(Assistance.objects.select_related("household", "household__region"), user, PROGRAM, within=within)
+    return scope(
+        Assistance.objects.select_related("household", "household__region"), user, PROGRAM, within=within
+    )
 
 
 def work_list(*, user: Viewer, within: str | None = None) -> QuerySet[Work]:
@@ -207,14 +234,16 @@ def balances(household_ids: Iterable[int]) -> dict[int, int]:
     """Each household's balance: the balance of its last ledger line."""
     ids = list(household_ids)
     last = PointsEntry.objects.filter(household_id__in=ids).values("household_id").annotate(last=Max("id"))
-    entries = PointsEntry.objects.filter(id__in=[row["last"] for row in last]).values_list("household_id", "balance")
+    entries = PointsEntry.objects.filter(id__in=[row["last"] for row in last]).values_list(
+        "household_id", "balance"
+    )
     return dict(entries)
 
 
-def awards_of(*, user: Viewer, prefix: str, year: int) -> QuerySet[Award]:
-    return scope(Award.objects.select_related("household", "courtyard__region"), user, PROGRAM, within=prefix).filter(
-        year=year
-    )
+def prizes(*, user: Viewer, prefix: str, year: int) -> dict[int, str]:
+    """household id → the prize of its top-ten award of ``year``."""
+    awards = scope(Award.objects.all(), user, PROGRAM, within=prefix).filter(year=year)
+    return dict(awards.values_list("household_id", "prize"))
 
 
 # --- figures for the brief, the indicators and the home tiles (the platform's own reach) ---------
@@ -244,7 +273,9 @@ def area_figures(*, user: Viewer, prefix: str, year: int) -> AreaFigures:
     codes = [c.region_id for c in courtyards]
     households = Household.objects.filter(region_id__in=codes)
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    inspections = scope(Inspection.objects.all(), user, PROGRAM, within=prefix).filter(month__gte=start, month__lt=end)
+    inspections = scope(Inspection.objects.all(), user, PROGRAM, within=prefix).filter(
+        month__gte=start, month__lt=end
+    )
     agg = inspections.aggregate(n=Count("id"), total=Sum("total"), months=Count("month", distinct=True))
     works = dict(
         scope(Work.objects.all(), user, PROGRAM, within=prefix)
@@ -267,7 +298,11 @@ def area_figures(*, user: Viewer, prefix: str, year: int) -> AreaFigures:
         star_households=inspections.filter(stars=5).values("household").distinct().count(),
         works=works,
         top_ten=[
-            (row["rank_courtyard"], names[row["household"]].head_name, Decimal(str(round(row["annual_score"], 3))))
+            (
+                row["rank_courtyard"],
+                names[row["household"]].head_name,
+                Decimal(str(round(row["annual_score"], 3))),
+            )
             for row in top.iter_rows(named=True)
         ],
         assisted=assisted.count(),
@@ -288,3 +323,64 @@ def home_tiles(*, user: Viewer, within: str | None = None) -> list[dict[str, obj
         return []
     summaries = comparison(user=user, within=within, year=month.year)
     return present(summaries, month, reverse("courtyards:home"))
+
+
+def inspected_ids(courtyard: Courtyard, month: date) -> set[int]:
+    """The courtyard's households already inspected in ``month``."""
+    return set(
+        Inspection.objects.filter(household__region_id=courtyard.region_id, month=month).values_list(
+            "household_id", flat=True
+        )
+    )
+
+
+def household_choices(*, user: Viewer, within: str | None = None) -> list[Household]:
+    """Every courtyard household the viewer reaches (for the shop's redemption form)."""
+    return list(
+        scope(Household.objects.filter(region__level=Region.Level.COURTYARD), user, PROGRAM, within=within)
+        .select_related("region")
+        .order_by("region_id", "house_label", "id")[:2000]
+    )
+
+
+def work_get(*, user: Viewer, pk: int) -> Work:
+    return get_scoped_or_404(Work.objects.select_related("courtyard__region"), user, PROGRAM, pk=pk)
+
+
+@dataclass(frozen=True)
+class WorkTotal:
+    kind: str
+    label: str
+    done: int
+    open: int
+    cost_yuan: Decimal
+
+
+def work_totals(works: QuerySet[Work]) -> list[WorkTotal]:
+    """Per kind of work: completed, not yet completed, and the cost of the completed ones."""
+    rows = (
+        works.order_by()
+        .values("kind")
+        .annotate(
+            done=Count("id", filter=Q(status=Work.Status.DONE)),
+            open=Count("id", filter=~Q(status=Work.Status.DONE)),
+            cost=Sum("cost_yuan", filter=Q(status=Work.Status.DONE)),
+        )
+    )
+    labels = dict(Work.Kind.choices)
+    return [
+        WorkTotal(r["kind"], str(labels[r["kind"]]), r["done"], r["open"], r["cost"] or Decimal(0))
+        for r in sorted(rows, key=lambda r: list(labels).index(r["kind"]))
+    ]
+
+
+def household_counts(codes: list[str]) -> dict[str, int]:
+    """Households registered in each courtyard."""
+    return dict(
+        Household.objects.filter(region_id__in=codes).values_list("region_id").annotate(n=Count("id"))
+    )
+
+
+def inspection_exists(client_key: str) -> bool:
+    """Whether the offline form's entry ``client_key`` is already stored (a re-sent entry)."""
+    return bool(client_key) and Inspection.objects.filter(client_key=client_key).exists()

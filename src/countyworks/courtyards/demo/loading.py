@@ -88,28 +88,42 @@ def _month_scores(rng: random.Random, quality: float, count: int) -> list[tuple[
     """Items in points (20 less 1–5 for each of up to three problems found) and 三包 violations."""
     months = []
     for _ in range(count):
-        items = [20 - sum(rng.choice((1, 2, 3, 5)) for _ in range(3) if rng.random() > quality) for _ in range(5)]
+        items = [
+            20 - sum(rng.choice((1, 2, 3, 5)) for _ in range(3) if rng.random() > quality) for _ in range(5)
+        ]
         violations = int(rng.random() > quality + 0.2)
         months.append((items, violations))
     return months
 
 
-def _inspections(plan: CourtyardPlan, households: list[Household], sheet: ScoreSheet, rng: random.Random) -> list[Inspection]:
+def _inspections(
+    plan: CourtyardPlan, households: list[Household], sheet: ScoreSheet, rng: random.Random
+) -> list[Inspection]:
     codes = [code for code, _max in scoring.DEFAULT_SHEET.items]
     items = {item.code: item for item in sheet.items.all()}
     rows: list[dict[str, object]] = []
     for index, household in enumerate(households):
         quality = 0.55 + 0.43 * rng.random()
         months = list(range(plan.first_month, 13))
-        if plan.code == XIANANCHONG and index in (7, 31):  # moved back in spring: fewer than 10 months, unranked
+        if plan.code == XIANANCHONG and index in (
+            7,
+            31,
+        ):  # moved back in spring: fewer than 10 months, unranked
             months = months[4:]
         scored = _month_scores(rng, quality, len(months))
         for month, (points, violations) in zip(months, scored, strict=True):
-            if household.head_name == DIFFICULTY_HEAD:  # behind until the village helped in April, then improved
+            if (
+                household.head_name == DIFFICULTY_HEAD
+            ):  # behind until the village helped in April, then improved
                 points = [10, 10, 15, 10, 10] if month < 5 else [20, 15, 20, 15, 20]
                 violations = 1 if month < 5 else 0
             rows.append(
-                {"household": household.pk, "month": month, **dict(zip(codes, points, strict=True)), "violations": violations}
+                {
+                    "household": household.pk,
+                    "month": month,
+                    **dict(zip(codes, points, strict=True)),
+                    "violations": violations,
+                }
             )
     frame = scoring.monthly_totals(pl.DataFrame(rows), scoring.DEFAULT_SHEET)
     inspections = [
@@ -207,7 +221,9 @@ def _works(courtyard: Courtyard, households: list[Household]) -> None:
         for n, side in enumerate(("东段", "西段", "南段", "北段"))
     ]
     works.append(
-        Work(courtyard=courtyard, kind=Work.Kind.FENCE, title="院落入口竹篱笆", status=Work.Status.IN_PROGRESS)
+        Work(
+            courtyard=courtyard, kind=Work.Kind.FENCE, title="院落入口竹篱笆", status=Work.Status.IN_PROGRESS
+        )
     )
     bulk_create_with_history(works, Work)
 
@@ -329,7 +345,9 @@ def load_demo() -> None:
             CommitteeMember.Role.INSPECTOR,
             CommitteeMember.Role.MEMBER,
         )
-        members = [h for h in households if h.head_name != DIFFICULTY_HEAD][:: max(1, plan.households // 5)][:5]
+        members = [h for h in households if h.head_name != DIFFICULTY_HEAD][:: max(1, plan.households // 5)][
+            :5
+        ]
         bulk_create_with_history(
             [
                 CommitteeMember(
@@ -346,12 +364,24 @@ def load_demo() -> None:
     _ledger(all_inspections, rule.points_per_star)
     shop = [
         ShopItem(region_id=VILLAGE, name=name, points_price=price, stock=stock)
-        for name, price, stock in (("香皂", 10, 60), ("毛巾", 15, 40), ("洗衣粉", 20, 50), ("食用油", 60, 20), ("大米10斤", 80, 15))
+        for name, price, stock in (
+            ("香皂", 10, 60),
+            ("毛巾", 15, 40),
+            ("洗衣粉", 20, 50),
+            ("食用油", 60, 20),
+            ("大米10斤", 80, 15),
+        )
     ]
     bulk_create_with_history(shop, ShopItem)
     services.annual_awards_grant(
         courtyard=courtyards[0], year=YEAR, prize="“星级文明户”牌匾及生活用品一套", acting_user=SYSTEM
     )
     xianan = Household.objects.filter(region_id=XIANANCHONG).order_by("id")
-    for household, item, quantity in ((xianan[0], shop[2], 1), (xianan[3], shop[3], 1), (xianan[10], shop[0], 2)):
-        services.points_redeem(household=household, item=item, quantity=quantity, acting_user=SYSTEM, on=date(2024, 1, 8))
+    for household, item, quantity in (
+        (xianan[0], shop[2], 1),
+        (xianan[3], shop[3], 1),
+        (xianan[10], shop[0], 2),
+    ):
+        services.points_redeem(
+            household=household, item=item, quantity=quantity, acting_user=SYSTEM, on=date(2024, 1, 8)
+        )

@@ -9,768 +9,2045 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_token_expiry'),
+        ("core", "0002_token_expiry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScoreItem',
+            name="ScoreItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, verbose_name='代码')),
-                ('label', models.CharField(max_length=40, verbose_name='评分项')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='满分')),
-                ('deduction_rule', models.CharField(blank=True, max_length=200, verbose_name='扣分标准')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, verbose_name="代码")),
+                ("label", models.CharField(max_length=40, verbose_name="评分项")),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="满分",
+                    ),
+                ),
+                ("deduction_rule", models.CharField(blank=True, max_length=200, verbose_name="扣分标准")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '评分项',
-                'verbose_name_plural': '评分项',
-                'ordering': ['sheet_id', 'position', 'id'],
+                "verbose_name": "评分项",
+                "verbose_name_plural": "评分项",
+                "ordering": ["sheet_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assistance',
+            name="Assistance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('helped_on', models.DateField(verbose_name='日期')),
-                ('kind', models.CharField(choices=[('labour', '投工投劳'), ('materials', '物资'), ('money', '资金'), ('repair', '修缮'), ('cleaning', '清扫整治')], max_length=16, verbose_name='帮扶方式')),
-                ('description', models.CharField(max_length=200, verbose_name='帮扶内容')),
-                ('helpers', models.CharField(max_length=100, verbose_name='帮扶人')),
-                ('labour_days', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=5, verbose_name='投工（工日）')),
-                ('amount_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='金额（元）')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courtyard_assistance', to='core.household', verbose_name='农户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("helped_on", models.DateField(verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("labour", "投工投劳"),
+                            ("materials", "物资"),
+                            ("money", "资金"),
+                            ("repair", "修缮"),
+                            ("cleaning", "清扫整治"),
+                        ],
+                        max_length=16,
+                        verbose_name="帮扶方式",
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="帮扶内容")),
+                ("helpers", models.CharField(max_length=100, verbose_name="帮扶人")),
+                (
+                    "labour_days",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("0"), max_digits=5, verbose_name="投工（工日）"
+                    ),
+                ),
+                (
+                    "amount_yuan",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="金额（元）"
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courtyard_assistance",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '帮扶记录',
-                'verbose_name_plural': '帮扶记录',
-                'ordering': ['-helped_on', '-id'],
+                "verbose_name": "帮扶记录",
+                "verbose_name_plural": "帮扶记录",
+                "ordering": ["-helped_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Courtyard',
+            name="Courtyard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('planned', '计划创建'), ('building', '创建中'), ('demonstration', '示范院落')], default='building', max_length=16, verbose_name='创建状态')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开始创建')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='courtyard', to='core.region', verbose_name='院落')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "计划创建"),
+                            ("building", "创建中"),
+                            ("demonstration", "示范院落"),
+                        ],
+                        default="building",
+                        max_length=16,
+                        verbose_name="创建状态",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开始创建")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courtyard",
+                        to="core.region",
+                        verbose_name="院落",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '院落',
-                'verbose_name_plural': '院落',
-                'ordering': ['region_id'],
+                "verbose_name": "院落",
+                "verbose_name_plural": "院落",
+                "ordering": ["region_id"],
             },
         ),
         migrations.CreateModel(
-            name='CommitteeMember',
+            name="CommitteeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=32, verbose_name='姓名')),
-                ('role', models.CharField(choices=[('chair', '主任'), ('vice_chair', '副主任'), ('inspector', '卫生监督员'), ('member', '委员')], default='member', max_length=16, verbose_name='职务')),
-                ('elected_on', models.DateField(verbose_name='推选日期')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.household', verbose_name='所在农户')),
-                ('courtyard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='committee', to='courtyards.courtyard', verbose_name='院落')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=32, verbose_name="姓名")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "主任"),
+                            ("vice_chair", "副主任"),
+                            ("inspector", "卫生监督员"),
+                            ("member", "委员"),
+                        ],
+                        default="member",
+                        max_length=16,
+                        verbose_name="职务",
+                    ),
+                ),
+                ("elected_on", models.DateField(verbose_name="推选日期")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.household",
+                        verbose_name="所在农户",
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="committee",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '院落管理委员会成员',
-                'verbose_name_plural': '院落管理委员会成员',
-                'ordering': ['courtyard_id', 'role', 'name'],
+                "verbose_name": "院落管理委员会成员",
+                "verbose_name_plural": "院落管理委员会成员",
+                "ordering": ["courtyard_id", "role", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='名次')),
-                ('annual_score', models.DecimalField(decimal_places=3, max_digits=7, verbose_name='年度平均分')),
-                ('prize', models.CharField(max_length=100, verbose_name='奖励')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.household', verbose_name='农户')),
-                ('courtyard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='courtyards.courtyard', verbose_name='院落')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="名次")),
+                (
+                    "annual_score",
+                    models.DecimalField(decimal_places=3, max_digits=7, verbose_name="年度平均分"),
+                ),
+                ("prize", models.CharField(max_length=100, verbose_name="奖励")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="awards",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度奖励',
-                'verbose_name_plural': '年度奖励',
-                'ordering': ['courtyard_id', '-year', 'rank'],
+                "verbose_name": "年度奖励",
+                "verbose_name_plural": "年度奖励",
+                "ordering": ["courtyard_id", "-year", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='Duty',
+            name="Duty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hygiene', '包卫生'), ('greenery', '包绿化'), ('order', '包秩序')], max_length=16, verbose_name='责任')),
-                ('area', models.CharField(max_length=100, verbose_name='责任区域')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courtyard_duties', to='core.household', verbose_name='农户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("hygiene", "包卫生"), ("greenery", "包绿化"), ("order", "包秩序")],
+                        max_length=16,
+                        verbose_name="责任",
+                    ),
+                ),
+                ("area", models.CharField(max_length=100, verbose_name="责任区域")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courtyard_duties",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '门前三包责任',
-                'verbose_name_plural': '门前三包责任',
-                'ordering': ['household_id', 'kind'],
+                "verbose_name": "门前三包责任",
+                "verbose_name_plural": "门前三包责任",
+                "ordering": ["household_id", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAssistance',
+            name="HistoricalAssistance",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('helped_on', models.DateField(verbose_name='日期')),
-                ('kind', models.CharField(choices=[('labour', '投工投劳'), ('materials', '物资'), ('money', '资金'), ('repair', '修缮'), ('cleaning', '清扫整治')], max_length=16, verbose_name='帮扶方式')),
-                ('description', models.CharField(max_length=200, verbose_name='帮扶内容')),
-                ('helpers', models.CharField(max_length=100, verbose_name='帮扶人')),
-                ('labour_days', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=5, verbose_name='投工（工日）')),
-                ('amount_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='金额（元）')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("helped_on", models.DateField(verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("labour", "投工投劳"),
+                            ("materials", "物资"),
+                            ("money", "资金"),
+                            ("repair", "修缮"),
+                            ("cleaning", "清扫整治"),
+                        ],
+                        max_length=16,
+                        verbose_name="帮扶方式",
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="帮扶内容")),
+                ("helpers", models.CharField(max_length=100, verbose_name="帮扶人")),
+                (
+                    "labour_days",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("0"), max_digits=5, verbose_name="投工（工日）"
+                    ),
+                ),
+                (
+                    "amount_yuan",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="金额（元）"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 帮扶记录',
-                'verbose_name_plural': 'historical 帮扶记录',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAward',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='名次')),
-                ('annual_score', models.DecimalField(decimal_places=3, max_digits=7, verbose_name='年度平均分')),
-                ('prize', models.CharField(max_length=100, verbose_name='奖励')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('courtyard', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.courtyard', verbose_name='院落')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-            ],
-            options={
-                'verbose_name': 'historical 年度奖励',
-                'verbose_name_plural': 'historical 年度奖励',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalCommitteeMember',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=32, verbose_name='姓名')),
-                ('role', models.CharField(choices=[('chair', '主任'), ('vice_chair', '副主任'), ('inspector', '卫生监督员'), ('member', '委员')], default='member', max_length=16, verbose_name='职务')),
-                ('elected_on', models.DateField(verbose_name='推选日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('courtyard', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.courtyard', verbose_name='院落')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='所在农户')),
-            ],
-            options={
-                'verbose_name': 'historical 院落管理委员会成员',
-                'verbose_name_plural': 'historical 院落管理委员会成员',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalCourtyard',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('planned', '计划创建'), ('building', '创建中'), ('demonstration', '示范院落')], default='building', max_length=16, verbose_name='创建状态')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='开始创建')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='院落')),
-            ],
-            options={
-                'verbose_name': 'historical 院落',
-                'verbose_name_plural': 'historical 院落',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDuty',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hygiene', '包卫生'), ('greenery', '包绿化'), ('order', '包秩序')], max_length=16, verbose_name='责任')),
-                ('area', models.CharField(max_length=100, verbose_name='责任区域')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-            ],
-            options={
-                'verbose_name': 'historical 门前三包责任',
-                'verbose_name_plural': 'historical 门前三包责任',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalHouseholdProfile',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('circumstances', models.CharField(blank=True, max_length=200, verbose_name='特殊情况')),
-                ('needs_assistance', models.BooleanField(default=False, verbose_name='帮扶户')),
-                ('flagged_on', models.DateField(blank=True, null=True, verbose_name='列为帮扶户日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-            ],
-            options={
-                'verbose_name': 'historical 农户情况',
-                'verbose_name_plural': 'historical 农户情况',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPointsRule',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='生效月份')),
-                ('points_per_star', models.PositiveSmallIntegerField(default=2, verbose_name='每颗星积分')),
-                ('top_ten_bonus', models.PositiveSmallIntegerField(default=20, verbose_name='年度前十名奖励积分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='适用区域')),
-            ],
-            options={
-                'verbose_name': 'historical 积分规则',
-                'verbose_name_plural': 'historical 积分规则',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalScoreSheet',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='版本')),
-                ('effective_from', models.DateField(verbose_name='生效月份')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('violation_deduction', models.DecimalField(decimal_places=1, default=Decimal('5'), max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每处门前三包违规扣分')),
-                ('is_local_default', models.BooleanField(default=True, verbose_name='本地默认标准')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='适用区域')),
-            ],
-            options={
-                'verbose_name': 'historical 评分表',
-                'verbose_name_plural': 'historical 评分表',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalShopItem',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='商品')),
-                ('points_price', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='兑换积分')),
-                ('stock', models.PositiveIntegerField(default=0, verbose_name='库存')),
-                ('active', models.BooleanField(default=True, verbose_name='上架')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.region', verbose_name='所属村')),
-            ],
-            options={
-                'verbose_name': 'historical 积分超市商品',
-                'verbose_name_plural': 'historical 积分超市商品',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalWork',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dry_toilet', '拆除旱厕'), ('hollow_house', '拆除空心房'), ('pavilion', '修建凉亭'), ('flower_bed', '增建花圃'), ('fence', '菜园围栏'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('status', models.CharField(choices=[('planned', '计划'), ('in_progress', '施工中'), ('done', '已完成')], default='planned', max_length=16, verbose_name='状态')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('cost_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='费用（元）')),
-                ('labour_days', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=5, verbose_name='投工（工日）')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('courtyard', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.courtyard', verbose_name='院落')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='涉及农户')),
-            ],
-            options={
-                'verbose_name': 'historical 改造工程',
-                'verbose_name_plural': 'historical 改造工程',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 帮扶记录",
+                "verbose_name_plural": "historical 帮扶记录",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HouseholdProfile',
+            name="HistoricalAward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('circumstances', models.CharField(blank=True, max_length=200, verbose_name='特殊情况')),
-                ('needs_assistance', models.BooleanField(default=False, verbose_name='帮扶户')),
-                ('flagged_on', models.DateField(blank=True, null=True, verbose_name='列为帮扶户日期')),
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='courtyard_profile', to='core.household', verbose_name='农户')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="名次")),
+                (
+                    "annual_score",
+                    models.DecimalField(decimal_places=3, max_digits=7, verbose_name="年度平均分"),
+                ),
+                ("prize", models.CharField(max_length=100, verbose_name="奖励")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '农户情况',
-                'verbose_name_plural': '农户情况',
-            },
-        ),
-        migrations.CreateModel(
-            name='Inspection',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='评比月份')),
-                ('inspected_on', models.DateField(verbose_name='检查日期')),
-                ('violations', models.PositiveSmallIntegerField(default=0, verbose_name='门前三包违规（处）')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('total', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='得分')),
-                ('stars', models.PositiveSmallIntegerField(default=0, verbose_name='星级')),
-                ('client_key', models.CharField(blank=True, max_length=64, verbose_name='表单编号')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courtyard_inspections', to='core.household', verbose_name='农户')),
-                ('inspector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='检查人')),
-            ],
-            options={
-                'verbose_name': '月度卫生评比',
-                'verbose_name_plural': '月度卫生评比',
-                'ordering': ['-month', 'household_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PointsRule',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='生效月份')),
-                ('points_per_star', models.PositiveSmallIntegerField(default=2, verbose_name='每颗星积分')),
-                ('top_ten_bonus', models.PositiveSmallIntegerField(default=20, verbose_name='年度前十名奖励积分')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='适用区域')),
-            ],
-            options={
-                'verbose_name': '积分规则',
-                'verbose_name_plural': '积分规则',
-                'ordering': ['region_id', '-effective_from'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Redemption',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='数量')),
-                ('points', models.PositiveIntegerField(verbose_name='扣减积分')),
-                ('redeemed_on', models.DateField(verbose_name='兑换日期')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.household', verbose_name='农户')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-            ],
-            options={
-                'verbose_name': '积分兑换',
-                'verbose_name_plural': '积分兑换',
-                'ordering': ['-redeemed_on', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PointsEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inspection', '月度评比'), ('award', '年度奖励'), ('redemption', '积分兑换')], max_length=16, verbose_name='类别')),
-                ('points', models.IntegerField(verbose_name='积分变动')),
-                ('balance', models.PositiveIntegerField(verbose_name='余额')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('award', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courtyards.award')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courtyard_points', to='core.household', verbose_name='农户')),
-                ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courtyards.inspection')),
-                ('redemption', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courtyards.redemption')),
-            ],
-            options={
-                'verbose_name': '积分明细',
-                'verbose_name_plural': '积分明细',
-                'ordering': ['household_id', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPointsEntry',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inspection', '月度评比'), ('award', '年度奖励'), ('redemption', '积分兑换')], max_length=16, verbose_name='类别')),
-                ('points', models.IntegerField(verbose_name='积分变动')),
-                ('balance', models.PositiveIntegerField(verbose_name='余额')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='说明')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('award', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.award')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-                ('inspection', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.inspection')),
-                ('redemption', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.redemption')),
-            ],
-            options={
-                'verbose_name': 'historical 积分明细',
-                'verbose_name_plural': 'historical 积分明细',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 年度奖励",
+                "verbose_name_plural": "historical 年度奖励",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ItemScore',
+            name="HistoricalCommitteeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='得分')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='courtyards.inspection', verbose_name='评比')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='courtyards.scoreitem', verbose_name='评分项')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=32, verbose_name="姓名")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "主任"),
+                            ("vice_chair", "副主任"),
+                            ("inspector", "卫生监督员"),
+                            ("member", "委员"),
+                        ],
+                        default="member",
+                        max_length=16,
+                        verbose_name="职务",
+                    ),
+                ),
+                ("elected_on", models.DateField(verbose_name="推选日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="所在农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分项得分',
-                'verbose_name_plural': '评分项得分',
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalItemScore',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='得分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.inspection', verbose_name='评比')),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.scoreitem', verbose_name='评分项')),
-            ],
-            options={
-                'verbose_name': 'historical 评分项得分',
-                'verbose_name_plural': 'historical 评分项得分',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 院落管理委员会成员",
+                "verbose_name_plural": "historical 院落管理委员会成员",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ScoreSheet',
+            name="HistoricalCourtyard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='版本')),
-                ('effective_from', models.DateField(verbose_name='生效月份')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('violation_deduction', models.DecimalField(decimal_places=1, default=Decimal('5'), max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每处门前三包违规扣分')),
-                ('is_local_default', models.BooleanField(default=True, verbose_name='本地默认标准')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='适用区域')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "计划创建"),
+                            ("building", "创建中"),
+                            ("demonstration", "示范院落"),
+                        ],
+                        default="building",
+                        max_length=16,
+                        verbose_name="创建状态",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="开始创建")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="院落",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分表',
-                'verbose_name_plural': '评分表',
-                'ordering': ['region_id', '-version'],
+                "verbose_name": "historical 院落",
+                "verbose_name_plural": "historical 院落",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalDuty",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("hygiene", "包卫生"), ("greenery", "包绿化"), ("order", "包秩序")],
+                        max_length=16,
+                        verbose_name="责任",
+                    ),
+                ),
+                ("area", models.CharField(max_length=100, verbose_name="责任区域")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 门前三包责任",
+                "verbose_name_plural": "historical 门前三包责任",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalHouseholdProfile",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("circumstances", models.CharField(blank=True, max_length=200, verbose_name="特殊情况")),
+                ("needs_assistance", models.BooleanField(default=False, verbose_name="帮扶户")),
+                ("flagged_on", models.DateField(blank=True, null=True, verbose_name="列为帮扶户日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 农户情况",
+                "verbose_name_plural": "historical 农户情况",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPointsRule",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("effective_from", models.DateField(verbose_name="生效月份")),
+                ("points_per_star", models.PositiveSmallIntegerField(default=2, verbose_name="每颗星积分")),
+                (
+                    "top_ten_bonus",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="年度前十名奖励积分"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="适用区域",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 积分规则",
+                "verbose_name_plural": "historical 积分规则",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalScoreSheet",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("version", models.PositiveSmallIntegerField(verbose_name="版本")),
+                ("effective_from", models.DateField(verbose_name="生效月份")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "violation_deduction",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("5"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="每处门前三包违规扣分",
+                    ),
+                ),
+                ("is_local_default", models.BooleanField(default=True, verbose_name="本地默认标准")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="适用区域",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 评分表",
+                "verbose_name_plural": "historical 评分表",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalShopItem",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="商品")),
+                (
+                    "points_price",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="兑换积分"
+                    ),
+                ),
+                ("stock", models.PositiveIntegerField(default=0, verbose_name="库存")),
+                ("active", models.BooleanField(default=True, verbose_name="上架")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="所属村",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 积分超市商品",
+                "verbose_name_plural": "historical 积分超市商品",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalWork",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dry_toilet", "拆除旱厕"),
+                            ("hollow_house", "拆除空心房"),
+                            ("pavilion", "修建凉亭"),
+                            ("flower_bed", "增建花圃"),
+                            ("fence", "菜园围栏"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "计划"), ("in_progress", "施工中"), ("done", "已完成")],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                (
+                    "cost_yuan",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="费用（元）"
+                    ),
+                ),
+                (
+                    "labour_days",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("0"), max_digits=5, verbose_name="投工（工日）"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="涉及农户",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 改造工程",
+                "verbose_name_plural": "historical 改造工程",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HouseholdProfile",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("circumstances", models.CharField(blank=True, max_length=200, verbose_name="特殊情况")),
+                ("needs_assistance", models.BooleanField(default=False, verbose_name="帮扶户")),
+                ("flagged_on", models.DateField(blank=True, null=True, verbose_name="列为帮扶户日期")),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="courtyard_profile",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "农户情况",
+                "verbose_name_plural": "农户情况",
+            },
+        ),
+        migrations.CreateModel(
+            name="Inspection",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="评比月份")),
+                ("inspected_on", models.DateField(verbose_name="检查日期")),
+                (
+                    "violations",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="门前三包违规（处）"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("total", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="得分")),
+                ("stars", models.PositiveSmallIntegerField(default=0, verbose_name="星级")),
+                ("client_key", models.CharField(blank=True, max_length=64, verbose_name="表单编号")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courtyard_inspections",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="检查人",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "月度卫生评比",
+                "verbose_name_plural": "月度卫生评比",
+                "ordering": ["-month", "household_id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PointsRule",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="生效月份")),
+                ("points_per_star", models.PositiveSmallIntegerField(default=2, verbose_name="每颗星积分")),
+                (
+                    "top_ten_bonus",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="年度前十名奖励积分"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="适用区域"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "积分规则",
+                "verbose_name_plural": "积分规则",
+                "ordering": ["region_id", "-effective_from"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Redemption",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="数量"
+                    ),
+                ),
+                ("points", models.PositiveIntegerField(verbose_name="扣减积分")),
+                ("redeemed_on", models.DateField(verbose_name="兑换日期")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "积分兑换",
+                "verbose_name_plural": "积分兑换",
+                "ordering": ["-redeemed_on", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PointsEntry",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "月度评比"),
+                            ("award", "年度奖励"),
+                            ("redemption", "积分兑换"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("points", models.IntegerField(verbose_name="积分变动")),
+                ("balance", models.PositiveIntegerField(verbose_name="余额")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "award",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="courtyards.award",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="courtyard_points",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="courtyards.inspection",
+                    ),
+                ),
+                (
+                    "redemption",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="courtyards.redemption",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "积分明细",
+                "verbose_name_plural": "积分明细",
+                "ordering": ["household_id", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPointsEntry",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "月度评比"),
+                            ("award", "年度奖励"),
+                            ("redemption", "积分兑换"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("points", models.IntegerField(verbose_name="积分变动")),
+                ("balance", models.PositiveIntegerField(verbose_name="余额")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="说明")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "award",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.award",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.inspection",
+                    ),
+                ),
+                (
+                    "redemption",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.redemption",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 积分明细",
+                "verbose_name_plural": "historical 积分明细",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ItemScore",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="得分",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="courtyards.inspection",
+                        verbose_name="评比",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="courtyards.scoreitem",
+                        verbose_name="评分项",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "评分项得分",
+                "verbose_name_plural": "评分项得分",
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalItemScore",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="得分",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.inspection",
+                        verbose_name="评比",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.scoreitem",
+                        verbose_name="评分项",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 评分项得分",
+                "verbose_name_plural": "historical 评分项得分",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ScoreSheet",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(verbose_name="版本")),
+                ("effective_from", models.DateField(verbose_name="生效月份")),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "violation_deduction",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("5"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="每处门前三包违规扣分",
+                    ),
+                ),
+                ("is_local_default", models.BooleanField(default=True, verbose_name="本地默认标准")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="适用区域"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "评分表",
+                "verbose_name_plural": "评分表",
+                "ordering": ["region_id", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='scoreitem',
-            name='sheet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='courtyards.scoresheet', verbose_name='评分表'),
+            model_name="scoreitem",
+            name="sheet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="courtyards.scoresheet",
+                verbose_name="评分表",
+            ),
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='sheet',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='courtyards.scoresheet', verbose_name='评分表'),
+            model_name="inspection",
+            name="sheet",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="courtyards.scoresheet", verbose_name="评分表"
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalStarRule',
+            name="HistoricalStarRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('stars', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='星级')),
-                ('min_score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='最低分')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sheet', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.scoresheet', verbose_name='评分表')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "stars",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="星级",
+                    ),
+                ),
+                ("min_score", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="最低分")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.scoresheet",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 星级标准',
-                'verbose_name_plural': 'historical 星级标准',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 星级标准",
+                "verbose_name_plural": "historical 星级标准",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScoreItem',
+            name="HistoricalScoreItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, verbose_name='代码')),
-                ('label', models.CharField(max_length=40, verbose_name='评分项')),
-                ('max_points', models.DecimalField(decimal_places=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='满分')),
-                ('deduction_rule', models.CharField(blank=True, max_length=200, verbose_name='扣分标准')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sheet', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.scoresheet', verbose_name='评分表')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.SlugField(max_length=32, verbose_name="代码")),
+                ("label", models.CharField(max_length=40, verbose_name="评分项")),
+                (
+                    "max_points",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="满分",
+                    ),
+                ),
+                ("deduction_rule", models.CharField(blank=True, max_length=200, verbose_name="扣分标准")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.scoresheet",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 评分项',
-                'verbose_name_plural': 'historical 评分项',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 评分项",
+                "verbose_name_plural": "historical 评分项",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalInspection',
+            name="HistoricalInspection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='评比月份')),
-                ('inspected_on', models.DateField(verbose_name='检查日期')),
-                ('violations', models.PositiveSmallIntegerField(default=0, verbose_name='门前三包违规（处）')),
-                ('notes', models.TextField(blank=True, verbose_name='备注')),
-                ('total', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='得分')),
-                ('stars', models.PositiveSmallIntegerField(default=0, verbose_name='星级')),
-                ('client_key', models.CharField(blank=True, max_length=64, verbose_name='表单编号')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-                ('inspector', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='检查人')),
-                ('sheet', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.scoresheet', verbose_name='评分表')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("month", models.DateField(verbose_name="评比月份")),
+                ("inspected_on", models.DateField(verbose_name="检查日期")),
+                (
+                    "violations",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="门前三包违规（处）"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="备注")),
+                ("total", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="得分")),
+                ("stars", models.PositiveSmallIntegerField(default=0, verbose_name="星级")),
+                ("client_key", models.CharField(blank=True, max_length=64, verbose_name="表单编号")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="检查人",
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.scoresheet",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 月度卫生评比',
-                'verbose_name_plural': 'historical 月度卫生评比',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 月度卫生评比",
+                "verbose_name_plural": "historical 月度卫生评比",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ShopItem',
+            name="ShopItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='商品')),
-                ('points_price', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='兑换积分')),
-                ('stock', models.PositiveIntegerField(default=0, verbose_name='库存')),
-                ('active', models.BooleanField(default=True, verbose_name='上架')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='core.region', verbose_name='所属村')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="商品")),
+                (
+                    "points_price",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="兑换积分"
+                    ),
+                ),
+                ("stock", models.PositiveIntegerField(default=0, verbose_name="库存")),
+                ("active", models.BooleanField(default=True, verbose_name="上架")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="core.region", verbose_name="所属村"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '积分超市商品',
-                'verbose_name_plural': '积分超市商品',
-                'ordering': ['region_id', 'points_price', 'name'],
+                "verbose_name": "积分超市商品",
+                "verbose_name_plural": "积分超市商品",
+                "ordering": ["region_id", "points_price", "name"],
             },
         ),
         migrations.AddField(
-            model_name='redemption',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='courtyards.shopitem', verbose_name='商品'),
+            model_name="redemption",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="redemptions",
+                to="courtyards.shopitem",
+                verbose_name="商品",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalRedemption',
+            name="HistoricalRedemption",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('quantity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='数量')),
-                ('points', models.PositiveIntegerField(verbose_name='扣减积分')),
-                ('redeemed_on', models.DateField(verbose_name='兑换日期')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.household', verbose_name='农户')),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.shopitem', verbose_name='商品')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "quantity",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="数量"
+                    ),
+                ),
+                ("points", models.PositiveIntegerField(verbose_name="扣减积分")),
+                ("redeemed_on", models.DateField(verbose_name="兑换日期")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="农户",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.shopitem",
+                        verbose_name="商品",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 积分兑换',
-                'verbose_name_plural': 'historical 积分兑换',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 积分兑换",
+                "verbose_name_plural": "historical 积分兑换",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StarRule',
+            name="StarRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stars', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='星级')),
-                ('min_score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='最低分')),
-                ('sheet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stars', to='courtyards.scoresheet', verbose_name='评分表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stars",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="星级",
+                    ),
+                ),
+                ("min_score", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="最低分")),
+                (
+                    "sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stars",
+                        to="courtyards.scoresheet",
+                        verbose_name="评分表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '星级标准',
-                'verbose_name_plural': '星级标准',
-                'ordering': ['sheet_id', '-stars'],
+                "verbose_name": "星级标准",
+                "verbose_name_plural": "星级标准",
+                "ordering": ["sheet_id", "-stars"],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dry_toilet', '拆除旱厕'), ('hollow_house', '拆除空心房'), ('pavilion', '修建凉亭'), ('flower_bed', '增建花圃'), ('fence', '菜园围栏'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('title', models.CharField(max_length=100, verbose_name='名称')),
-                ('status', models.CharField(choices=[('planned', '计划'), ('in_progress', '施工中'), ('done', '已完成')], default='planned', max_length=16, verbose_name='状态')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('cost_yuan', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='费用（元）')),
-                ('labour_days', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=5, verbose_name='投工（工日）')),
-                ('courtyard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='works', to='courtyards.courtyard', verbose_name='院落')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.household', verbose_name='涉及农户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dry_toilet", "拆除旱厕"),
+                            ("hollow_house", "拆除空心房"),
+                            ("pavilion", "修建凉亭"),
+                            ("flower_bed", "增建花圃"),
+                            ("fence", "菜园围栏"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "计划"), ("in_progress", "施工中"), ("done", "已完成")],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                (
+                    "cost_yuan",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="费用（元）"
+                    ),
+                ),
+                (
+                    "labour_days",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("0"), max_digits=5, verbose_name="投工（工日）"
+                    ),
+                ),
+                (
+                    "courtyard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="works",
+                        to="courtyards.courtyard",
+                        verbose_name="院落",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.household",
+                        verbose_name="涉及农户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '改造工程',
-                'verbose_name_plural': '改造工程',
-                'ordering': ['courtyard_id', 'kind', 'id'],
+                "verbose_name": "改造工程",
+                "verbose_name_plural": "改造工程",
+                "ordering": ["courtyard_id", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('inspection', '检查'), ('before', '改造前'), ('after', '改造后')], default='inspection', max_length=16, verbose_name='类别')),
-                ('file', models.FileField(upload_to='courtyards/%Y/%m/', verbose_name='照片')),
-                ('content_type', models.CharField(max_length=32, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小(字节)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 校验值')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=16)),
-                ('inspection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='courtyards.inspection')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='courtyards.scoreitem', verbose_name='评分项')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='courtyards.work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("inspection", "检查"), ("before", "改造前"), ("after", "改造后")],
+                        default="inspection",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="courtyards/%Y/%m/", verbose_name="照片")),
+                ("content_type", models.CharField(max_length=32, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小(字节)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 校验值")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("region_code", models.CharField(db_index=True, editable=False, max_length=16)),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="courtyards.inspection",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="courtyards.scoreitem",
+                        verbose_name="评分项",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="courtyards.work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '照片',
-                'verbose_name_plural': '照片',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "照片",
+                "verbose_name_plural": "照片",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPhoto',
+            name="HistoricalPhoto",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('inspection', '检查'), ('before', '改造前'), ('after', '改造后')], default='inspection', max_length=16, verbose_name='类别')),
-                ('file', models.TextField(max_length=100, verbose_name='照片')),
-                ('content_type', models.CharField(max_length=32, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小(字节)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 校验值')),
-                ('uploaded_at', models.DateTimeField(blank=True, editable=False, verbose_name='上传时间')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=16)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.inspection')),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.scoreitem', verbose_name='评分项')),
-                ('work', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='courtyards.work')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("inspection", "检查"), ("before", "改造前"), ("after", "改造后")],
+                        default="inspection",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("file", models.TextField(max_length=100, verbose_name="照片")),
+                ("content_type", models.CharField(max_length=32, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小(字节)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 校验值")),
+                ("uploaded_at", models.DateTimeField(blank=True, editable=False, verbose_name="上传时间")),
+                ("region_code", models.CharField(db_index=True, editable=False, max_length=16)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.inspection",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.scoreitem",
+                        verbose_name="评分项",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="courtyards.work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 照片',
-                'verbose_name_plural': 'historical 照片',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 照片",
+                "verbose_name_plural": "historical 照片",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.UniqueConstraint(fields=('courtyard', 'year', 'household'), name='courtyards_award_once'),
+            model_name="award",
+            constraint=models.UniqueConstraint(
+                fields=("courtyard", "year", "household"), name="courtyards_award_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duty',
-            constraint=models.UniqueConstraint(fields=('household', 'kind'), name='courtyards_duty_once'),
+            model_name="duty",
+            constraint=models.UniqueConstraint(fields=("household", "kind"), name="courtyards_duty_once"),
         ),
         migrations.AddConstraint(
-            model_name='pointsrule',
-            constraint=models.UniqueConstraint(fields=('region', 'effective_from'), name='courtyards_points_rule_once'),
+            model_name="pointsrule",
+            constraint=models.UniqueConstraint(
+                fields=("region", "effective_from"), name="courtyards_points_rule_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(fields=('inspection', 'item'), name='courtyards_score_once'),
+            model_name="itemscore",
+            constraint=models.UniqueConstraint(fields=("inspection", "item"), name="courtyards_score_once"),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(fields=('region', 'version'), name='courtyards_sheet_version_once'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(
+                fields=("region", "version"), name="courtyards_sheet_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoreitem',
-            constraint=models.UniqueConstraint(fields=('sheet', 'code'), name='courtyards_item_once'),
+            model_name="scoreitem",
+            constraint=models.UniqueConstraint(fields=("sheet", "code"), name="courtyards_item_once"),
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['month'], name='courtyards__month_1c523d_idx'),
+            model_name="inspection",
+            index=models.Index(fields=["month"], name="courtyards__month_1c523d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.UniqueConstraint(fields=('household', 'month'), name='courtyards_inspection_once_a_month'),
+            model_name="inspection",
+            constraint=models.UniqueConstraint(
+                fields=("household", "month"), name="courtyards_inspection_once_a_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('client_key',), name='courtyards_inspection_client_key'),
+            model_name="inspection",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_key", ""), _negated=True),
+                fields=("client_key",),
+                name="courtyards_inspection_client_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shopitem',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='courtyards_shop_item_once'),
+            model_name="shopitem",
+            constraint=models.UniqueConstraint(fields=("region", "name"), name="courtyards_shop_item_once"),
         ),
         migrations.AddConstraint(
-            model_name='starrule',
-            constraint=models.UniqueConstraint(fields=('sheet', 'stars'), name='courtyards_star_once'),
+            model_name="starrule",
+            constraint=models.UniqueConstraint(fields=("sheet", "stars"), name="courtyards_star_once"),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completed_on__isnull', False), ('status', 'done')), models.Q(('status', 'done'), _negated=True), _connector='OR'), name='courtyards_work_done_dated'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("completed_on__isnull", False), ("status", "done")),
+                    models.Q(("status", "done"), _negated=True),
+                    _connector="OR",
+                ),
+                name="courtyards_work_done_dated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='photo',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('inspection__isnull', False), ('work__isnull', True)), models.Q(('inspection__isnull', True), ('work__isnull', False)), _connector='OR'), name='courtyards_photo_one_owner'),
+            model_name="photo",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("inspection__isnull", False), ("work__isnull", True)),
+                    models.Q(("inspection__isnull", True), ("work__isnull", False)),
+                    _connector="OR",
+                ),
+                name="courtyards_photo_one_owner",
+            ),
         ),
     ]

@@ -57,7 +57,9 @@ def household_register(
     """A household of the courtyard with its circumstances and its 门前三包 duties (kind → area)."""
     require_write(acting_user, courtyard.region_id)
     household = audited_save(
-        Household(region_id=courtyard.region_id, head_name=head_name, members=members, house_label=house_label),
+        Household(
+            region_id=courtyard.region_id, head_name=head_name, members=members, house_label=house_label
+        ),
         acting_user=acting_user,
     )
     audited_save(
@@ -97,7 +99,9 @@ def committee_member_add(
     if household is not None and household.region_id != courtyard.region_id:
         raise ValidationError(_("委员须为本院落村民"))
     return audited_save(
-        CommitteeMember(courtyard=courtyard, name=name, role=role, elected_on=elected_on, household=household),
+        CommitteeMember(
+            courtyard=courtyard, name=name, role=role, elected_on=elected_on, household=household
+        ),
         acting_user=acting_user,
     )
 

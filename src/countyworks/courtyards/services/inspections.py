@@ -45,7 +45,9 @@ def score_total(sheet: ScoreSheet, points: dict[str, Decimal], violations: int) 
     return Decimal(str(scored["total"])).quantize(Decimal("0.1")), int(scored["stars"])
 
 
-def _parse_points(sheet: ScoreSheet, raw: dict[str, str | Decimal | int | float]) -> tuple[dict[str, Decimal], dict[str, list[str]]]:
+def _parse_points(
+    sheet: ScoreSheet, raw: dict[str, str | Decimal | int | float]
+) -> tuple[dict[str, Decimal], dict[str, list[str]]]:
     points: dict[str, Decimal] = {}
     errors: dict[str, list[str]] = {}
     for item in sheet.items.all():
@@ -56,14 +58,20 @@ def _parse_points(sheet: ScoreSheet, raw: dict[str, str | Decimal | int | float]
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            errors[item.code] = [_("「%(item)s」的得分“%(value)s”不是数字") % {"item": item.label, "value": value}]
+            errors[item.code] = [
+                _("「%(item)s」的得分“%(value)s”不是数字") % {"item": item.label, "value": value}
+            ]
             continue
         if not number.is_finite() or number < 0:
             errors[item.code] = [_("「%(item)s」的得分不能为负数") % {"item": item.label}]
         elif number > item.max_points:
             errors[item.code] = [
                 _("「%(item)s」得分 %(value)s 超过该项满分 %(max)s 分")
-                % {"item": item.label, "value": f"{number.normalize():f}", "max": f"{item.max_points.normalize():f}"}
+                % {
+                    "item": item.label,
+                    "value": f"{number.normalize():f}",
+                    "max": f"{item.max_points.normalize():f}",
+                }
             ]
         elif number != number.quantize(Decimal("0.1")):
             errors[item.code] = [_("「%(item)s」的得分最多保留一位小数") % {"item": item.label}]
@@ -132,7 +140,9 @@ def inspection_submit(
             errors.setdefault("photos", []).extend(exc.messages)
             continue
         if photo.item and photo.item not in item_codes:
-            errors.setdefault("photos", []).append(_("照片所属的评分项不存在：%(item)s") % {"item": photo.item})
+            errors.setdefault("photos", []).append(
+                _("照片所属的评分项不存在：%(item)s") % {"item": photo.item}
+            )
             continue
         checked_photos.append((photo, mime, digest))
     if errors:

@@ -70,12 +70,13 @@ def points_credit_inspection(*, inspection: Inspection, acting_user: Actor) -> P
     household = inspection.household
     rule = points_rule_for(household.region_id, inspection.month)
     due = inspection.stars * rule.points_per_star
-    credited = (
-        PointsEntry.objects.filter(inspection=inspection).aggregate(s=Sum("points"))["s"] or 0
-    )
+    credited = PointsEntry.objects.filter(inspection=inspection).aggregate(s=Sum("points"))["s"] or 0
     if due == credited:
         return None
-    note = _("%(month)s 评比 %(stars)s 星") % {"month": f"{inspection.month:%Y-%m}", "stars": inspection.stars}
+    note = _("%(month)s 评比 %(stars)s 星") % {
+        "month": f"{inspection.month:%Y-%m}",
+        "stars": inspection.stars,
+    }
     if credited:
         note = _("%(note)s（更正）") % {"note": note}
     return _post(

@@ -45,9 +45,9 @@ def sheet_for(region_code: str, month: date) -> ScoreSheet | None:
     """The sheet a household at ``region_code`` is scored on in ``month``: of the areas containing it,
     the most specific one that has a sheet effective by then, and of its versions the latest."""
     prefixes = [region_code[:n] for n in (14, 12, 9, 6, 4, 2) if len(region_code) >= n]
-    candidates = ScoreSheet.objects.filter(region_id__in=prefixes, effective_from__lte=month).prefetch_related(
-        "items", "stars"
-    )
+    candidates = ScoreSheet.objects.filter(
+        region_id__in=prefixes, effective_from__lte=month
+    ).prefetch_related("items", "stars")
     best: ScoreSheet | None = None
     for sheet in candidates:
         if best is None or (len(sheet.region_id), sheet.version) > (len(best.region_id), best.version):
@@ -89,7 +89,14 @@ def sheet_create(
     )
     for position, (code, label, maximum, rule) in enumerate(items):
         audited_save(
-            ScoreItem(sheet=sheet, code=code, label=label, max_points=maximum, deduction_rule=rule, position=position),
+            ScoreItem(
+                sheet=sheet,
+                code=code,
+                label=label,
+                max_points=maximum,
+                deduction_rule=rule,
+                position=position,
+            ),
             acting_user=acting_user,
         )
     for stars, minimum in star_cuts:
