@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from countyworks.core.http import api_user
 from countyworks.core.permissions import access_program_or_404, access_write_program
@@ -122,7 +122,7 @@ def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     response={201: InspectionOut, 200: InspectionOut, 400: dict[str, Any]},
     url_name="courtyards_inspection_submit",
 )
-def inspection_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def inspection_submit(request: HttpRequest) -> Status:
     """Submit one household's monthly inspection (multipart: ``household``, ``month`` YYYY-MM,
     ``item_<code>`` for each item of the sheet, ``violations``, ``notes``, ``correction``,
     ``client_key``, ``photos`` with ``photo_items``). A re-sent entry (same ``client_key``) answers
@@ -137,7 +137,7 @@ def inspection_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         known = selectors.inspection_exists(fields["client_key"])
         inspection = services.inspection_submit(household=household, acting_user=user, **fields)
     except ValidationError as exc:
-        return 400, {"errors": forms.error_fields(exc)}
+        return Status(400, {"errors": forms.error_fields(exc)})
     body = {
         "id": inspection.pk,
         "household": household.pk,
@@ -145,4 +145,4 @@ def inspection_submit(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         "total": float(inspection.total),
         "stars": inspection.stars,
     }
-    return (200 if known else 201), body
+    return Status(200 if known else 201, body)
