@@ -38,7 +38,7 @@ PROGRAMS = installed_programs()
 def test_the_installed_programs_are_the_programs_setting():
     assert [config.name for config in PROGRAMS] == settings.PROGRAMS
     assert cli.settings_programs() == settings.PROGRAMS  # what the CLI reads without Django set up
-    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy"]
+    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy", "courtyards"]
 
 
 @pytest.mark.parametrize("config", PROGRAMS, ids=lambda c: c.label)
@@ -235,4 +235,4 @@ def test_data_dir_defaults_to_the_environment(monkeypatch):
 def test_shell_runs_django_with_the_project_settings(capsys):
     code = "from django.conf import settings; print(settings.ROOT_URLCONF, len(settings.PROGRAMS))"
     assert cli.main(["shell", "-c", code]) == 0
-    assert capsys.readouterr().out == "countyworks.urls 3\n"
+    assert capsys.readouterr().out == "countyworks.urls 4\n"

@@ -123,9 +123,14 @@ def board(
     return result
 
 
+def _month_label(month: str) -> str:
+    """``2023-03`` as the chart's axis label (3月 / 3)."""
+    return _("%(month)s月") % {"month": int(month[5:])}
+
+
 def progress_chart(months: list[str], series: dict[str, list[float | None]]) -> Option:
     """Average monthly score of each courtyard (or household) over the year."""
-    return line_chart(_("月度卫生评比平均分"), [m[5:] + _("月") for m in months], series, unit=_("分"))
+    return line_chart(_("月度卫生评比平均分"), [_month_label(m) for m in months], series, unit=_("分"))
 
 
 def stars_chart(frame: pl.DataFrame, months: list[str]) -> Option:
@@ -135,7 +140,7 @@ def stars_chart(frame: pl.DataFrame, months: list[str]) -> Option:
     for stars in (5, 4, 3, 2, 1, 0):
         own = dict(counts.filter(pl.col("stars") == stars).select("month", "len").iter_rows())
         series[STAR_WORDS[stars]] = [own.get(m, 0) for m in months]
-    option = bar_chart(_("各星级户数"), [m[5:] + _("月") for m in months], series, unit=_("户"))
+    option = bar_chart(_("各星级户数"), [_month_label(m) for m in months], series, unit=_("户"))
     for entry in option["series"]:
         entry["stack"] = "stars"
     return option
