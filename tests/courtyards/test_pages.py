@@ -72,7 +72,13 @@ def test_the_results_never_rank_the_helped_household_by_name_below_the_top_ten(o
 def test_the_plain_form_keeps_what_was_entered_when_a_score_is_refused(officer):
     household = Household.objects.filter(region_id=XIANANCHONG).first()
     url = reverse("courtyards:inspect", args=[XIANANCHONG])
-    data = {**FULL, "item_garden_fenced": "26", "household": household.pk, "month": "2022-09", "notes": "柴火未码齐"}
+    data = {
+        **FULL,
+        "item_garden_fenced": "26",
+        "household": household.pk,
+        "month": "2022-09",
+        "notes": "柴火未码齐",
+    }
     response = officer.post(url, data)
     assert response.status_code == 400
     text = response.content.decode()
@@ -110,5 +116,7 @@ def test_a_read_only_leader_may_look_but_not_inspect(client, demo, shaoyang_lead
     client.login(username="shaoyang_leader", password=PASSWORD)
     assert client.get(reverse("courtyards:results", args=[XIANANCHONG])).status_code == 200
     household = Household.objects.filter(region_id=XIANANCHONG).first()
-    response = client.post(reverse("api:courtyards_inspection_submit"), {**FULL, "household": household.pk, "month": "2022-08"})
+    response = client.post(
+        reverse("api:courtyards_inspection_submit"), {**FULL, "household": household.pk, "month": "2022-08"}
+    )
     assert response.status_code == 403

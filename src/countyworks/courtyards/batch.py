@@ -59,7 +59,9 @@ def _row_errors(frame: pl.DataFrame, sheet: scoring.Sheet) -> list[str]:
     for code in sheet.codes:
         for row in indexed.filter(pl.col(code).is_null()).select("_row").iter_rows():
             errors.append(f"row {row[0]}, column {code}: missing score")
-    for cell in scoring.over_maximum(frame.with_columns(pl.col(sheet.codes).fill_null(0)), sheet).iter_rows(named=True):
+    for cell in scoring.over_maximum(frame.with_columns(pl.col(sheet.codes).fill_null(0)), sheet).iter_rows(
+        named=True
+    ):
         errors.append(
             f"row {cell['row'] + 2}, column {cell['item']}: value {cell['points']:g}: "
             f"score outside 0..{cell['maximum']:g} (the item's maximum)"

@@ -153,7 +153,11 @@ class ScoreSheet(models.Model):
     effective_from = models.DateField(_("生效月份"))
     title = models.CharField(_("名称"), max_length=100)
     violation_deduction = models.DecimalField(
-        _("每处门前三包违规扣分"), default=Decimal(5), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1
+        _("每处门前三包违规扣分"),
+        default=Decimal(5),
+        validators=[MinValueValidator(0)],
+        max_digits=5,
+        decimal_places=1,
     )
     is_local_default = models.BooleanField(_("本地默认标准"), default=True)
     history = HistoricalRecords()
@@ -178,7 +182,9 @@ class ScoreItem(models.Model):
     )
     code = models.SlugField(_("代码"), max_length=32)
     label = models.CharField(_("评分项"), max_length=40)
-    max_points = models.DecimalField(_("满分"), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1)
+    max_points = models.DecimalField(
+        _("满分"), validators=[MinValueValidator(0)], max_digits=5, decimal_places=1
+    )
     deduction_rule = models.CharField(_("扣分标准"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     history = HistoricalRecords()

@@ -101,6 +101,21 @@ def over_maximum(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
     return pl.concat(parts).sort("row") if parts else pl.DataFrame()
 
 
+def _code() -> pl.Expr:
+    """The 14-digit courtyard code as an integer (grouping on integers is several times faster)."""
+    return pl.col("courtyard").cast(pl.Int64)
+
+
+def _groups() -> dict[str, pl.Expr]:
+    """The courtyard, its village (the first 12 digits) and its town (the first 9), from ``_code``."""
+    code = pl.col("_code")
+    return {
+        "courtyard": code,
+        "village": code // 10 ** (LEVELS["courtyard"] - LEVELS["village"]),
+        "town": code // 10 ** (LEVELS["courtyard"] - LEVELS["town"]),
+    }
+
+
 def monthly_totals(frame: pl.DataFrame, sheet: Sheet = DEFAULT_SHEET) -> pl.DataFrame:
     """Monthly totals after deductions and the stars they earn.
 
@@ -123,11 +138,14 @@ def monthly_totals(frame: pl.DataFrame, sheet: Sheet = DEFAULT_SHEET) -> pl.Data
     """
     items = pl.sum_horizontal([(pl.col(code) * 10).round(0).cast(pl.Int64) for code in sheet.codes])
     deducted = items - pl.col("violations").cast(pl.Int64) * sheet.violation_deduction
-    total10 = pl.when(deducted < 0).then(0).otherwise(deducted)
-    return frame.with_columns(
+    # The total in tenths is materialised once: as one expression reused by the stars' nested
+    # conditions, polars would evaluate the item sum once per condition.
+    with_total = frame.with_columns(deducted.clip(lower_bound=0).alias("_total10"))
+    total10 = pl.col("_total10")
+    return with_total.with_columns(
         (total10 / 10).alias("total"),
         stars_expr(total10, sheet.star_cuts).alias("stars"),
-    )
+    ).drop("_total10")
 
 
 def monthly_ranks(frame: pl.DataFrame) -> pl.DataFrame:
@@ -148,12 +166,17 @@ def monthly_ranks(frame: pl.DataFrame) -> pl.DataFrame:
     ----------
     .. [1] docs/rules/courtyard-hygiene.md §5 (competition ranking, ties share a rank).
     """
-    total10 = (pl.col("total") * 10).round(0).cast(pl.Int64)
-    groups = {level: pl.col("courtyard").str.slice(0, length) for level, length in LEVELS.items()}
-    return frame.with_columns(
-        total10.rank("min", descending=True).over(["month", group]).cast(pl.UInt32).alias(f"rank_{level}")
-        for level, group in groups.items()
+    ranked = frame.with_columns(
+        (pl.col("total") * 10).round(0).cast(pl.Int64).alias("_total10"), _code().alias("_code")
     )
+    return ranked.with_columns(
+        pl.col("_total10")
+        .rank("min", descending=True)
+        .over(["month", group])
+        .cast(pl.UInt32)
+        .alias(f"rank_{level}")
+        for level, group in _groups().items()
+    ).drop("_total10", "_code")
 
 
 def monthly_results(frame: pl.DataFrame, sheet: Sheet = DEFAULT_SHEET) -> pl.DataFrame:
@@ -203,14 +226,14 @@ def annual_results(
         ((pl.col("total") * 10).round(0).cast(pl.Int64).sum() / pl.len() / 10).alias("annual_score"),
     )
     ranked = pl.col("months_scored") >= min_months
-    ranked_score = pl.when(ranked).then(pl.col("annual_score"))
-    groups = {level: pl.col("courtyard").str.slice(0, length) for level, length in LEVELS.items()}
-    result = per_household.with_columns(
-        ranked.alias("ranked"),
-        *(
+    ranked_score = pl.when(pl.col("ranked")).then(pl.col("annual_score"))
+    result = (
+        per_household.with_columns(ranked.alias("ranked"), _code().alias("_code"))
+        .with_columns(
             ranked_score.rank("min", descending=True).over(group).cast(pl.UInt32).alias(f"rank_{level}")
-            for level, group in groups.items()
-        ),
+            for level, group in _groups().items()
+        )
+        .drop("_code")
     )
     return result.with_columns((pl.col("rank_courtyard").fill_null(top + 1) <= top).alias("top_ten")).sort(
         ["courtyard", "rank_courtyard", "household"], nulls_last=True
