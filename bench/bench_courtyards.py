@@ -62,7 +62,7 @@ def row_loop(rows: list[dict[str, object]]) -> list[tuple[float, int, int, int, 
         points = sum(tenths(row[code]) for code in CODES)  # type: ignore[arg-type]
         totals.append(max(0, points - int(row["violations"]) * DEFAULT_SHEET.violation_deduction))  # type: ignore[call-overload]
     ranks: dict[int, list[int]] = {}
-    for level, length in (("courtyard", 14), ("village", 12), ("town", 9)):
+    for length in (14, 12, 9):
         groups: dict[tuple[object, str], list[int]] = defaultdict(list)
         for index, row in enumerate(rows):
             groups[(row["month"], str(row["courtyard"])[:length])].append(index)
