@@ -19,6 +19,8 @@ PHONE = {"width": 390, "height": 844}
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
+#: The items 三星村 added in its own sheet version (from 2024): the phone scores them too.
+VILLAGE_ITEMS = {"toilet_clean": "10", "family_ethos": "10"}
 PAGES = {
     "courtyards-compare": "/courtyards/?year=2023",
     "courtyards-courtyard": f"/courtyards/c/{XIANANCHONG}/?month=2023-12",
@@ -63,6 +65,7 @@ def test_the_phone_form_keeps_an_inspection_made_offline_and_sends_it_when_back_
 
     session.context.set_offline(True)  # the connection drops in the middle of the household
     _fill_items(page, {"front_back_clean": "20", "garden_fenced": "15", "firewood_stacked": "19.5"})
+    _fill_items(page, VILLAGE_ITEMS)
     page.fill("#violations", "1")
     page.fill('textarea[name="notes"]', "菜园篱笆有一处破损")
     page.set_input_files('input[name="photos"]', files=[{"name": "garden.png", "mimeType": "image/png", "buffer": PNG}])
@@ -82,8 +85,8 @@ def test_the_phone_form_keeps_an_inspection_made_offline_and_sends_it_when_back_
     month = time.strftime("%Y-%m")
     response = page.request.get(f"{session.base_url}/api/v1/courtyards/courtyards/{XIANANCHONG}/results?month={month}")
     stored = {row["household"]: row for row in response.json()}
-    assert stored[int(household)]["total"] == 87.5  # 92.5 less one 门前三包 violation
-    assert stored[int(household)]["stars"] == 4
+    assert stored[int(household)]["total"] == 107.5  # 112.5 on 三星村's sheet, less one 门前三包 violation
+    assert stored[int(household)]["stars"] == 4  # the village's cuts: ★5 from 108, ★4 from 96
     detail = session.visit(f"/courtyards/households/{household}/")
     assert "菜园篱笆有一处破损" in detail.content() and "照片1" in detail.content(), label
     assert session.errors == [], session.errors
@@ -96,6 +99,7 @@ def test_a_refused_entry_stays_on_the_phone_with_the_reason(session_for):
     page.select_option('select[name="household"]', household)
     page.evaluate("document.querySelectorAll('input[type=number]').forEach(e => e.removeAttribute('max'))")
     _fill_items(page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "firewood_stacked")})
+    _fill_items(page, VILLAGE_ITEMS)
     page.fill("#item-garden_fenced", "26")
     page.click("button.wide")
     page.wait_for_selector("#queue-list li.rejected", timeout=20000)
@@ -143,6 +147,7 @@ def test_the_inspection_page_is_light_and_usable_on_a_throttled_connection(brows
     household = page.locator('select[name="household"] option[data-done="0"]').nth(6).get_attribute("value")
     page.select_option('select[name="household"]', household)
     _fill_items(page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "garden_fenced")})
+    _fill_items(page, VILLAGE_ITEMS)
     page.fill("#item-firewood_stacked", "17")
     page.click("button.wide")
     page.wait_for_selector(f'#household-list [data-household="{household}"].done', timeout=30000)

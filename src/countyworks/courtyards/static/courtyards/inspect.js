@@ -69,23 +69,33 @@
     if (option && option.textContent.indexOf("✓") < 0) { option.textContent += " ✓"; option.dataset.done = "1"; }
   }
 
-  function resize(file) {
+  function decode(file) {
+    /* A data: URL, not a blob: one: the platform's CSP allows images from 'self' and data: only. */
     return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        var scale = Math.min(1, config.maxPhotoSide / Math.max(img.naturalWidth, img.naturalHeight));
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-        canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
-        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-        URL.revokeObjectURL(url);
+      var reader = new FileReader();
+      reader.onload = function () {
+        var img = new Image();
+        img.onload = function () { resolve(img); };
+        img.onerror = function () { reject(new Error("decode")); };
+        img.src = reader.result;
+      };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  function resize(file) {
+    return decode(file).then(function (img) {
+      var scale = Math.min(1, config.maxPhotoSide / Math.max(img.naturalWidth, img.naturalHeight));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+      canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve, reject) {
         canvas.toBlob(function (blob) {
           if (blob) { resolve(blob); } else { reject(new Error("encode")); }
         }, "image/jpeg", 0.82);
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("decode")); };
-      img.src = url;
+      });
     });
   }
 
@@ -198,7 +208,8 @@
       var pending = entries.filter(function (e) { return e.state === "pending"; });
       return pending.reduce(function (chain, entry) {
         return chain.then(function () { return send(entry); }).then(function (outcome) {
-          if (outcome === "sent") { say(words.sent + "：" + householdLabel(field(entry, "household"))); }
+          var who = householdLabel(field(entry, "household"));
+          say((outcome === "sent" ? words.sent : words.rejected) + "：" + who);
         });
       }, Promise.resolve());
     }).catch(function () {
