@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db import transaction
@@ -35,6 +36,7 @@ VILLAGE = "430523104201"  # 三星村 (illustrative code)
 XIANANCHONG = "43052310420101"
 YEAR = 2023
 SEED = 20230725
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def _ledger(inspections: list[Inspection], points_per_star: int) -> None:
                 balance=balances[inspection.household_id],
                 inspection=inspection,
                 note=f"{inspection.month:%Y-%m} 评比 {inspection.stars} 星",
+                created_at=datetime.combine(inspection.inspected_on, time(18), tzinfo=SHANGHAI),
             )
         )
     bulk_create_with_history(entries, PointsEntry, batch_size=1000)
