@@ -32,7 +32,10 @@ ALLOWED_TOKENS: frozenset[str] = frozenset()
 #: English column names next to the Chinese header (a file may use either), so they are literals.
 ALLOWED_ON_PAGE: dict[str, frozenset[str]] = {
     # ...and each data type's kind as typed after `countyworks import` (holiday-notices).
-    "/data/import/": frozenset({"credit_code", "industry_code", "head_name", "house_label", "holiday"}),
+    "/data/import/": frozenset({"credit_code", "industry_code", "head_name", "house_label", "holiday"})
+    # Program 5's kinds (courtyard-households, courtyard-inspections) and their score columns.
+    | frozenset({"courtyard", "needs_assistance", "poultry_penned", "debris_stacked", "front_back_clean"})
+    | frozenset({"garden_fenced", "firewood_stacked"}),
 }
 
 #: Paths the crawl does not follow: leaving the session, changing state, files and machine output.
