@@ -15,6 +15,7 @@ from django.urls import resolve, reverse
 from countyworks import cli
 from countyworks.api.urls import api
 from countyworks.core.briefs import brief_text
+from countyworks.core.errors import BriefUnavailable
 from countyworks.core.home import collect_tiles
 from countyworks.core.indicators import Indicator, all_indicators
 from countyworks.core.jobs import UnknownJob, job_run_inline
@@ -38,7 +39,14 @@ PROGRAMS = installed_programs()
 def test_the_installed_programs_are_the_programs_setting():
     assert [config.name for config in PROGRAMS] == settings.PROGRAMS
     assert cli.settings_programs() == settings.PROGRAMS  # what the CLI reads without Django set up
-    assert [config.label for config in PROGRAMS] == ["workflow", "innovation", "energy", "parks", "alliances"]
+    assert [config.label for config in PROGRAMS] == [
+        "workflow",
+        "innovation",
+        "energy",
+        "parks",
+        "alliances",
+        "courtyards",
+    ]
 
 
 @pytest.mark.parametrize("config", PROGRAMS, ids=lambda c: c.label)
@@ -110,7 +118,6 @@ def test_cli_commands_appear_in_help(config):
 @pytest.mark.parametrize(
     ("program", "message"),
     [
-        ("courtyards", "program 'courtyards' is not installed"),
         ("workflow", "has no brief"),
         ("nope", "unknown program"),
     ],
@@ -118,6 +125,14 @@ def test_cli_commands_appear_in_help(config):
 def test_brief_of_a_program_without_one_exits_1(capsys, program, message):
     assert cli.main(["brief", program, "--region", "430800", "--period", "2022"]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_the_brief_of_a_program_left_out_of_the_settings_says_it_is_not_installed(monkeypatch):
+    import countyworks.core.briefs as briefs
+
+    monkeypatch.setattr(briefs, "program", lambda label: None)
+    with pytest.raises(BriefUnavailable, match="program 'courtyards' is not installed"):
+        briefs.brief_text("courtyards", "430523", Period.parse("2023"))
 
 
 def test_the_brief_help_lists_the_installed_programs_with_a_brief(capsys):

@@ -85,6 +85,7 @@ PROGRAMS = [
     "countyworks.energy",
     "countyworks.parks",
     "countyworks.alliances",
+    "countyworks.courtyards",
 ]
 
 INSTALLED_APPS = [

@@ -28,36 +28,27 @@ CJK_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff\w·（）()]*")
 
 #: Visible tokens that look like codes but are legitimately shown as they are. Keep it short.
 ALLOWED_TOKENS: frozenset[str] = frozenset()
-#: Tokens shown on purpose on one page only: the data-import page documents each file format's
-#: English column names next to the Chinese header (a file may use either), so they are literals.
+#: Tokens shown on purpose on one page only.
 ALLOWED_ON_PAGE: dict[str, frozenset[str]] = {
-    # ...and each data type's kind as typed after `countyworks import` (holiday-notices).
-    "/data/import/": frozenset(
-        {"credit_code", "industry_code", "head_name", "house_label", "holiday"}
-        # the alliances' import kinds: column names, and those that are also choice values
-        | {
-            "amount_fen",
-            "area_mu",
-            "cap_fen",
-            "chain_link",
-            "daily_wage_fen",
-            "days_worked",
-            "distributed_pct",
-        }
-        | {"end_year", "floor_share_pct", "joined_on", "land_area_mu", "market_price_fen", "per_mu_fen"}
-        | {
-            "premium_pct",
-            "principal_fen",
-            "profit_fen",
-            "profit_share_pct",
-            "protective_price_fen",
-            "rate_pct",
-        }
-        | {"share_pct", "start_year", "step_pct", "step_years", "collective", "inputs", "village"}
-    ),
     # The dispatch form names the load file's header as the file must spell it.
     "/energy/dispatch/": frozenset({"load_mw"}),
 }
+
+
+def import_page_tokens() -> frozenset[str]:
+    """The data-import page documents each file format's English column names next to the Chinese
+    header (a file may use either) and each kind as typed after `countyworks import`: literals."""
+    from countyworks.core.importing import IMPORTERS
+
+    words = {kind for kind in IMPORTERS} | {part for kind in IMPORTERS for part in kind.split("-")}
+    return frozenset(words | {column.name for importer in IMPORTERS.values() for column in importer.columns})
+
+
+def allowed_on(path: str) -> frozenset[str]:
+    if path == "/data/import/":
+        return ALLOWED_TOKENS | import_page_tokens()
+    return ALLOWED_TOKENS | ALLOWED_ON_PAGE.get(path, frozenset())
+
 
 #: Paths the crawl does not follow: leaving the session, changing state, files and machine output.
 SKIPPED_PREFIXES = ("/accounts/logout", "/i18n/", "/static/", "/media/", "/api/", "/admin/")
@@ -135,7 +126,7 @@ class Crawler:
         for violation in self.page.evaluate("window.__csp || []"):
             report.findings.append(f"CSP violation: {violation}")
         text = self.page.inner_text("body").replace(self.username, "")
-        allowed = ALLOWED_TOKENS | ALLOWED_ON_PAGE.get(path, frozenset())
+        allowed = allowed_on(path)
         for token in sorted(set(SNAKE_CASE.findall(text)) - allowed):
             report.findings.append(f"raw code {token!r}")
         if self.lang == "zh-hans":

@@ -1,0 +1,1 @@
+"""courtyards app: program 5, beautiful courtyards (美丽庭院)."""
