@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import polars as pl
 
 from countyworks.rules.engine import SCALE, Check, Condition, Field, Indicator, RuleSet, format_number
+from countyworks.rules.translate import Translate, as_declared
 
 #: The groups ranked separately; Chinese values are accepted as aliases.
 GROUPS: dict[str, str] = {"above": "规上", "below": "规下", "leased": "租赁"}
@@ -202,30 +203,47 @@ class MujunRuleSet(RuleSet):
         lf = lf.with_columns(pl.col(f"pts_{r.name}").cast(pl.Int64) for r in self.ratios())
         return lf.with_columns(rank_and_class(pl.col("score")))
 
-    def reasons(self, values: Mapping[str, Any], res: Mapping[str, Any]) -> list[str]:
-        """The engine's reasons, each indicator's value, and the class with its rank share."""
+    def reasons(
+        self,
+        values: Mapping[str, Any],
+        res: Mapping[str, Any],
+        tr: Translate = as_declared,
+        codes: bool = True,
+    ) -> list[str]:
+        """The engine's reasons, each indicator's value, and the class with its rank share, in the
+        language of ``tr`` (``codes``: unused, 亩均 conditions carry no code worth showing)."""
+        group = res["group"]
         lines = [
-            f"评价依据：《{self.title}》（{self.document}）",
-            f"分组：{GROUPS.get(res['group'], res['group'])}",
+            tr("评价依据：《{title}》（{document}）").format(title=tr(self.title), document=self.document),
+            tr("分组：{group}").format(group=tr(GROUPS[group]) if group in GROUPS else group),
         ]
         for ratio in self.ratios():
             num, den = values.get(ratio.numerator), values.get(ratio.denominator)
             shown = format_number(Fraction(num) / Fraction(den)) if num is not None and den else "—"
-            pts = res[f"pts_{ratio.name}"]
-            lines.append(f"{ratio.label} {shown} {ratio.unit}：{format_number(Fraction(pts))} 分")
+            pts = format_number(Fraction(res[f"pts_{ratio.name}"]))
+            lines.append(
+                tr("{indicator} {value} {unit}：{points} 分").format(
+                    indicator=tr(ratio.label), value=shown, unit=tr(ratio.unit), points=pts
+                )
+            )
         for name, label in (("bonus", "加分"), ("penalty", "减分")):
             if values.get(name):
-                lines.append(f"{label}：{format_number(Fraction(values[name]))} 分")
+                lines.append(
+                    tr("{label}：{points} 分").format(
+                        label=tr(label), points=format_number(Fraction(values[name]))
+                    )
+                )
         if res["score"] is not None:
-            lines.append(f"综合得分：{format_number(Fraction(res['score']))} 分")
-        failed = [c.label for c in self.conditions if res.get(f"fail_{c.code}")]
+            lines.append(tr("综合得分：{score} 分").format(score=format_number(Fraction(res["score"]))))
+        failed = [tr(c.label) for c in self.conditions if res.get(f"fail_{c.code}")]
         if failed:
-            lines.append("不参评（T类）：不满足" + "、".join(failed))
+            lines.append(tr("不参评（T类）：不满足{conditions}").format(conditions=tr("、").join(failed)))
         else:
             share = Fraction(res["rank"], res["group_size"]) * 100
             lines.append(
-                f"组内排名：第 {res['rank']} 名 / {res['group_size']} 家（前 {format_number(share)}%），"
-                f"评为 {res['class']} 类"
+                tr("组内排名：第 {rank} 名 / {size} 家（前 {share}%），评为 {grade} 类").format(
+                    rank=res["rank"], size=res["group_size"], share=format_number(share), grade=res["class"]
+                )
             )
         return lines
 
