@@ -14,14 +14,19 @@ from django.db import transaction
 from countyworks.alliances.demo.alliances import load_products, load_requests, load_tashan, load_xinhe
 from countyworks.alliances.demo.contracts import load_contracts
 from countyworks.alliances.demo.incomes import load_incomes
-from countyworks.alliances.demo.regions import TASHAN, XINHE, load_regions
+from countyworks.alliances.demo.regions import COUNTY, TASHAN, XINHE, load_regions
 from countyworks.alliances.models import Alliance, Contract
+from countyworks.core.actors import SYSTEM
+from countyworks.core.models import Program, Region
+from countyworks.core.program_regions import region_program_set
 
 
 @transaction.atomic
 def load_demo() -> None:
     """Load the 常宁市 demo (safe to run again)."""
     villages = load_regions()
+    county = Region.objects.get(code=COUNTY)
+    region_program_set(acting_user=SYSTEM, region=county, program=Program.ALLIANCES, enabled=True)
     if not Alliance.objects.filter(name="新河鱼产业联盟").exists():
         rng = random.Random(20230725)
         products = load_products()

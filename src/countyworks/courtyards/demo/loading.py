@@ -13,7 +13,8 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from countyworks.core.actors import SYSTEM
-from countyworks.core.models import Household, Region
+from countyworks.core.models import Household, Program, Region
+from countyworks.core.program_regions import region_program_set
 from countyworks.courtyards import scoring, services
 from countyworks.courtyards.models import (
     Assistance,
@@ -266,6 +267,8 @@ def _assistance(household: Household) -> None:
 @transaction.atomic
 def load_demo() -> None:
     """Load 邵阳县's courtyards (idempotent)."""
+    county = Region.objects.get(code=COUNTY)
+    region_program_set(acting_user=SYSTEM, region=county, program=Program.COURTYARDS, enabled=True)
     if Courtyard.objects.filter(region_id=XIANANCHONG).exists():
         return
     rng = random.Random(SEED)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from countyworks.core.actors import SYSTEM
-from countyworks.core.models import Organisation, Person
+from countyworks.core.models import Organisation, Person, Program, Region
+from countyworks.core.program_regions import region_program_set
 from countyworks.parks.demo import records as R
 from countyworks.parks.models import (
     STAGE_DATES,
@@ -288,6 +289,9 @@ def _problems(projects: dict[str, Project]) -> None:
 @transaction.atomic
 def load_demo() -> None:
     """Create the 娄星经济开发区 records (skipped once its chains exist)."""
+    region_program_set(
+        acting_user=SYSTEM, region=Region.objects.get(code=REGION), program=Program.PARKS, enabled=True
+    )
     if Chain.objects.filter(region_id=REGION).exists():
         return
     today = timezone.localdate()
