@@ -32,6 +32,8 @@ from datetime import date
 import highspy
 import numpy as np
 
+from countyworks.core.highs import QuietHighs
+
 #: Stages keep the filled quantity (and the fair share) of the stage before up to this relative slack,
 #: so that the next stage's restart is never infeasible by rounding.
 _KEEP = 1e-9
@@ -98,14 +100,6 @@ class Result:
     @property
     def filled_share(self) -> float:
         return self.filled_total / self.requested if self.requested else 1.0
-
-
-class _QuietHighs(highspy.Highs):
-    """A silent HiGHS instance (highspy prints a banner when callbacks are enabled)."""
-
-    def enableCallbacks(self) -> None:
-        self.setOptionValue("output_flag", False)
-        super().enableCallbacks()
 
 
 def eligible(supply: Supply, order: Order) -> bool:
@@ -207,7 +201,7 @@ def _allocate_product(orders: list[Order], supplies: list[Supply], fair_share: b
     lp.a_matrix_.start_ = np.arange(0, 3 * n + 1, 3, dtype=np.int32)
     lp.a_matrix_.index_ = rows[order_by_col].astype(np.int32)
     lp.a_matrix_.value_ = vals[order_by_col]
-    highs = _QuietHighs()
+    highs = QuietHighs()
     highs.setOptionValue("output_flag", False)
     highs.passModel(lp)
     _run(highs)

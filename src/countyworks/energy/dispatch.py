@@ -15,6 +15,7 @@ from typing import Literal
 import highspy
 import numpy as np
 
+from countyworks.core.highs import QuietHighs
 from countyworks.energy.timeseries import EnergyInputError, Problem, TimeSeries, check_same_steps
 
 #: Money per energy: prices are 元/kWh, energies are MWh.
@@ -30,15 +31,6 @@ HIGHS_OPTIONS: dict[str, bool | int | float | str] = {"simplex_dual_edge_weight_
 #: degenerate (cycling at equal prices is free), and without it the reported throughput and cycles can
 #: double; it changes the revenue by at most this much per MWh discharged (< 1 元 a year for 100 MW).
 TIE_BREAK_YUAN_PER_MWH = 1e-6
-
-
-class _QuietHighs(highspy.Highs):
-    """A Highs instance silent from its creation: highspy prints a banner on stdout when its callbacks are
-    enabled in the constructor, which would corrupt ``--json`` output."""
-
-    def enableCallbacks(self) -> None:
-        self.setOptionValue("output_flag", False)
-        super().enableCallbacks()
 
 
 @dataclass(frozen=True)
@@ -376,7 +368,7 @@ def solve_dispatch(
        https://pypsa.readthedocs.io/ .
     """
     _check_inputs(prices, storage, peak_shaving)
-    highs = _QuietHighs()
+    highs = QuietHighs()
     for name, value in HIGHS_OPTIONS.items():
         highs.setOptionValue(name, value)
     highs.passModel(_build_lp(prices, storage, peak_shaving))
