@@ -56,3 +56,13 @@ def test_campaign_table_and_ladder_words_are_english(english, zjj, evaluated_cam
     home = english.get(reverse("innovation:home")).content.decode()
     for rung in ("微成长", "小升高", "高壮大"):
         assert rung not in home
+
+
+def test_the_brief_stays_chinese_and_an_empty_area_says_so_in_words(english, zjj, evaluated_campaign):
+    campaign = evaluated_campaign([tech_row(1), tech_row(2)])
+    services.campaign_confirm(campaign=campaign, acting_user=zjj, closes_year=True)
+    html = english.get(reverse("innovation:brief"), {"year": 2022}).content.decode()
+    brief = re.search(r'<article class="card brief">(.*?)</article>', html, re.S).group(1)
+    assert "科技型中小企业2家" in brief and not re.search(r"[A-Za-z]{4,}", brief)
+    empty = english.get(reverse("innovation:brief"), {"year": 2019}).content.decode()
+    assert "no innovation records" not in empty

@@ -712,9 +712,8 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request) or headline.year
     try:
         text = brief_text(region, Period(year, "year"))
-    except BriefUnavailable as exc:
+    except BriefUnavailable:  # the page says so in words ("该区域该年度暂无科技创新数据")
         text = ""
-        messages.info(request, str(exc))
     context = {
         "text": text,
         "year": year,
