@@ -447,7 +447,9 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = forms.self_assessment_form(ruleset, data=request.POST)
         form.is_valid()
         figures = {name: request.POST.get(name, "") for name in form.fields}
-        assessment = services.self_assess(ruleset_code=code, figures=figures, translate=rule_word)
+        assessment = services.self_assess(
+            ruleset_code=code, figures=figures, translate=rule_word, codes=False
+        )
         for error in assessment.errors:
             if error.column in form.fields:
                 form.add_error(error.column, error.reason_zh)
