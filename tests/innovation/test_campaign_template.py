@@ -67,5 +67,8 @@ def test_a_filled_in_template_uploads_and_errors_name_the_chinese_column(zjj, lo
     upload = reverse("innovation:campaign-upload", args=[campaign.pk])
     refused = client.post(upload, {"file": _filled(_template(client, campaign), [good, bad])}, follow=True)
     assert "第3行，列“科技人员数”，值“999”" in refused.content.decode()
+    typo = {**good, "id": credit(3)[:-1] + "X"}
+    wrong_id = client.post(upload, {"file": _filled(_template(client, campaign), [typo])}, follow=True)
+    assert "第2行，列“统一社会信用代码”" in wrong_id.content.decode()
     done = client.post(upload, {"file": _filled(_template(client, campaign), [good])}, follow=True)
     assert "文件校验通过，共 1 家企业" in done.content.decode()

@@ -56,3 +56,28 @@ def test_campaign_table_and_ladder_words_are_english(english, zjj, evaluated_cam
     home = english.get(reverse("innovation:home")).content.decode()
     for rung in ("微成长", "小升高", "高壮大"):
         assert rung not in home
+
+
+def test_the_brief_stays_chinese_and_an_empty_area_says_so_in_words(english, zjj, evaluated_campaign):
+    campaign = evaluated_campaign([tech_row(1), tech_row(2)])
+    services.campaign_confirm(campaign=campaign, acting_user=zjj, closes_year=True)
+    html = english.get(reverse("innovation:brief"), {"year": 2022}).content.decode()
+    brief = re.search(r'<article class="card brief">(.*?)</article>', html, re.S).group(1)
+    assert "科技型中小企业2家" in brief and not re.search(r"[A-Za-z]{4,}", brief)
+    empty = english.get(reverse("innovation:brief"), {"year": 2019}).content.decode()
+    assert "no innovation records" not in empty
+
+
+def test_self_assessment_reasons_are_english_without_codes(login, enterprise_user):
+    from tests.innovation.conftest import TECH_SME_ROW
+
+    client = login(enterprise_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    low = {**TECH_SME_ROW, "tech_staff": "9", "rd_expense": "180", "ip_class1": "1", "ip_class2": "0"}
+    html = client.post(
+        reverse("innovation:self-assess"), {"ruleset": "tech-sme-2022", **low}
+    ).content.decode()
+    lines = _lists(html, "reasons")
+    assert any("Result: not qualified" in line for line in lines)
+    assert any("Technical staff: " in line and "more needed" in line for line in lines)
+    assert not re.search(r"\bc\d_[a-z_]+\b", " ".join(lines))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import override
+
 from countyworks.core.models import Region
 from countyworks.core.periods import Period
 from countyworks.innovation.models import Challenge, InnovationPlatform, Tier
@@ -155,7 +157,13 @@ def brief_text(region_prefix: str, period: Period) -> str:
     region = Region.objects.filter(code=region_prefix).first()
     if region is None:
         raise BriefUnavailable(f"unknown region {region_prefix!r}")
-    figures = region_figures(region_prefix=region_prefix, year=period.year)
+    with override("zh-hans"):  # a brief is written in Chinese whatever the reader's UI language
+        return _compose(region, region_figures(region_prefix=region_prefix, year=period.year), period)
+
+
+def _compose(region: Region, figures: RegionFigures, period: Period) -> str:
+    from countyworks.core.errors import BriefUnavailable
+
     whole, place = _place(region)
     paragraphs = [
         "".join(
@@ -175,5 +183,5 @@ def brief_text(region_prefix: str, period: Period) -> str:
     ]
     body = [p for p in paragraphs if p]
     if not body:
-        raise BriefUnavailable(f"no innovation records for {region.name} ({region_prefix}) in {period}")
+        raise BriefUnavailable(f"no innovation records for {region.name} ({region.code}) in {period}")
     return f"{region.name}科技创新统计简报（{period.label_zh()}）\n\n" + "\n\n".join(body)

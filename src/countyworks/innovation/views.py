@@ -447,7 +447,9 @@ def self_assess(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = forms.self_assessment_form(ruleset, data=request.POST)
         form.is_valid()
         figures = {name: request.POST.get(name, "") for name in form.fields}
-        assessment = services.self_assess(ruleset_code=code, figures=figures, translate=rule_word)
+        assessment = services.self_assess(
+            ruleset_code=code, figures=figures, translate=rule_word, codes=False
+        )
         for error in assessment.errors:
             if error.column in form.fields:
                 form.add_error(error.column, error.reason_zh)
@@ -721,9 +723,8 @@ def brief(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request) or headline.year
     try:
         text = brief_text(region, Period(year, "year"))
-    except BriefUnavailable as exc:
+    except BriefUnavailable:  # the page says so in words ("该区域该年度暂无科技创新数据")
         text = ""
-        messages.info(request, str(exc))
     context = {
         "text": text,
         "year": year,

@@ -502,10 +502,10 @@ class RuleSet:
         """``evaluate(..., detail=True)`` of one row, as a dict."""
         return self.evaluate(_one_row(row), detail=True).row(0, named=True)
 
-    def explain(self, row: Mapping[str, Any], tr: Translate = as_declared) -> list[str]:
+    def explain(self, row: Mapping[str, Any], tr: Translate = as_declared, codes: bool = True) -> list[str]:
         """The reasons for one row's result (in Chinese unless ``tr`` says otherwise): indicators,
-        conditions, result."""
-        return self.reasons(self.values(row), self.result(row), tr)
+        conditions (with their codes unless ``codes`` is False), result."""
+        return self.reasons(self.values(row), self.result(row), tr, codes)
 
     def reasons(
         self,

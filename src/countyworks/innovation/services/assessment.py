@@ -26,10 +26,11 @@ class Assessment:
 
 
 def self_assess(
-    *, ruleset_code: str, figures: dict[str, Any], translate: Translate = as_declared
+    *, ruleset_code: str, figures: dict[str, Any], translate: Translate = as_declared, codes: bool = True
 ) -> Assessment:
     """Evaluate an enterprise's own figures with the same ``evaluate`` a campaign uses; the
-    reasons and the gap in the language of ``translate`` (the page's; the API keeps Chinese)."""
+    reasons and the gap in the language of ``translate``, condition codes only with ``codes``
+    (the page passes its language and no codes; the API keeps Chinese with codes)."""
     try:
         ruleset = get_ruleset(ruleset_code)
     except UnknownRuleSet as exc:
@@ -40,4 +41,6 @@ def self_assess(
     if errors:
         return Assessment(ruleset, errors, None, [], [])
     result = ruleset.evaluate(frame).row(0, named=True)
-    return Assessment(ruleset, [], result, ruleset.explain(row, translate), ruleset.gap(row, tr=translate))
+    return Assessment(
+        ruleset, [], result, ruleset.explain(row, translate, codes), ruleset.gap(row, tr=translate)
+    )

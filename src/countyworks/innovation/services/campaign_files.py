@@ -27,9 +27,9 @@ ENTERPRISE_COLUMNS: dict[str, tuple[str, ...]] = {
 def column_labels(ruleset: RuleSet) -> dict[str, str]:
     """English column name → the Chinese header a campaign file shows (errors name the column as
     the officer sees it, whichever header the file used)."""
-    return {name: aliases[0] for name, aliases in ENTERPRISE_COLUMNS.items()} | {
-        f.name: f.label for f in ruleset.fields
-    }
+    labels = {name: aliases[0] for name, aliases in ENTERPRISE_COLUMNS.items()}
+    labels |= {f.name: f.label for f in ruleset.fields}
+    return labels | {"id": "统一社会信用代码"}  # what the id holds, and the template's header
 
 
 def row_error_zh(error: RowError, labels: dict[str, str] | None = None) -> str:
