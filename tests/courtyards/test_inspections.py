@@ -29,33 +29,6 @@ PNG = bytes.fromhex(
 )
 
 
-@pytest.fixture
-def courtyard(db):
-    Region.objects.bulk_create(
-        [
-            Region(code="430523104", name="金称市镇", level="town", parent_id="430523"),
-            Region(code="430523104201", name="三星村", level="village", parent_id="430523104"),
-        ],
-        ignore_conflicts=True,
-    )
-    services.default_sheet_create(
-        region=Region.objects.get(code="430523"), effective_from=date(2022, 6, 1), acting_user=SYSTEM
-    )
-    return services.courtyard_create(
-        village=Region.objects.get(code="430523104201"),
-        code="43052310420101",
-        name="下南冲院落",
-        acting_user=SYSTEM,
-    )
-
-
-@pytest.fixture
-def household(courtyard):
-    return services.household_register(
-        courtyard=courtyard, head_name="罗玉珍", members=4, duties={"hygiene": "门前道路"}, acting_user=SYSTEM
-    )
-
-
 def submit(household, month=date(2023, 5, 1), points=None, **kwargs):
     return services.inspection_submit(
         household=household, month=month, points=points or FULL, acting_user=SYSTEM, **kwargs
