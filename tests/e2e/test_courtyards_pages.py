@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -68,7 +70,9 @@ def test_the_phone_form_keeps_an_inspection_made_offline_and_sends_it_when_back_
     _fill_items(page, VILLAGE_ITEMS)
     page.fill("#violations", "1")
     page.fill('textarea[name="notes"]', "菜园篱笆有一处破损")
-    page.set_input_files('input[name="photos"]', files=[{"name": "garden.png", "mimeType": "image/png", "buffer": PNG}])
+    page.set_input_files(
+        'input[name="photos"]', files=[{"name": "garden.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.select_option('select[name="photo_items"]', "garden_fenced")
     page.click("button.wide")
     page.wait_for_selector("#queue:not([hidden]) #queue-list li")
@@ -82,8 +86,10 @@ def test_the_phone_form_keeps_an_inspection_made_offline_and_sends_it_when_back_
     assert item.get_attribute("class") == "done"
     page.screenshot(path=str(SCREENSHOTS / "courtyards-inspect-sent.png"), full_page=True)
 
-    month = time.strftime("%Y-%m")
-    response = page.request.get(f"{session.base_url}/api/v1/courtyards/courtyards/{XIANANCHONG}/results?month={month}")
+    month = f"{datetime.now(ZoneInfo('Asia/Shanghai')):%Y-%m}"  # the county's month, as the form's
+    response = page.request.get(
+        f"{session.base_url}/api/v1/courtyards/courtyards/{XIANANCHONG}/results?month={month}"
+    )
     stored = {row["household"]: row for row in response.json()}
     assert stored[int(household)]["total"] == 107.5  # 112.5 on 三星村's sheet, less one 门前三包 violation
     assert stored[int(household)]["stars"] == 4  # the village's cuts: ★5 from 108, ★4 from 96
@@ -97,8 +103,9 @@ def test_a_refused_entry_stays_on_the_phone_with_the_reason(session_for):
     page = session.visit(PAGES["courtyards-inspect"])
     household = page.locator('select[name="household"] option[data-done="0"]').nth(4).get_attribute("value")
     page.select_option('select[name="household"]', household)
-    page.evaluate("document.querySelectorAll('input[type=number]').forEach(e => e.removeAttribute('max'))")
-    _fill_items(page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "firewood_stacked")})
+    _fill_items(
+        page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "firewood_stacked")}
+    )
     _fill_items(page, VILLAGE_ITEMS)
     page.fill("#item-garden_fenced", "26")
     page.click("button.wide")
@@ -134,7 +141,9 @@ def test_the_inspection_page_is_light_and_usable_on_a_throttled_connection(brows
         {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 25_000},
     )
     transferred: dict[str, int] = {}
-    client.on("Network.loadingFinished", lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"]))
+    client.on(
+        "Network.loadingFinished", lambda e: transferred.__setitem__(e["requestId"], e["encodedDataLength"])
+    )
     started = time.monotonic()
     page = session.page
     page.goto(session.base_url + PAGES["courtyards-inspect"])
@@ -146,7 +155,9 @@ def test_the_inspection_page_is_light_and_usable_on_a_throttled_connection(brows
     assert loaded < 20
     household = page.locator('select[name="household"] option[data-done="0"]').nth(6).get_attribute("value")
     page.select_option('select[name="household"]', household)
-    _fill_items(page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "garden_fenced")})
+    _fill_items(
+        page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "garden_fenced")}
+    )
     _fill_items(page, VILLAGE_ITEMS)
     page.fill("#item-firewood_stacked", "17")
     page.click("button.wide")
