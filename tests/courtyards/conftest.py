@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from countyworks.core.models import Role
+from countyworks.core.actors import SYSTEM
+from countyworks.core.models import Region, Role
+from countyworks.courtyards import services
 from tests.conftest import make_user
 
 
@@ -23,3 +27,30 @@ def shaoyang(db):
 @pytest.fixture
 def shaoyang_leader(db):
     return make_user("shaoyang_leader", Role.LEADER, "430523")
+
+
+@pytest.fixture
+def courtyard(db):
+    Region.objects.bulk_create(
+        [
+            Region(code="430523104", name="金称市镇", level="town", parent_id="430523"),
+            Region(code="430523104201", name="三星村", level="village", parent_id="430523104"),
+        ],
+        ignore_conflicts=True,
+    )
+    services.default_sheet_create(
+        region=Region.objects.get(code="430523"), effective_from=date(2022, 6, 1), acting_user=SYSTEM
+    )
+    return services.courtyard_create(
+        village=Region.objects.get(code="430523104201"),
+        code="43052310420101",
+        name="下南冲院落",
+        acting_user=SYSTEM,
+    )
+
+
+@pytest.fixture
+def household(courtyard):
+    return services.household_register(
+        courtyard=courtyard, head_name="罗玉珍", members=4, duties={"hygiene": "门前道路"}, acting_user=SYSTEM
+    )

@@ -29,33 +29,6 @@ PNG = bytes.fromhex(
 )
 
 
-@pytest.fixture
-def courtyard(db):
-    Region.objects.bulk_create(
-        [
-            Region(code="430523104", name="金称市镇", level="town", parent_id="430523"),
-            Region(code="430523104201", name="三星村", level="village", parent_id="430523104"),
-        ],
-        ignore_conflicts=True,
-    )
-    services.default_sheet_create(
-        region=Region.objects.get(code="430523"), effective_from=date(2022, 6, 1), acting_user=SYSTEM
-    )
-    return services.courtyard_create(
-        village=Region.objects.get(code="430523104201"),
-        code="43052310420101",
-        name="下南冲院落",
-        acting_user=SYSTEM,
-    )
-
-
-@pytest.fixture
-def household(courtyard):
-    return services.household_register(
-        courtyard=courtyard, head_name="罗玉珍", members=4, duties={"hygiene": "门前道路"}, acting_user=SYSTEM
-    )
-
-
 def submit(household, month=date(2023, 5, 1), points=None, **kwargs):
     return services.inspection_submit(
         household=household, month=month, points=points or FULL, acting_user=SYSTEM, **kwargs
@@ -165,3 +138,54 @@ def test_a_courtyard_code_extends_its_villages(courtyard):
             acting_user=SYSTEM,
         )
     assert courtyard.region.level == "courtyard" and courtyard.village_code == "430523104201"
+
+
+def test_works_move_to_done_with_a_date_and_keep_before_and_after_photos(courtyard, household):
+    work = services.work_create(
+        courtyard=courtyard,
+        kind="dry_toilet",
+        title="拆除旱厕",
+        household=household,
+        cost_yuan=Decimal(600),
+        acting_user=SYSTEM,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.work_set_status(work=work, status="done", acting_user=SYSTEM)
+    assert caught.value.message_dict["completed_on"] == ["请填写完成日期"]
+    services.work_photo_add(
+        work=work, stage="before", upload=SimpleUploadedFile("before.png", PNG), acting_user=SYSTEM
+    )
+    with pytest.raises(ValidationError, match="不是照片"):
+        services.work_photo_add(
+            work=work, stage="after", upload=SimpleUploadedFile("after.png", b"%PDF-1.4"), acting_user=SYSTEM
+        )
+    services.work_set_status(work=work, status="done", completed_on=date(2022, 7, 1), acting_user=SYSTEM)
+    assert [p.stage for p in work.photos.all()] == ["before"]
+    assert [h.status for h in work.history.order_by("history_id")] == ["planned", "done"]
+
+
+def test_help_is_recorded_and_the_top_ten_are_awarded_with_their_bonus(courtyard, household):
+    services.household_flag(
+        household=household,
+        needs_assistance=True,
+        circumstances="妻子患病",
+        acting_user=SYSTEM,
+        on=date(2023, 4, 1),
+    )
+    services.assistance_record(
+        household=household,
+        helped_on=date(2023, 4, 22),
+        kind="repair",
+        description="重建伙房",
+        helpers="村民投工",
+        labour_days=Decimal(12),
+        acting_user=SYSTEM,
+    )
+    for month in range(1, 11):
+        submit(household, month=date(2023, month, 1))
+    awards = services.annual_awards_grant(courtyard=courtyard, year=2023, prize="牌匾", acting_user=SYSTEM)
+    assert [(a.rank, a.annual_score) for a in awards] == [(1, Decimal("100.000"))]
+    assert (
+        services.annual_awards_grant(courtyard=courtyard, year=2023, prize="牌匾", acting_user=SYSTEM) == []
+    )
+    assert services.balance_of(household) == 10 * 10 + 20

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -84,7 +86,7 @@ def test_the_phone_form_keeps_an_inspection_made_offline_and_sends_it_when_back_
     assert item.get_attribute("class") == "done"
     page.screenshot(path=str(SCREENSHOTS / "courtyards-inspect-sent.png"), full_page=True)
 
-    month = time.strftime("%Y-%m")
+    month = f"{datetime.now(ZoneInfo('Asia/Shanghai')):%Y-%m}"  # the county's month, as the form's
     response = page.request.get(
         f"{session.base_url}/api/v1/courtyards/courtyards/{XIANANCHONG}/results?month={month}"
     )
@@ -101,7 +103,6 @@ def test_a_refused_entry_stays_on_the_phone_with_the_reason(session_for):
     page = session.visit(PAGES["courtyards-inspect"])
     household = page.locator('select[name="household"] option[data-done="0"]').nth(4).get_attribute("value")
     page.select_option('select[name="household"]', household)
-    page.evaluate("document.querySelectorAll('input[type=number]').forEach(e => e.removeAttribute('max'))")
     _fill_items(
         page, {c: "20" for c in ("poultry_penned", "debris_stacked", "front_back_clean", "firewood_stacked")}
     )
