@@ -1,8 +1,11 @@
-"""The English catalogue: complete, compiled from the current .po, and used by the pages.
+"""The English catalogues: complete, compiled from the current .po, and used by the pages.
 
 The source strings (msgids) are Chinese and zh-hans is the default language; English comes from
-``countyworks/locale/en/LC_MESSAGES/django.po``, compiled to ``django.mo`` next to it. Both are
-shipped in the package, so a stale or incomplete catalogue is a bug these tests catch.
+the shell's ``countyworks/locale/en/LC_MESSAGES/django.po`` and, for each program app, from its own
+``<app>/locale/en/LC_MESSAGES/django.po`` (a program is one app directory: its translations travel
+with it), each compiled to ``django.mo`` next to it. All are shipped in the package, so a stale or
+incomplete catalogue is a bug these tests catch; so is a msgid two catalogues translate differently
+(Django would silently take the first).
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from django.utils import translation
 import countyworks
 
 LC_MESSAGES = Path(countyworks.__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES"
-PO_FILE = LC_MESSAGES / "django.po"
-MO_FILE = LC_MESSAGES / "django.mo"
+
+
+def _program_catalogues() -> list[Path]:
+    from countyworks.core.programs import installed_programs
+
+    found = [Path(config.path) / "locale" / "en" / "LC_MESSAGES" for config in installed_programs()]
+    return [directory for directory in found if directory.is_dir()]
+
+
+#: The shell's catalogue first (it takes precedence: LOCALE_PATHS), then the programs' own.
+CATALOGUES = [LC_MESSAGES, *_program_catalogues()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -108,20 +120,46 @@ def _default_language_afterwards():
     translation.deactivate()
 
 
+def _label(directory: Path) -> str:
+    return directory.parent.parent.parent.name
+
+
+@pytest.fixture(scope="module", params=CATALOGUES, ids=_label)
+def catalogue(request) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def po_entries() -> list[Entry]:
-    return parse_po(PO_FILE)
+def po_entries(catalogue: Path) -> list[Entry]:
+    return parse_po(catalogue / "django.po")
 
 
-def test_catalogue_is_in_the_configured_locale_path_only():
+def test_catalogues_are_the_shells_and_the_programs_own_only():
     assert settings.LOCALE_PATHS == [LC_MESSAGES.parent.parent]
     package = LC_MESSAGES.parent.parent.parent
-    stray = [p for p in package.rglob("locale") if p.is_dir() and p != LC_MESSAGES.parent.parent]
-    assert stray == [], f"per-app locale dirs would shadow or split the catalogue: {stray}"
+    known = {directory.parent.parent for directory in CATALOGUES}
+    stray = [p for p in package.rglob("locale") if p.is_dir() and p not in known]
+    assert stray == [], f"a locale dir outside the shell and the program apps: {stray}"
+
+
+def test_no_msgid_is_translated_two_ways():
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for directory in CATALOGUES:
+        for e in parse_po(directory / "django.po"):
+            if e.msgid_plural is not None or not e.msgid:
+                continue
+            key, text = e.key, e.msgstr[0]
+            if key in seen and seen[key][1] != text:
+                clashes.append(
+                    f"{e.msgid!r}: {seen[key][0]} {seen[key][1]!r} vs {_label(directory)} {text!r}"
+                )
+            seen.setdefault(key, (_label(directory), text))
+    assert clashes == [], "\n".join(clashes)
 
 
 def test_po_has_no_untranslated_or_fuzzy_entries(po_entries):
-    assert len(po_entries) > 500  # sanity: the parser read the whole catalogue
+    assert len(po_entries) > 20  # sanity: the parser read the whole catalogue
     fuzzy = [f"line {e.line}: {e.msgid!r}" for e in po_entries if "fuzzy" in e.flags]
     assert fuzzy == [], "fuzzy entries:\n" + "\n".join(fuzzy)
     expected_forms = {0, 1}
@@ -150,10 +188,11 @@ def test_translations_keep_placeholders_and_are_english(po_entries):
     assert problems == [], "\n".join(problems)
 
 
-def test_compiled_catalogue_matches_the_po(po_entries):
+def test_compiled_catalogue_matches_the_po(catalogue, po_entries):
     """django.mo holds exactly the .po's translations (recompile after every .po change)."""
-    assert MO_FILE.exists(), "run: msgfmt --check -o django.mo django.po"
-    with MO_FILE.open("rb") as handle:
+    mo_file = catalogue / "django.mo"
+    assert mo_file.exists(), "run: msgfmt --check -o django.mo django.po"
+    with mo_file.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
     compiled.pop("", None)  # the header
     expected: dict[object, str] = {}
@@ -172,9 +211,10 @@ def test_compiled_catalogue_matches_the_po(po_entries):
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
-def test_po_passes_msgfmt_check(tmp_path):
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=_label)
+def test_po_passes_msgfmt_check(tmp_path, catalogue):
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(PO_FILE)],  # noqa: S607
+        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(catalogue / "django.po")],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
