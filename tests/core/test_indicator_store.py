@@ -280,3 +280,16 @@ def test_the_command_line_rebuilds_and_reports(hengyang, capsys):
     assert "must be a month" in capsys.readouterr().err
     assert cli.main(["indicators", "report", "--region", "430000", "--month", "2024-02"]) == 0
     assert "湖南省重点指标月报（2024年2月）" in capsys.readouterr().out
+
+
+def test_the_home_chart_never_shows_a_city_beside_its_own_districts(hengyang, hunan):
+    from countyworks.core.selectors import organisations_by_region
+
+    province = organisations_by_region(user=hunan)
+    assert [(p.code, p.amount) for p in province] == [("4304", 15), ("4313", 7)]
+    city = organisations_by_region(user=hunan, within="4304")
+    assert [(p.name, p.amount, p.own) for p in city] == [
+        ("珠晖区", 4, False),
+        ("常宁市", 9, False),
+        ("衡阳市本级", 2, True),
+    ]
