@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from countyworks.alliances import collective
+from countyworks.alliances.models import LedgerEntry, VillageIncome
 from countyworks.core import indicator_store
 from countyworks.core.actors import SYSTEM
 from countyworks.core.demo import load_demo
@@ -16,11 +18,13 @@ from countyworks.core.indicator_selectors import pivot
 from countyworks.core.indicators import all_indicators, combine_over_time
 from countyworks.core.models import IndicatorReport, IndicatorValue
 from countyworks.core.periods import Period
+from countyworks.courtyards.models import Inspection, Work
 from countyworks.energy.carbon import carbon_figures, load_factor_sets
 from countyworks.energy.models import Station
 from countyworks.energy.statistics import area_summary
 from countyworks.innovation.models import PoolMembership, Tier
 from countyworks.innovation.selectors import region_figures, year_end
+from countyworks.parks.models import DisposalAction, InvestmentLead, Parcel
 from countyworks.workflow.models import Status, Ticket
 
 pytestmark = pytest.mark.slow
@@ -85,6 +89,88 @@ def _energy(kind: str, factor: float = 0.0):
     return oracle
 
 
+def _within(day: date | None, period: Period) -> bool:
+    return day is not None and period.start <= day < period.end
+
+
+def _parks(kind: str):
+    leads = list(InvestmentLead.objects.all())
+    parcels = list(Parcel.objects.all())
+    actions = list(DisposalAction.objects.select_related("parcel"))
+
+    def oracle(region: str, period: Period) -> tuple[Decimal, Decimal]:
+        if kind in ("signed", "contracted"):
+            signed = [x for x in leads if x.region_id.startswith(region) and _within(x.signed_on, period)]
+            if kind == "signed":
+                return Decimal(len(signed)), Decimal(0)
+            return sum((x.contracted_yi or Decimal(0) for x in signed), Decimal(0)), Decimal(0)
+        mine = [a for a in actions if a.parcel.region_id.startswith(region)]
+        if kind == "disposed":
+            return sum((a.area_mu for a in mine if _within(a.disposed_on, period)), Decimal(0)), Decimal(0)
+        stock = {
+            p.pk
+            for p in parcels
+            if p.region_id.startswith(region) and p.category == kind and p.identified_on < period.start
+        }
+        area = sum((p.area_mu for p in parcels if p.pk in stock), Decimal(0))
+        before = sum(
+            (a.area_mu for a in mine if a.parcel_id in stock and a.disposed_on < period.start), Decimal(0)
+        )
+        within = sum(
+            (a.area_mu for a in mine if a.parcel_id in stock and _within(a.disposed_on, period)), Decimal(0)
+        )
+        return within, area - before
+
+    return oracle
+
+
+def _villages(kind: str):
+    booked = list(VillageIncome.objects.all())
+    inflows = list(LedgerEntry.objects.filter(village__isnull=False))
+
+    def oracle(region: str, period: Period) -> tuple[Decimal, Decimal]:
+        income: dict[str, int] = {}
+        for row in booked:
+            if row.year == period.year and row.region_id.startswith(region):
+                operating = row.amount_fen if row.source in collective.OPERATING_SOURCES else 0
+                income[row.region_id] = income.get(row.region_id, 0) + operating
+        for entry in inflows:
+            if entry.year == period.year and entry.village_id in income:
+                income[entry.village_id] += entry.amount_fen
+        if kind == "over":
+            return Decimal(sum(1 for v in income.values() if v >= 100_000_00)), Decimal(0)
+        if kind == "weak":
+            return Decimal(sum(1 for v in income.values() if v < 50_000_00)), Decimal(0)
+        wan = sum(((Decimal(v) / 1_000_000).quantize(Decimal("0.0001")) for v in income.values()), Decimal(0))
+        return wan, Decimal(len(income) if kind == "mean" else 0)
+
+    return oracle
+
+
+def _courtyards(kind: str):
+    inspections = list(Inspection.objects.select_related("household"))
+    works = list(Work.objects.select_related("courtyard"))
+
+    def oracle(region: str, period: Period) -> tuple[Decimal, Decimal]:
+        if kind == "works":
+            done = [
+                w
+                for w in works
+                if w.status == Work.Status.DONE
+                and w.courtyard.region_id.startswith(region)
+                and _within(w.completed_on, period)
+            ]
+            return Decimal(len(done)), Decimal(0)
+        mine = [
+            i for i in inspections if i.household.region_id.startswith(region) and _within(i.month, period)
+        ]
+        if kind == "stars":
+            return Decimal(sum(1 for i in mine if i.stars == 5)), Decimal(len(mine))
+        return sum((i.total for i in mine), Decimal(0)), Decimal(len(mine))
+
+    return oracle
+
+
 def _oracles():
     found = {
         "innovation.tech_sme": _pool(Tier.TECH_SME),
@@ -93,6 +179,19 @@ def _oracles():
         "workflow.on_time_rate": _tickets("on_time"),
         "energy.generation": _energy("generation"),
         "energy.centralised_share": _energy("share"),
+    }
+    found |= {
+        "parks.signed_projects": _parks("signed"),
+        "parks.contracted_investment": _parks("contracted"),
+        "parks.disposed_land": _parks("disposed"),
+        **{f"parks.{c}_disposal_rate": _parks(c) for c in ("unsupplied", "idle", "inefficient")},
+        "alliances.villages_over_100k": _villages("over"),
+        "alliances.weak_villages": _villages("weak"),
+        "alliances.collective_income": _villages("income"),
+        "alliances.mean_collective_income": _villages("mean"),
+        "courtyards.star_household_share": _courtyards("stars"),
+        "courtyards.average_score": _courtyards("scores"),
+        "courtyards.works_completed": _courtyards("works"),
     }
     for code in load_factor_sets():
         found[f"energy.co2_{code.replace('-', '_')}"] = _energy("co2", code)  # type: ignore[arg-type]

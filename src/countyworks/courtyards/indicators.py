@@ -1,57 +1,109 @@
-"""The figures program 5 feeds into the province's indicators (core/indicators.py).
+"""Program 5's indicators (docs/indicators.md): 星级文明户 share and the mean monthly hygiene score by
+month, improvement works completed by year, by the region of the household or courtyard.
 
-Each is a sum over inspections or works under a region prefix in a period, so a town's value is
-the sum of its villages' (a share or a mean is a sum over a sum, never a mean of means).
+They count what the program's figures and brief count (:func:`countyworks.courtyards.selectors.area_figures`,
+docs/rules/courtyard-hygiene.md §3): every monthly inspection is one 户次; a ★5 rating is a
+星级文明户; the mean score is Σ totals over the inspections (a sum over a sum, never a mean of
+means); a work counts in the year it was completed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from countyworks.core.indicators import Indicator
+from countyworks.core.indicators import Indicator, Source, Touch
+from countyworks.core.models import Household
 from countyworks.core.periods import Period
+from countyworks.courtyards.models import Courtyard, Inspection, Work
 
-_SOURCE = "docs/rules/courtyard-hygiene.md"
+STARS = "docs/rules/courtyard-hygiene.md §3"
+SCORES = "docs/rules/courtyard-hygiene.md §2"
+WORKS = "docs/courtyards.md#data"
+#: The rating of a 星级文明户 (docs/rules/courtyard-hygiene.md §3).
+FIVE_STARS = 5
 
 
-def _inspections(prefix: str, period: Period):  # type: ignore[no-untyped-def]
-    from countyworks.courtyards.models import Inspection
-
+def _inspections(prefix: str, period: Period) -> QuerySet[Inspection]:
     return Inspection.objects.filter(
         household__region__code__startswith=prefix, month__gte=period.start, month__lt=period.end
+    ).order_by()
+
+
+def _count(inspections: QuerySet[Inspection]) -> dict[str, int]:
+    return dict(inspections.values_list("household__region_id").annotate(n=Count("id")))
+
+
+def five_star_inspections(prefix: str, period: Period) -> dict[str, int]:
+    """Household-months rated ★5 (星级文明户), by the household's region."""
+    return _count(_inspections(prefix, period).filter(stars=FIVE_STARS))
+
+
+def inspections(prefix: str, period: Period) -> dict[str, int]:
+    """Household-months inspected, by the household's region."""
+    return _count(_inspections(prefix, period))
+
+
+def score_sum(prefix: str, period: Period) -> dict[str, Decimal]:
+    """Σ monthly totals [分] (over :func:`inspections`: the mean score), by the household's region."""
+    rows = _inspections(prefix, period).values_list("household__region_id").annotate(s=Sum("total"))
+    return {code: total for code, total in rows if total is not None}
+
+
+def works_completed(prefix: str, period: Period) -> dict[str, int]:
+    """Improvement works completed in the period (旱厕 and 空心房 removed, facilities built), by courtyard."""
+    rows = (
+        Work.objects.filter(
+            courtyard__region__code__startswith=prefix,
+            status=Work.Status.DONE,
+            completed_on__gte=period.start,
+            completed_on__lt=period.end,
+        )
+        .order_by()
+        .values_list("courtyard__region_id")
+        .annotate(n=Count("id"))
     )
+    return dict(rows)
 
 
-def five_star_inspections(prefix: str, period: Period) -> int:
-    """Household-months rated ★5 (星级文明户)."""
-    return _inspections(prefix, period).filter(stars=5).count()
+def first_inspection_day() -> date | None:
+    return Inspection.objects.aggregate(first=Min("month"))["first"]
 
 
-def inspections(prefix: str, period: Period) -> int:
-    """Household-months inspected."""
-    return _inspections(prefix, period).count()
+def first_completion_day() -> date | None:
+    return Work.objects.filter(status=Work.Status.DONE).aggregate(first=Min("completed_on"))["first"]
 
 
-def score_sum(prefix: str, period: Period) -> Decimal | None:
-    """Σ monthly totals [分] (over :func:`inspections`: the mean score)."""
-    total = _inspections(prefix, period).aggregate(s=Sum("total"))["s"]
-    return total
+def inspection_touches(inspection: Inspection) -> Iterable[Touch]:
+    """An inspection counts in its month, for its household's region."""
+    region = Household.objects.filter(pk=inspection.household_id).values_list("region_id", flat=True)
+    for code in region:
+        yield Touch(code, inspection.month, inspection.month)
 
 
-def works_completed(prefix: str, period: Period) -> int:
-    """Improvement works completed in the period (旱厕 and 空心房 removed, facilities built)."""
-    from countyworks.courtyards.models import Work
+def household_touches(household: Household) -> Iterable[Touch]:
+    """A household moving region moves its inspections: from its first inspected month on."""
+    first = Inspection.objects.filter(household=household).aggregate(first=Min("month"))["first"]
+    if first is not None:
+        yield Touch(household.region_id, first)
 
-    return Work.objects.filter(
-        courtyard__region__code__startswith=prefix,
-        status=Work.Status.DONE,
-        completed_on__gte=period.start,
-        completed_on__lt=period.end,
-    ).aggregate(n=Count("id"))["n"]
 
+def work_touches(work: Work) -> Iterable[Touch]:
+    """A work counts on the day it was completed, for its courtyard."""
+    if work.completed_on is not None:
+        region = Courtyard.objects.filter(pk=work.courtyard_id).values_list("region_id", flat=True)
+        for code in region:
+            yield Touch(code, work.completed_on, work.completed_on)
+
+
+INSPECTIONS = (
+    Source("courtyards.Inspection", inspection_touches),
+    Source("core.Household", household_touches),
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -63,7 +115,11 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator=five_star_inspections,
         denominator=inspections,
         scale=100,
-        source=_SOURCE,
+        source=STARS,
+        since=first_inspection_day,
+        sources=INSPECTIONS,
+        key=True,
+        decimals=1,
     ),
     Indicator(
         code="courtyards.average_score",
@@ -73,7 +129,10 @@ INDICATORS: tuple[Indicator, ...] = (
         aggregation="weighted_mean",
         numerator=score_sum,
         denominator=inspections,
-        source=_SOURCE,
+        source=SCORES,
+        since=first_inspection_day,
+        sources=INSPECTIONS,
+        decimals=1,
     ),
     Indicator(
         code="courtyards.works_completed",
@@ -82,6 +141,8 @@ INDICATORS: tuple[Indicator, ...] = (
         period_type="year",
         aggregation="sum",
         numerator=works_completed,
-        source=_SOURCE,
+        source=WORKS,
+        since=first_completion_day,
+        sources=(Source("courtyards.Work", work_touches),),
     ),
 )
