@@ -32,7 +32,14 @@ ALLOWED_TOKENS: frozenset[str] = frozenset()
 #: English column names next to the Chinese header (a file may use either), so they are literals.
 ALLOWED_ON_PAGE: dict[str, frozenset[str]] = {
     # ...and each data type's kind as typed after `countyworks import` (holiday-notices).
-    "/data/import/": frozenset({"credit_code", "industry_code", "head_name", "house_label", "holiday"}),
+    "/data/import/": frozenset(
+        {"credit_code", "industry_code", "head_name", "house_label", "holiday"}
+        # program 4's kinds (parks-leads, parks-parcels, parks-disposals, parks-wuhao) and their columns
+        | {"parks", "chain_link", "contracted_yi", "funds_fixed_yi", "funds_working_yi", "planned_use"}
+        | {"negotiating_on", "signed_on", "performing_on", "landed_on", "started_on", "producing_on"}
+        | {"full_production_on", "area_mu", "identified_on", "delay_cause", "disposed_on", "park_class"}
+        | {"parks_in_class"}
+    ),
 }
 
 #: Paths the crawl does not follow: leaving the session, changing state, files and machine output.
