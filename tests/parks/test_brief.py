@@ -78,3 +78,17 @@ def test_demo_is_idempotent_and_a_changed_record_changes_the_brief(demo):
 def test_no_records_no_brief(db):
     with pytest.raises(BriefUnavailable):
         brief_text("430482", Period.parse("2023"))
+
+
+def test_indicators_add_up_the_region_tree(demo):
+    from countyworks.core.indicators import all_indicators
+
+    indicators = all_indicators()
+    year = Period.parse("2023")
+    rate = indicators["parks.unsupplied_disposal_rate"]
+    assert rate.value("431302", year) == Decimal("74.21875")
+    assert rate.value("4313", year) == rate.value("431302", year)  # the city: Σ numerators ÷ Σ denominators
+    assert indicators["parks.contracted_investment"].value("43", year) == Decimal("207.5")
+    assert indicators["parks.signed_projects"].value("431302", year) == 12
+    assert indicators["parks.wuhao_rank"].value("431302", year) == 47
+    assert indicators["parks.idle_disposal_rate"].value("430482", year) is None

@@ -85,3 +85,27 @@ def test_a_problem_becomes_an_overnight_ticket(demo, officer):
     )
     page = response.content.decode()
     assert "问题不过夜" in page and "施工用水接驳" in page
+
+
+@pytest.mark.parametrize("name", ["home", "projects", "leads", "land"])
+def test_query_count_does_not_grow_with_the_records(demo, officer, name, django_assert_max_num_queries):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"parks:{name}")
+    with CaptureQueriesContext(connection) as before:
+        officer.get(url)
+    for i in range(20):
+        project = Project.objects.create(region_id="431302", name=f"新增项目{i}")
+        project.milestones.create(kind="levelling", planned_on=date(2023, 5, 1))
+        Parcel.objects.create(
+            region_id="431302",
+            code=f"NEW-{i}",
+            category="idle",
+            area_mu=Decimal(5),
+            identified_on=date(2022, 1, 1),
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        officer.get(url)

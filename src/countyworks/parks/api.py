@@ -14,6 +14,7 @@ from django.utils import translation
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.responses import Status as Reply
 
 from countyworks.core.api_params import ObjectId, Pagination
 from countyworks.core.http import AuthenticatedHttpRequest
@@ -159,7 +160,7 @@ def disposal_create(request: AuthenticatedHttpRequest, payload: DisposalIn):
         )
     except ValidationError as exc:
         raise _bad_input(exc) from exc
-    return 201, action
+    return Reply(201, action)
 
 
 @router.get("/mujun", response=list[MujunOut])

@@ -28,8 +28,7 @@ _PORTFOLIO = (
 
 def number(value: Decimal) -> str:
     """207.5000 → "207.5", 100.00 → "100"."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def wan(value: Decimal) -> str:
@@ -46,9 +45,9 @@ def _title(region: Region, period: Period, figures: ParkFigures) -> str:
     return f"{region.name}园区建设统计简报·{label}"
 
 
-def _investment(figures: ParkFigures, whole: str) -> list[str]:
+def _investment(figures: ParkFigures) -> list[str]:
     if not figures.signed:
-        return [f"{whole}本期无新签约项目。"]
+        return ["本期无新签约项目。"]
     b = figures.bands
     lines = [
         f"本期已签约项目{len(figures.signed)}个，合同引资{number(figures.contracted_yi)}亿元，其中投资50亿元以上项目"
@@ -144,7 +143,7 @@ def brief_text(region_prefix: str, period: Period) -> str:
     if not figures.signed and not figures.chains and not figures.disposed_mu and not figures.assessments:
         raise BriefUnavailable(f"no park records in {region.name} ({region_prefix}) for {period}")
     lines = [_title(region, period, figures), ""]
-    lines += _investment(figures, "全区")
+    lines += _investment(figures)
     lines += _projects(region_prefix, period)
     lines.append(_land(figures))
     lines += [s for s in (_chains(figures), _portfolio(region_prefix, period), _assessment(figures)) if s]

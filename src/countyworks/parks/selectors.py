@@ -156,7 +156,7 @@ def park_figures(*, region_prefix: str, period: Period) -> ParkFigures:
 
 
 def band_rows(bands: dict[str, int]) -> list[tuple[str, int]]:
-    return [(band.label, bands[band.code]) for band in SIZE_BANDS]
+    return [(str(band.label), bands[band.code]) for band in SIZE_BANDS]
 
 
 # --- the workflow's agenda ------------------------------------------------------------------------

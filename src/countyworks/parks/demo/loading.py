@@ -71,12 +71,11 @@ def _chains() -> tuple[dict[str, ChainLink], list[tuple[str, str, int, int]]]:
         for i, (pos, name, _a, _b) in enumerate(items)
     )
     link_map = {f"{link.chain.name}/{link.name}": link for link in links}
-    members: list[tuple[str, str, int, int]] = []
-    index: dict[str, int] = {}
-    for chain, (_lead, items) in R.CHAINS.items():
-        for _pos, name, above, below in items:
-            members.append((chain, name, above, below))
-            index.setdefault(chain, 0)
+    members = [
+        (chain, name, above, below)
+        for chain, (_lead, items) in R.CHAINS.items()
+        for _pos, name, above, below in items
+    ]
     return link_map, members
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from countyworks.core.actors import Actor
@@ -25,17 +26,17 @@ class SizeBand:
     """A size band [lower, upper) in 亿元; ``upper`` None is unbounded."""
 
     code: str
-    label: str
+    label: str | StrPromise
     lower: Decimal
     upper: Decimal | None
 
 
 #: The bands, highest first: 50亿元以上, 10亿元以上, 亿元以上, 3000万元以上 (docs/rules/investment-attraction.md §3).
 SIZE_BANDS: tuple[SizeBand, ...] = (
-    SizeBand("50yi", "50亿元以上", Decimal(50), None),
-    SizeBand("10yi", "10亿元以上", Decimal(10), Decimal(50)),
-    SizeBand("1yi", "亿元以上", Decimal(1), Decimal(10)),
-    SizeBand("3000wan", "3000万元以上", Decimal("0.3"), Decimal(1)),
+    SizeBand("50yi", _("50亿元以上"), Decimal(50), None),
+    SizeBand("10yi", _("10亿元以上"), Decimal(10), Decimal(50)),
+    SizeBand("1yi", _("亿元以上"), Decimal(1), Decimal(10)),
+    SizeBand("3000wan", _("3000万元以上"), Decimal("0.3"), Decimal(1)),
 )
 
 
