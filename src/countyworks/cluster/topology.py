@@ -142,13 +142,17 @@ def database(layout: Layout, user: str, say: Say) -> tuple[str, str]:
     postgres.create_monitor(layout, user)
     _start(layout, postgres.monitor_part(layout, user), say)
     postgres.wait_monitor(layout, user)
-    first_start = not (layout.pgdata("node1") / "PG_VERSION").exists()
+    if (layout.pgdata("node2") / "PG_VERSION").exists():
+        # Created before: start the keepers that died. A former primary rejoins as a standby
+        # (pg_auto_failover rewinds it); nothing waits for it, the formation serves meanwhile.
+        for index in (1, 2):
+            _start(layout, postgres.node_part(layout, user, index), say)
+        return postgres.formation_uri(layout, user), postgres.formation_uri(layout, user, "prefer-standby")
     _start(layout, postgres.node_part(layout, user, 1), say)
-    if first_start:
-        postgres.wait_node(layout, user, "node1", {"single", "wait_primary", "primary"})
+    postgres.wait_node(layout, user, "node1", {"single", "wait_primary", "primary"})
     _start(layout, postgres.node_part(layout, user, 2), say)
-    postgres.wait_node(layout, user, "node2", {"secondary", "primary"})
-    postgres.wait_node(layout, user, "node1", {"secondary", "primary"})
+    postgres.wait_node(layout, user, "node2", {"secondary"})
+    postgres.wait_node(layout, user, "node1", {"primary"})
     for name in postgres.NODES:
         postgres.tune_keeper(layout, user, name)
     return postgres.formation_uri(layout, user), postgres.formation_uri(layout, user, "prefer-standby")

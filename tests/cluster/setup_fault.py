@@ -1,0 +1,54 @@
+"""Data the fault test needs on a fresh cluster (run with the cluster's environment, Django set up).
+
+Prints one JSON line: the points published per second by the simulator for the test stations.
+Half the stations are storage plants (55 points with two PCS and two battery clusters), half wind
+farms with ten turbines (61 points): 58 points a station on average, the design figure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import numpy as np
+from django.contrib.auth import get_user_model
+
+from countyworks.core.actors import SYSTEM
+from countyworks.core.models import Region, Role, RoleGrant
+from countyworks.energy import services, simulate
+
+STATIONS = int(sys.argv[1])
+PASSWORD = sys.argv[2]
+
+province, _ = Region.objects.get_or_create(code="43", defaults={"name": "湖南省", "level": "province"})
+city, _ = Region.objects.get_or_create(
+    code="4309", defaults={"name": "益阳市", "level": "city", "parent": province}
+)
+county, _ = Region.objects.get_or_create(
+    code="430981", defaults={"name": "沅江市", "level": "county", "parent": city}
+)
+user = get_user_model().objects.create_user(
+    "fault-admin", password=PASSWORD, is_superuser=True, is_staff=True
+)
+RoleGrant.objects.create(user=user, role=Role.ADMIN, region=None)
+
+points = 0
+rng = np.random.default_rng(1)
+for i in range(STATIONS):
+    storage = i % 2 == 0
+    station = services.station_create(
+        acting_user=SYSTEM,
+        code=f"fault-{i:03d}",
+        name=f"故障测试电站 {i:03d}",
+        kind="storage" if storage else "wind",
+        region=county,
+        capacity_mw=Decimal("50"),
+        commissioned_on=date(2021, 1, 1),
+        device_counts={"pcs": 2, "bms": 2} if storage else {"wtg": 10},
+        **({"energy_mwh": Decimal("100")} if storage else {}),
+    )
+    sim = simulate.StationSimulator(station, simulate.device_map(station), rng)
+    points += sum(len(values) for values in sim.readings(datetime.now(UTC), 1).values())
+print(json.dumps({"points_per_second": points}))
