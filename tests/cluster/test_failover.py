@@ -140,7 +140,7 @@ class Writes:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _write_loop(url: str, token: str, stop: threading.Event, writes: Writes, thread: int) -> None:
+def _write_loop(url: str, token: str, owner: int, stop: threading.Event, writes: Writes, thread: int) -> None:
     n = 0
     while not stop.is_set():
         n += 1
@@ -152,6 +152,7 @@ def _write_loop(url: str, token: str, stop: threading.Event, writes: Writes, thr
                 "title": title,
                 "region": "430981",
                 "policy_code": "service-3d",
+                "owner_person_id": owner,
             }
         ).encode()
         request = urllib.request.Request(
@@ -210,7 +211,8 @@ def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
         check=False,
     )
     assert setup.returncode == 0, setup.stderr[-3000:]
-    points_per_second = json.loads(setup.stdout.strip().splitlines()[-1])["points_per_second"]
+    prepared = json.loads(setup.stdout.strip().splitlines()[-1])
+    points_per_second, owner = prepared["points_per_second"], prepared["owner_person_id"]
     token = _token(url)
     assert _roles(cluster) == {"node1": "primary", "node2": "standby"}
 
@@ -235,7 +237,8 @@ def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
     )
     writes, stop = Writes(), threading.Event()
     threads = [
-        threading.Thread(target=_write_loop, args=(url, token, stop, writes, i)) for i in range(WRITE_THREADS)
+        threading.Thread(target=_write_loop, args=(url, token, owner, stop, writes, i))
+        for i in range(WRITE_THREADS)
     ]
     began = time.monotonic()
     for thread in threads:
@@ -289,7 +292,9 @@ def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
     logs = cluster.log("worker-1") + cluster.log("worker-2")
     claims = Counter(re.findall(r"periodic task (\w+) claimed for ([\d: -]+)", logs))
     assert claims and max(claims.values()) == 1
-    runs = Counter(name for name, _ in set(re.findall(r"Executing countyworks\.\w+\.tasks\.(\w+): ([\w-]+)", logs)))
+    runs = Counter(
+        name for name, _ in set(re.findall(r"Executing countyworks\.\w+\.tasks\.(\w+): ([\w-]+)", logs))
+    )
     assert runs
     for name, count in runs.items():
         assert count <= sum(1 for task, _ in claims if task == name)

@@ -37,9 +37,7 @@ MONITOR_SETTINGS = {
     "pgautofailover.primary_demote_timeout": "8000",
 }
 KEEPER_PARTITION_TIMEOUT_S = 5
-NODE_STATES_SQL = (
-    "SELECT nodename, nodehost, nodeport, reportedstate, goalstate FROM pgautofailover.node ORDER BY nodeid"
-)
+NODE_STATES_SQL = "SELECT nodename, nodehost, nodeport, reportedstate, goalstate, health FROM pgautofailover.node ORDER BY nodeid"
 
 
 class ClusterError(RuntimeError):
@@ -197,7 +195,8 @@ def wait_monitor(layout: Layout, user: str, timeout: float = 60) -> None:
 
 
 def node_states(layout: Layout, user: str) -> list[dict[str, object]]:
-    """The monitor's view of the nodes: name, host, port, reported and assigned state."""
+    """The monitor's view of the nodes: name, host, port, reported and assigned state, health
+    (1 answers the monitor's checks, 0 does not, -1 not checked yet)."""
     import psycopg
     from psycopg.rows import dict_row
 

@@ -38,6 +38,14 @@ max_inflight_messages 0
 """
 
 Say = Callable[[str], None]
+#: pg_auto_failover's reported states, as roles (the last state a dead node reported stays shown).
+ROLES = {
+    "primary": "primary",
+    "wait_primary": "primary (alone)",
+    "single": "primary (alone)",
+    "secondary": "standby",
+    "catchingup": "standby (catching up)",
+}
 
 
 def _python() -> list[str]:
@@ -295,14 +303,11 @@ def status(layout: Layout) -> list[str]:
         lines.append(f"{name:<14} {'running (pid ' + str(pid) + ')' if pid else 'stopped'}")
     try:
         for node in postgres.node_states(layout, state.pg_user):
-            role = {
-                "primary": "primary",
-                "wait_primary": "primary (alone)",
-                "single": "primary (alone)",
-                "secondary": "standby",
-            }.get(str(node["reportedstate"]), str(node["reportedstate"]))
+            role = ROLES.get(str(node["reportedstate"]), str(node["reportedstate"]))
+            health = "" if node["health"] != 0 else ", unreachable"
             lines.append(
-                f"{node['nodename']:<14} {node['nodehost']}:{node['nodeport']} {role} (monitor assigns {node['goalstate']})"
+                f"{node['nodename']:<14} {node['nodehost']}:{node['nodeport']} {role}"
+                f" (monitor assigns {node['goalstate']}{health})"
             )
     except Exception as exc:  # the monitor is part of what status reports on
         lines.append(f"database roles unknown: the monitor does not answer ({type(exc).__name__})")
