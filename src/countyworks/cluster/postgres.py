@@ -264,6 +264,7 @@ def tune_keeper(layout: Layout, user: str, name: str) -> None:
 
 
 def formation_uri(layout: Layout, user: str, attrs: str = "read-write") -> str:
-    """The libpq multi-host URI of the formation (what ``pg_autoctl show uri`` prints), for ``user``."""
-    hosts = ",".join(f"{n['nodehost']}:{n['nodeport']}" for n in node_states(layout, user))
+    """The libpq multi-host URI of the formation, as ``pg_autoctl show uri --formation default``
+    prints it, for ``user``; ``attrs`` is libpq's ``target_session_attrs``."""
+    hosts = ",".join(f"127.0.0.1:{layout.node_port(i)}" for i in range(1, len(NODES) + 1))
     return f"postgres://{user}@{hosts}/{DBNAME}?target_session_attrs={attrs}"

@@ -158,19 +158,24 @@ def database(layout: Layout, user: str, say: Say) -> tuple[str, str]:
         return postgres.formation_uri(layout, user), postgres.formation_uri(layout, user, "prefer-standby")
     _start(layout, postgres.node_part(layout, user, 1), say)
     postgres.wait_node(layout, user, "node1", {"single", "wait_primary", "primary"})
-    _start(layout, postgres.node_part(layout, user, 2), say)
+    _start(layout, postgres.node_part(layout, user, 2), say)  # cloned while the schema is created
+    return postgres.formation_uri(layout, user), postgres.formation_uri(layout, user, "prefer-standby")
+
+
+def wait_standby(layout: Layout, user: str) -> None:
+    """Wait for the new standby to catch up (synchronous replication from then on)."""
     postgres.wait_node(layout, user, "node2", {"secondary"})
     postgres.wait_node(layout, user, "node1", {"primary"})
     for name in postgres.NODES:
         postgres.tune_keeper(layout, user, name)
-    return postgres.formation_uri(layout, user), postgres.formation_uri(layout, user, "prefer-standby")
 
 
-def schema(layout: Layout, env: dict[str, str], demo: bool, say: Say) -> None:
-    """Migrate (and load the demo data) once, from one process, before any node starts."""
+def schema(layout: Layout, env: dict[str, str], demo: bool, say: Say) -> bool:
+    """Migrate (and load the demo data) once, from one process, before any node starts; True if it
+    did (a new cluster)."""
     marker = layout.root / ("demo-loaded" if demo else "migrated")
     if marker.exists():
-        return
+        return False
     command = ["demo", "--load-only"] if demo else ["migrate"]
     say(f"{'schema':<14} countyworks {' '.join(command)} …")
     with layout.log("schema").open("ab") as log:
@@ -191,6 +196,7 @@ def schema(layout: Layout, env: dict[str, str], demo: bool, say: Say) -> None:
                 check=True,
             )
     marker.touch()
+    return True
 
 
 def app_parts(layout: Layout, env: dict[str, str], app_workers: int, simulator: bool) -> list[Part]:
@@ -274,7 +280,8 @@ def up(layout: Layout, *, demo: bool, simulator: bool, app_workers: int, say: Sa
     )
     state = State(base_port=layout.base_port, pg_user=user, env={k: env[k] for k in keys})
     state.save(layout)
-    schema(layout, env, demo, say)
+    if schema(layout, env, demo, say):
+        wait_standby(layout, user)
     parts = [*app_parts(layout, env, app_workers, simulator and demo), balancer_part(layout, env)]
     for part in parts:
         _start(layout, part, say)
