@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "countyworks.core.middleware.ActiveRegionMiddleware",
+    "countyworks.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -135,3 +135,15 @@ def test_readyz_is_503_when_the_database_is_away(client, monkeypatch):
     monkeypatch.setattr(health, "database_state", lambda alias: health.DatabaseState(reachable=False))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["status"] == "unready"
+
+
+def test_a_lost_database_connection_answers_503_with_retry_after():
+    from django.db import OperationalError, ProgrammingError
+
+    from countyworks.core.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse("ok"))
+    request = RequestFactory().post("/api/v1/workflow/tickets")
+    response = middleware.process_exception(request, OperationalError("server closed the connection"))
+    assert response is not None and response.status_code == 503 and response["Retry-After"] == "5"
+    assert middleware.process_exception(request, ProgrammingError("syntax error")) is None
