@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -53,6 +54,7 @@ LOAD_SECONDS = 60
 WRITE_GAP_BUDGET_S = 30
 PASSWORD = "fault-test-password-1"  # noqa: S105
 ROOT = Path(__file__).resolve().parents[2]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -199,6 +201,19 @@ def _roles(cluster: Cluster) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r"^(node\d)\s+\S+ (\w+)", out, re.M)}
 
 
+def _periodic_ran_after(cluster: Cluster, moment: datetime) -> bool:
+    """A periodic task finished without error after ``moment`` (worker logs are in Django's TIME_ZONE)."""
+    logs = cluster.log("worker-1") + cluster.log("worker-2")
+    finished = re.finditer(
+        r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ INFO huey: countyworks\.\w+\.tasks\.\w+: [\w-]+ executed in",
+        logs,
+        re.M,
+    )
+    return any(
+        datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI) > moment for m in finished
+    )
+
+
 def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
     url = f"http://127.0.0.1:{BASE_PORT}/"
     setup = subprocess.run(
@@ -252,6 +267,7 @@ def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
     cluster.kill("pg-node1")
     _wait(lambda: _roles(cluster).get("node2") == "primary", 90, "the standby was not promoted")
     promoted_after = time.monotonic() - killed_at
+    promoted_at = datetime.now(UTC)
 
     time.sleep(max(0.0, began + KILL_NODE_AT_S - time.monotonic()))
     cluster.kill("app-1")
@@ -301,11 +317,14 @@ def test_failover_keeps_every_acknowledged_write_and_every_reading(cluster):
     assert runs
     for name, count in runs.items():
         assert count <= sum(1 for task, _ in claims if task == name)
+    # ... and the workers reconnected by themselves: a periodic task succeeded on the new primary.
+    _wait(lambda: _periodic_ran_after(cluster, promoted_at), 75, "no periodic task ran after the failover")
 
     # The time without acknowledged writes.
     times = sorted(t for t, _, _ in writes.acked)
     gap = max(b - a for a, b in zip(times, times[1:], strict=False))
     assert gap < WRITE_GAP_BUDGET_S
+    assert times[-1] > killed_at + promoted_after  # writes resumed through the app nodes
     assert _roles(cluster)["node2"] == "primary"
     report = {
         "stations": STATIONS,
