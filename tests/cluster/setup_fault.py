@@ -9,6 +9,7 @@ farms with ten turbines (61 points): 58 points a station on average, the design 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from decimal import Decimal
 import django
 import numpy as np
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "countyworks.settings")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402 - after django.setup()
