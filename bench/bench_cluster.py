@@ -8,7 +8,8 @@ Run: ``.venv/bin/python bench/bench_cluster.py [--seconds 15] [--clients 8] [--f
    threads request for ``--seconds`` through the balancer (a) the ticket list of the API
    (``GET /api/v1/workflow/tickets?view=all``, a read served by the standby) and (b) ticket creation
    (``POST /api/v1/workflow/tickets``, a write on the primary, synchronously replicated), first with
-   both app nodes up, then with app-2 stopped (the balancer drops it), then both again.
+   both app nodes up, then with app-2 stopped (the balancer drops it), then both again; with the
+   CPU time each kind of process spent per request (from /proc), which says where it stops scaling.
 2. **Failover**: the fault test (tests/cluster/test_failover.py) ``--failover-runs`` times, each on
    a fresh cluster at the design rate (100 stations × 58 points at 1 Hz, ``CLUSTER_FAULT_STATIONS``):
    the write gap (time without an acknowledged ticket, budget < 30 s), when the standby was
@@ -111,6 +112,34 @@ def _load(url: str, token: str, owner: int, clients: int, seconds: float, write:
     return sum(done) / (time.monotonic() - began), sum(errors)
 
 
+def cpu_seconds(root: Path) -> dict[str, float]:
+    """CPU time (user + system) used so far by each running part's process group, and by this client."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups = {int(p.read_text()): p.stem for p in (root / "run").glob("*.pid")}
+    used: dict[str, float] = {"client (this process)": sum(os.times()[:2])}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        part = groups.get(int(fields[2]))
+        if part is not None:
+            used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _cost(before: dict[str, float], after: dict[str, float], requests: float) -> str:
+    """Milliseconds of CPU per request, by kind of part."""
+    kinds = {"app": "app-", "postgres": "pg-node", "balancer": "balancer", "client": "client"}
+    spent = {
+        kind: sum(after.get(k, 0.0) - before.get(k, 0.0) for k in after if k.startswith(prefix))
+        for kind, prefix in kinds.items()
+    }
+    return ", ".join(f"{kind} {1000 * cpu / max(requests, 1):.0f}" for kind, cpu in spent.items())
+
+
 def throughput(seconds: float, clients: int) -> list[tuple[str, str, float, int]]:
     root = Path(tempfile.mkdtemp(prefix="cw-cluster-bench-"))
     root.chmod(0o755)
@@ -140,9 +169,14 @@ def throughput(seconds: float, clients: int) -> list[tuple[str, str, float, int]
             if label == "2 nodes again":
                 _cluster(root, "up", "--no-demo", "--no-simulator")
             for kind, write in (("read (standby)", False), ("write (primary)", True)):
+                before = cpu_seconds(root)
                 rate, errors = _load(url, token, owner, clients, seconds, write)
+                cost = _cost(before, cpu_seconds(root), rate * seconds)
                 rows.append((label, kind, rate, errors))
-                print(f"  {label:<14} {kind:<16} {rate:7.1f} req/s  ({errors} errors)", flush=True)
+                print(
+                    f"  {label:<14} {kind:<16} {rate:7.1f} req/s  ({errors} errors); CPU ms/request: {cost}",
+                    flush=True,
+                )
     finally:
         _cluster(root, "down")
         shutil.rmtree(root, ignore_errors=True)
