@@ -79,15 +79,15 @@ def autoctl_env(layout: Layout, user: str) -> dict[str, str]:
 
 
 def prepare(layout: Layout, user: str) -> None:
-    """The database directory, owned by the database's user."""
-    layout.pg_dir.mkdir(parents=True, exist_ok=True)
-    for sub in ("config", "share", "runtime"):
-        (layout.pg_dir / sub).mkdir(exist_ok=True)
+    """The database directory and pg_autoctl's XDG directories, owned by the database's user
+    (what pg_autoctl creates inside them is its own)."""
+    directories = [layout.pg_dir, *(layout.pg_dir / sub for sub in ("config", "share", "runtime"))]
+    for directory in directories:
+        directory.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         entry = pwd.getpwnam(user)
-        for path in [layout.pg_dir, *layout.pg_dir.rglob("*")]:
-            if path.stat().st_uid != entry.pw_uid:
-                os.chown(path, entry.pw_uid, entry.pw_gid)
+        for directory in directories:
+            os.chown(directory, entry.pw_uid, entry.pw_gid)
         for parent in layout.pg_dir.parents:  # the user must reach its directory
             if parent == Path("/"):
                 break
