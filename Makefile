@@ -27,11 +27,12 @@ test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process q
 	$(BIN)/pytest $(XDIST)
 
 test-postgres: $(STAMP)  ## the same suite on PostgreSQL (DATABASE_URL, default the local server)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest $(XDIST) -m "not mqtt and not redis and not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest $(XDIST) -m "not mqtt and not redis and not cluster and not browser"
 
-# One broker, one server, one browser: these two suites run serially.
-test-services: $(STAMP)  ## telemetry against a real Mosquitto (MQTT_URL), queue and cache against Redis (REDIS_URL)
-	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/pytest -m "mqtt or redis"
+# One broker, one server, one browser: these two suites run serially. The services suite also
+# starts the replicated topology (`countyworks cluster`) and fails its primary database over.
+test-services: $(STAMP)  ## telemetry against a real Mosquitto (MQTT_URL), queue and cache against Redis (REDIS_URL), the failover test
+	MQTT_URL=$${MQTT_URL:-mqtt://127.0.0.1:1883} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/pytest -m "mqtt or redis or cluster"
 
 test-browser: $(STAMP)  ## Playwright on Debian chromium; screenshots in var/screenshots/
 	$(BIN)/pytest -m browser

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 COMMAND_MODULES: tuple[str, ...] = (
     "countyworks.core.commands",
     "countyworks.rules.cli",
+    "countyworks.cluster.cli",
 )
 
 EXIT_OK = 0

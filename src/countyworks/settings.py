@@ -4,7 +4,9 @@ Variables: ``COUNTYWORKS_DATA_DIR`` (default ``var/``), ``DATABASE_URL`` (defaul
 data dir, WAL mode), ``REDIS_URL`` (queue and cache; default SQLite-backed huey and local-memory
 cache), ``MQTT_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DEBUG``, ``COUNTYWORKS_DEMO``,
 ``TRUSTED_PROXY_COUNT`` (reverse proxies in front of the web server), ``SECURE_COOKIES``,
-``SECURE_HSTS_SECONDS``, ``API_TOKEN_TTL_DAYS``; see docs/operations.md.
+``SECURE_HSTS_SECONDS``, ``API_TOKEN_TTL_DAYS``; for a replicated PostgreSQL ``DATABASE_URL`` may list
+several hosts, ``DATABASE_REPLICA_URL`` adds a standby for reads and ``REPLICA_PIN_SECONDS`` says how
+long a client that wrote keeps reading from the primary; see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from countyworks.core.dburl import parse_database_url
 
 #: The demo secret key: ``countyworks serve`` refuses to start with it.
 DEMO_SECRET_KEY = "countyworks-demo-insecure-secret-key-change-me"  # noqa: S105
@@ -109,6 +112,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "countyworks.core.replicas.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +123,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "countyworks.core.middleware.ActiveRegionMiddleware",
+    "countyworks.core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -146,10 +151,19 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "countyworks.sqlite3"
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": parse_database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+#: A standby for reads that tolerate lag (countyworks.core.replicas); tests run it on the default database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **parse_database_url(DATABASE_REPLICA_URL, conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["countyworks.core.replicas.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the in-process queue and telemetry write.
     DATABASES["default"]["OPTIONS"] = {
@@ -166,13 +180,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Several workers may run: each periodic task is claimed in Redis once per period.
+        "huey_class": "countyworks.core.periodic.OncePerPeriodRedisHuey",
         "name": "countyworks",
         "url": REDIS_URL,
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database (a Redis restart logs nobody out).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",

@@ -58,4 +58,7 @@ def test_settings_switch_to_redis_when_redis_url_is_set(redis_url):
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout
-    assert out.split() == ["huey.RedisHuey", "django.core.cache.backends.redis.RedisCache"]
+    assert out.split() == [
+        "countyworks.core.periodic.OncePerPeriodRedisHuey",
+        "django.core.cache.backends.redis.RedisCache",
+    ]

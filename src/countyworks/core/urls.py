@@ -1,8 +1,10 @@
 from django.urls import path
 
-from countyworks.core import views, views_data, views_indicators, views_programs
+from countyworks.core import views, views_data, views_health, views_indicators, views_programs
 
 urlpatterns = [
+    path("healthz", views_health.healthz, name="healthz"),
+    path("readyz", views_health.readyz, name="readyz"),
     path("region/switch/", views.region_switch, name="region-switch"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/<str:label>/<str:pk>/", views.audit_object, name="audit-object"),
