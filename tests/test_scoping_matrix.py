@@ -103,9 +103,17 @@ def outside_objects(user) -> dict[type[models.Model], list[models.Model]]:
     return result
 
 
+def public_words() -> set[str]:
+    """Words every user may see whatever their area: the Chinese headers of the import kinds (the
+    import page documents them; a default score sheet's item is named as its column is)."""
+    from countyworks.core.importing import IMPORTERS
+
+    return {column.alias_zh for importer in IMPORTERS.values() for column in importer.columns}
+
+
 def canaries_for(user, outside: dict[type[models.Model], list[models.Model]]) -> re.Pattern[str] | None:
     """A regex matching the display name of any object the user must not see."""
-    inside_names: set[str] = set()
+    inside_names: set[str] = public_words()
     for model in scoped_models():
         if model is Region:
             continue
