@@ -164,3 +164,12 @@ def test_audit_page_shows_choice_labels_not_codes(login, org, auditor):
     body = login(auditor).get(f"/audit/core.organisation/{org.pk}/").content.decode()
     assert str(Organisation.Kind.UNIVERSITY.label) in body and str(Organisation.Kind.ENTERPRISE.label) in body
     assert ">university<" not in body and ">enterprise<" not in body
+
+
+def test_a_stored_file_is_shown_by_its_name_not_its_storage_path():
+    from django.db import models
+
+    from countyworks.core.audit import _Words
+
+    field = models.FileField(upload_to="courtyards/%Y/%m/")
+    assert _Words().say(field, "courtyards/2023/06/inspection-17.jpg") == "文件 inspection-17.jpg"

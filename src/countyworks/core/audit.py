@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.apps import apps
@@ -136,6 +137,9 @@ class _Words:
             return gettext("结构化数据（%(n)d 项）") % {"n": size}
         if model_field is not None and model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(model_field, models.FileField):
+            # the stored path is storage layout (``courtyards/2023/06/…``): the file's own name
+            return gettext("文件 %(name)s") % {"name": PurePosixPath(str(value)).name}
         if isinstance(value, bool):
             return gettext("是") if value else gettext("否")
         if isinstance(value, datetime):

@@ -112,7 +112,8 @@ def access_write_object(
 
 def program_required(program: str) -> Callable[[View], View]:
     """Pages of ``program``: sign-in required, 404 for users the program is not open to, and a
-    "not taken up here" page where none of the user's areas runs it (core/program_regions.py).
+    "not taken up here" page (also 404: no object of it is in their reach) where none of the
+    user's areas runs it (core/program_regions.py).
 
     Sets ``request.can_write`` (templates see ``can_write``) so pages hide write actions from
     read-only roles; a view may still narrow it per object.
@@ -135,7 +136,7 @@ def program_required(program: str) -> Callable[[View], View]:
 
 def _not_run_here(request: HttpRequest, program: str) -> HttpResponse:
     label = Program(program).label if program in Program.values else program
-    return render(request, "program_not_run.html", {"program": label})
+    return render(request, "program_not_run.html", {"program": label}, status=404)
 
 
 def require_write(program: str, *, all_methods: bool = False) -> Callable[[View], View]:
