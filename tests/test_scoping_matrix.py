@@ -384,9 +384,11 @@ def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[mod
 
     from countyworks.alliances.models import Alliance, Department, Member, ServiceRequest
     from countyworks.core.models import Organisation
+    from countyworks.courtyards.models import Courtyard, Work
     from countyworks.energy.models import Alarm
     from countyworks.energy.services import station_create
     from countyworks.innovation.models import EnterprisePlan
+    from countyworks.parks.models import Parcel, Project
     from countyworks.workflow.models import Meeting
 
     company = Organisation.objects.create(name=f"{place}宏达机械有限公司", region_id=code)
@@ -421,7 +423,20 @@ def _subject_of_every_allowed_type(code: str, place: str) -> dict[str, tuple[mod
     request = ServiceRequest.objects.create(
         member=member, category="technology", title=f"{place}鱼塘水质检测", department=department
     )
-    objects = [company, plan, meeting, alarm, region, request]
+    project = Project.objects.create(region=region, name=f"{place}新材料产业园项目")
+    parcel = Parcel.objects.create(
+        region=region,
+        code=f"{place}-DK01",
+        category="idle",
+        area_mu=Decimal("12.5"),
+        identified_on=date(2023, 1, 1),
+    )
+    yard_region = Region.objects.create(
+        code=f"{code}10020101", name=f"{place}院落", level="courtyard", parent_id=f"{code}100201"
+    )
+    yard = Courtyard.objects.create(region=yard_region)
+    work = Work.objects.create(courtyard=yard, kind="pavilion", title=f"{place}凉亭")
+    objects = [company, plan, meeting, alarm, region, request, project, parcel, work]
     return {obj._meta.label_lower: (obj, str(obj)) for obj in objects}
 
 
