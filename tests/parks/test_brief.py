@@ -90,5 +90,4 @@ def test_indicators_add_up_the_region_tree(demo):
     assert rate.value("4313", year) == rate.value("431302", year)  # the city: Σ numerators ÷ Σ denominators
     assert indicators["parks.contracted_investment"].value("43", year) == Decimal("207.5")
     assert indicators["parks.signed_projects"].value("431302", year) == 12
-    assert indicators["parks.wuhao_rank"].value("431302", year) == 47
     assert indicators["parks.idle_disposal_rate"].value("430482", year) is None
