@@ -189,3 +189,9 @@ def test_help_is_recorded_and_the_top_ten_are_awarded_with_their_bonus(courtyard
         services.annual_awards_grant(courtyard=courtyard, year=2023, prize="牌匾", acting_user=SYSTEM) == []
     )
     assert services.balance_of(household) == 10 * 10 + 20
+
+
+def test_a_photo_is_named_by_its_file_not_its_storage_path():
+    from countyworks.courtyards.models import Photo
+
+    assert str(Photo(file="courtyards/2023/06/garden.jpg")) == "文件 garden.jpg"

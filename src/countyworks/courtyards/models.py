@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -336,7 +338,8 @@ class Photo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.file.name or ""
+        """The file's own name, not its storage path (``courtyards/2023/06/…``)."""
+        return gettext("文件 %(name)s") % {"name": PurePosixPath(self.file.name or "").name}
 
 
 # --- points and the 积分超市 ------------------------------------------------------------------------------
