@@ -8,11 +8,14 @@ that checks the viewer's write reach on the object (403).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
@@ -27,13 +30,14 @@ from django.views.decorators.http import require_POST
 from countyworks.core.audit import AUDIT_ROLES
 from countyworks.core.feedback import flash_errors, flash_outcome
 from countyworks.core.http import AuthenticatedHttpRequest
+from countyworks.core.import_jobs import staged_path
 from countyworks.core.importing import template_filename, template_xlsx
 from countyworks.core.middleware import active_region
 from countyworks.core.periods import Period
 from countyworks.core.permissions import program_required, require_write
 from countyworks.core.scoping import can_reach_region, has_role
 from countyworks.core.tabular import XLSX_CONTENT_TYPE as XLSX
-from countyworks.core.tabular import xlsx_bytes
+from countyworks.core.tabular import RowError, xlsx_bytes
 from countyworks.innovation import forms, presenters, selectors, services
 from countyworks.innovation.models import (
     PROGRAM,
@@ -381,6 +385,7 @@ def campaign_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("innovation:campaign-detail", pk)
     if errors:
         labels = services.column_labels(_campaign_ruleset(campaign))
+        request.session[_report_key(pk)] = _stage_error_report(campaign, form.cleaned_data["file"], errors)
         request.session[f"campaign-{pk}-errors"] = [
             services.row_error_zh(e, labels) for e in errors[:500]
         ] + ([_("……共 %(n)d 处错误") % {"n": len(errors)}] if len(errors) > 500 else [])
@@ -388,10 +393,42 @@ def campaign_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request, _("文件有 %(n)d 处错误，未保存任何数据，请修改后重新上传") % {"n": len(errors)}
         )
     else:
+        request.session.pop(_report_key(pk), None)
         messages.success(
             request, _("文件校验通过，共 %(n)d 家企业，可以开始评价") % {"n": campaign.row_count}
         )
     return redirect("innovation:campaign-detail", pk)
+
+
+def _report_key(pk: int) -> str:
+    return f"campaign-{pk}-report"
+
+
+def _stage_error_report(
+    campaign: EvaluationCampaign, upload: UploadedFile, errors: list[RowError]
+) -> dict[str, str]:
+    """Write the marked error report of a refused upload to the staging area; the session keeps
+    its token (only this session can download it)."""
+    name = Path(upload.name or "upload").name
+    upload.seek(0)
+    report = services.campaign_error_report(campaign=campaign, data=upload.read(), name=name, errors=errors)
+    token = secrets.token_urlsafe(16)
+    staged_path(token, "xlsx").write_bytes(report)
+    return {"token": token, "name": name}
+
+
+@program_required(PROGRAM)
+def campaign_upload_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The last refused upload of this campaign, its bad cells marked red (this session's only)."""
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    entry = request.session.get(_report_key(campaign.pk))
+    path = staged_path(entry["token"], "xlsx") if entry else None
+    if entry is None or path is None or not path.is_file():
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type=XLSX)
+    filename = f"{Path(entry['name']).stem}-{_('错误标记')}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @require_write(PROGRAM)

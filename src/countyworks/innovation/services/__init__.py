@@ -20,6 +20,7 @@ from countyworks.innovation.services.campaign_files import (
     ENTERPRISE_COLUMNS,
     CheckedFile,
     campaign_check_file,
+    campaign_error_report,
     column_labels,
     row_error_zh,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "CheckedFile",
     "achievement_create",
     "campaign_check_file",
+    "campaign_error_report",
     "campaign_confirm",
     "campaign_create",
     "campaign_evaluate",

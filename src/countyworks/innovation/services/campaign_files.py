@@ -9,9 +9,11 @@ import polars as pl
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
+from countyworks.core.importing.report import error_report_xlsx
+from countyworks.core.importing.service import Table
 from countyworks.core.models import Organisation, Region
 from countyworks.core.regions import InvalidRegionCode, significant_prefix
-from countyworks.core.tabular import RowError
+from countyworks.core.tabular import RowError, UnsupportedFile, read_grid
 from countyworks.innovation.models import EvaluationCampaign
 from countyworks.innovation.services._common import BATCH
 from countyworks.rules.engine import FIRST_DATA_ROW, RuleSet
@@ -245,3 +247,47 @@ def _enterprise_errors(
         key = region_keys.get(raw_region) if raw_region else None
         errors += _new_enterprise_errors(row, names[index], raw_region, key, existing_regions, prefix)
     return errors, org_ids
+
+
+def _file_grid(data: bytes, suffix: str) -> list[list[str | None]]:
+    """Every row of an uploaded campaign file as raw text cells, the header first."""
+    if suffix == ".parquet":
+        frame = pl.read_parquet(data)
+        return [list(frame.columns)] + [[None if v is None else str(v) for v in row] for row in frame.rows()]
+    return read_grid(data).rows
+
+
+def campaign_error_report(
+    *, campaign: EvaluationCampaign, data: bytes, name: str, errors: list[RowError]
+) -> bytes:
+    """The uploaded campaign file with its bad cells marked, as xlsx (the same marked report as
+    数据导入's: cells filled red with the reason as a comment, an 错误说明 column, a 错误清单 sheet).
+
+    Row numbers are the ones the errors name (header row 1, data from row 2); each error finds its
+    column through the rule set's headers, Chinese or English. A file that cannot be read as a
+    table gives a report of the error list alone.
+    """
+    ruleset = campaign.ruleset()
+    try:
+        grid = _file_grid(data, Path(name).suffix.lower())
+    except (UnsupportedFile, pl.exceptions.PolarsError, OSError, ValueError):
+        grid = []
+    headers = [("" if cell is None else str(cell).strip()) for cell in (grid[0] if grid else [])]
+    names = ruleset.header_names() | {
+        alias: field for field, aliases in ENTERPRISE_COLUMNS.items() for alias in aliases
+    }
+    columns: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        columns.setdefault(names.get(header, header), index)
+    if "统一社会信用代码" in headers:
+        columns.setdefault("id", headers.index("统一社会信用代码"))
+    rows = grid[1:]
+    table = Table(
+        format="xlsx" if name.lower().endswith(".xlsx") else "csv",
+        header_row=FIRST_DATA_ROW - 1,
+        headers=headers,
+        rows=rows,
+        row_numbers=list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows))),
+        columns=columns,
+    )
+    return error_report_xlsx(table, errors)
