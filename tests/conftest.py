@@ -56,13 +56,23 @@ def _copy_migrated_database(target: Path) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_use_migrations() -> bool:
+    """Migrations build the PostgreSQL test database; SQLite's is built from the models
+    (tests/schema.py says why and what covers the difference)."""
+    return connection.vendor != "sqlite"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request, tmp_path_factory):
     """Load the national region tree and a few towns/villages once for the whole session (on SQLite,
-    after keeping a copy of the migrated, empty database for ``migrated_data_dir``)."""
+    after completing the schema built from the models and keeping a copy of the migrated, empty
+    database for ``migrated_data_dir``)."""
     from countyworks.core.region_data import load_national_regions
+    from tests.schema import complete_the_unmigrated_schema
 
     with django_db_blocker.unblock():
         if connection.vendor == "sqlite":
+            complete_the_unmigrated_schema()
             template = tmp_path_factory.mktemp("migrated") / "countyworks.sqlite3"
             _copy_migrated_database(template)
             request.config.stash[_MIGRATED] = template
@@ -101,6 +111,32 @@ def migrated_data_dir(request, django_db_setup, tmp_path_factory) -> Callable[[P
         return data_dir
 
     return make
+
+
+def loaded_once(*loaders: Callable[[], object], scope: str = "module"):
+    """A fixture that runs ``loaders`` (demo loaders) once per module — or per class with
+    ``scope="class"`` — inside a transaction rolled back after the last test.
+
+    Each test asks for it beside pytest-django's ``db``, whose transaction is then a savepoint of
+    this one: what a test writes is undone before the next test, the loaded data stays.
+    """
+
+    @pytest.fixture(scope=scope)
+    def _loaded(django_db_setup, django_db_blocker):
+        from django.db import transaction
+
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                for loader in loaders:
+                    loader()
+                yield
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+    return _loaded
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ from countyworks.core.actors import SYSTEM
 from countyworks.core.demo import load_demo
 from countyworks.core.models import Region, Role, RoleGrant
 from countyworks.core.scoping import SHARED, scope
+from tests.conftest import loaded_once
 
 #: Routes that are public or not about domain data.
 SKIPPED_PREFIXES = (
@@ -203,20 +204,8 @@ PERSONAS = [
 MATRIX_PARAMS = [pytest.param(persona, id=persona[0]) for persona in PERSONAS]
 
 
-@pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for a test class inside a transaction rolled back after it."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            load_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+#: The whole demo, loaded once for a test class inside a transaction rolled back after it.
+demo = loaded_once(load_demo, scope="class")
 
 
 class _OnePersonaOnTheDemo:

@@ -9,14 +9,21 @@ import pytest
 from countyworks.core.actors import SYSTEM
 from countyworks.core.models import Region, Role
 from countyworks.courtyards import services
-from tests.conftest import make_user
+from tests.conftest import loaded_once, make_user
 
 
-@pytest.fixture
-def demo(db):
+def _load_demo() -> None:
     from countyworks.courtyards.demo import load_demo
 
     load_demo()
+
+
+_demo_once = loaded_once(_load_demo)
+
+
+@pytest.fixture
+def demo(_demo_once, db):
+    """The 邵阳县 demo, loaded once per module; each test's writes are rolled back."""
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from countyworks.core.errors import BriefUnavailable
 from countyworks.core.periods import Period
 from countyworks.innovation.brief import about, brief_text, change
 from countyworks.innovation.demo import load_demo
+from tests.conftest import loaded_once
 
 EXPECTED_2022 = (
     "张家界市科技创新统计简报（2022年）\n\n"
@@ -23,10 +24,12 @@ EXPECTED_2022 = (
 )
 
 
+_demo_once = loaded_once(load_demo_accounts, load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo_accounts()
-    load_demo()
+def demo(_demo_once, db):
+    """The accounts and the innovation demo, loaded once for the module."""
 
 
 def test_cli_prints_the_article_figures(demo, capsys):

@@ -14,15 +14,17 @@ from countyworks.parks.brief import brief_text
 from countyworks.parks.demo import load_demo
 from countyworks.parks.models import Chain, DisposalAction, InvestmentLead
 from countyworks.parks.selectors import park_figures
+from tests.conftest import loaded_once
 
 pytestmark = pytest.mark.django_db
 
 
+_demo_once = loaded_once(load_demo_accounts, load_innovation, load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo_accounts()
-    load_innovation()
-    load_demo()
+def demo(_demo_once, db):
+    """The accounts, the innovation and the parks demos, loaded once for the module."""
 
 
 def test_figures_of_the_article_are_counted_from_records(demo):

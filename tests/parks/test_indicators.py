@@ -15,17 +15,19 @@ from countyworks.innovation.demo import load_demo as load_innovation
 from countyworks.parks.demo import load_demo
 from countyworks.parks.models import DisposalAction
 from countyworks.parks.selectors import park_figures
+from tests.conftest import loaded_once
 
 pytestmark = pytest.mark.django_db
 LOUXING, YEAR = "431302", Period.parse("2023")
 RATE = "parks.unsupplied_disposal_rate"
 
 
+_demo_once = loaded_once(load_demo_accounts, load_innovation, load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo_accounts()
-    load_innovation()
-    load_demo()
+def demo(_demo_once, db):
+    """The accounts, the innovation and the parks demos, loaded once for the module."""
 
 
 def test_each_indicator_is_the_programs_own_figure(demo):

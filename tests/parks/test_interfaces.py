@@ -11,14 +11,17 @@ from countyworks import cli
 from countyworks.core.importing import IMPORTERS
 from countyworks.parks.demo import load_demo
 from countyworks.parks.models import DisposalAction, InvestmentLead, Parcel, ParkAssessment
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, loaded_once
 
 pytestmark = pytest.mark.django_db
 
 
+_demo_once = loaded_once(load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(_demo_once, db):
+    """The 娄星 parks demo, loaded once for the module."""
 
 
 def test_land_rates_command_prints_numerators_and_denominators(demo, capsys):

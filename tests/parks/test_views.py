@@ -9,16 +9,19 @@ from django.urls import reverse
 
 from countyworks.parks.demo import load_demo
 from countyworks.parks.models import Chain, DisposalAction, MujunResult, Parcel, Project
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, loaded_once
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ("home", "leads", "chains", "projects", "land", "mujun", "wuhao", "infrastructure")
 
 
+_demo_once = loaded_once(load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(_demo_once, db):
+    """The 娄星 parks demo, loaded once for the module."""
 
 
 @pytest.fixture
