@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -39,6 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     one worker alone with it at the tail."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
+
+#: The setting pytest-django replaces to build SQLite's tables from the models (tests/schema.py).
+_MIGRATION_MODULES = dict(settings.MIGRATION_MODULES)
 
 #: Where this session keeps a copy of its freshly migrated SQLite test database (see
 #: ``migrated_data_dir``); absent when the suite runs on PostgreSQL.
@@ -72,7 +76,7 @@ def django_db_setup(django_db_setup, django_db_blocker, request, tmp_path_factor
 
     with django_db_blocker.unblock():
         if connection.vendor == "sqlite":
-            complete_the_unmigrated_schema()
+            complete_the_unmigrated_schema(_MIGRATION_MODULES)
             template = tmp_path_factory.mktemp("migrated") / "countyworks.sqlite3"
             _copy_migrated_database(template)
             request.config.stash[_MIGRATED] = template

@@ -15,17 +15,16 @@ and the migrations differ, and the PostgreSQL suite and every child process that
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db import connection
 from django.db.migrations import RunPython, RunSQL
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-from django.test.utils import override_settings
 
 
 def _migration_plan() -> list:
     """Every migration of the project's apps, dependencies first (as ``migrate`` applies them)."""
-    with override_settings(MIGRATION_MODULES={}):  # pytest-django swaps in an empty module map
-        loader = MigrationLoader(None, ignore_no_migrations=True)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
     plan: list = []
     for leaf in loader.graph.leaf_nodes():
         for key in loader.graph.forwards_plan(leaf):
@@ -34,9 +33,11 @@ def _migration_plan() -> list:
     return [loader.graph.nodes[key] for key in plan]
 
 
-def complete_the_unmigrated_schema() -> None:
-    """Run the migrations' data steps on the tables built from the models and record every
-    migration as applied."""
+def complete_the_unmigrated_schema(migration_modules: dict[str, str | None]) -> None:
+    """Give the migrations back to the session (pytest-django hid them to build the tables from the
+    models: ``migration_modules`` is the setting it replaced), run their data steps on those tables
+    and record every migration as applied."""
+    settings.MIGRATION_MODULES = migration_modules
     migrations = _migration_plan()
     with connection.schema_editor() as editor:
         for migration in migrations:

@@ -26,8 +26,12 @@ from countyworks.innovation.models import PoolMembership, Tier
 from countyworks.innovation.selectors import region_figures, year_end
 from countyworks.parks.models import DisposalAction, InvestmentLead, Parcel
 from countyworks.workflow.models import Status, Ticket
+from tests.conftest import loaded_once
 
 pytestmark = pytest.mark.slow
+
+#: The whole demo, loaded once for both tests (each test's writes are rolled back).
+_demo_once = loaded_once(load_demo)
 
 
 def _aware(day: date) -> datetime:
@@ -198,8 +202,7 @@ def _oracles():
     return found
 
 
-def test_demo_indicators_agree_with_the_records_row_by_row(db):
-    load_demo()
+def test_demo_indicators_agree_with_the_records_row_by_row(_demo_once, db):
     oracles = _oracles()
     assert set(oracles) == set(all_indicators())
     values = list(IndicatorValue.objects.all())
@@ -230,8 +233,7 @@ def test_demo_indicators_agree_with_the_records_row_by_row(db):
     assert IndicatorReport.objects.filter(region_id="43").count() == 2
 
 
-def test_demo_refresh_after_changes_agrees_with_a_rebuild(db):
-    load_demo()
+def test_demo_refresh_after_changes_agrees_with_a_rebuild(_demo_once, db):
     ticket = Ticket.objects.filter(status=Status.NEW).first()
     ticket.region_id = "430482"
     ticket.save()
