@@ -174,7 +174,8 @@ def _insert(rows: Sequence[IndicatorValue]) -> None:
         IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
         return
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(IndicatorValue._meta.get_field(c).column) for c in _COLUMNS)
+    fields = {f.attname: str(f.column) for f in IndicatorValue._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[c]) for c in _COLUMNS)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([getattr(row, c) for c in _COLUMNS])

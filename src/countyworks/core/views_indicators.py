@@ -90,7 +90,12 @@ def indicators(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _pivot_page(
-    request: AuthenticatedHttpRequest, code: str, region: str, until: str | None, span: int | None, show: str
+    request: AuthenticatedHttpRequest,
+    code: str,
+    region: str | None,
+    until: str | None,
+    span: int | None,
+    show: str,
 ) -> dict[str, str]:
     """The computed part of the page: the pivot, its ranking and charts, rendered."""
     table = pivot(user=request.user, code=code, region=region, until=until, span=span)
