@@ -264,3 +264,13 @@ def test_the_pivot_page_is_computed_once_and_never_shown_stale(tickets, hunan, l
     client.get(url + "&show=change")
     client.get(url.replace("4304", "43"))
     assert computed[-2:] == ["4304", "43"]
+
+
+def test_the_shells_region_options_are_escaped_and_mark_the_active_region():
+    from countyworks.core.context_processors import _region_options
+
+    options = _region_options([("43", "湖南省"), ("4301", '　长沙市<b>&"')], "4301")
+    assert options == (
+        '<option value="43">湖南省</option>'
+        '<option value="4301" selected>　长沙市&lt;b&gt;&amp;&quot;</option>'
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from countyworks.core.navigation import nav_for
@@ -12,13 +13,14 @@ from countyworks.core.selectors import region_switch_choices, role_labels
 
 
 def _region_options(choices: list[tuple[str, str]], active: str | None) -> SafeString:
-    """The switcher's ``<option>``s, escaped, built in Python: a province's shell lists 136 regions
-    on every page, which the template loop rendered several times slower."""
-    selected = mark_safe(" selected")  # noqa: S308 - a constant
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((code, selected if code == active else "", label) for code, label in choices),
+    """The switcher's ``<option>``s, escaped as the template would (``html.escape``), built in
+    Python: a province's shell lists 137 regions on every page, which the template loop and
+    ``format_html`` rendered several times slower."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<option value="{escape(code)}"{" selected" if code == active else ""}>{escape(label)}</option>'
+            for code, label in choices
+        )
     )
 
 
