@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -142,16 +142,16 @@ def _measure_all(indicator: Indicator, period: Period, today: date) -> list[Indi
     return _cells(indicator, period, top, bottom, _parents({*top, *bottom}), today)
 
 
-def _measure_range(indicator: Indicator, periods: Sequence[Period], today: date) -> list[IndicatorValue]:
-    """The rows of every period of ``periods`` over the whole tree, measured set-wise where the
-    indicator's measures allow it (:class:`~countyworks.core.indicators.Series`)."""
+def _measure_range(
+    indicator: Indicator, periods: Sequence[Period], today: date
+) -> Iterator[list[IndicatorValue]]:
+    """The rows of each period of ``periods`` over the whole tree, period by period, measured
+    set-wise where the indicator's measures allow it (:class:`~countyworks.core.indicators.Series`)."""
     found = indicator.amounts_over("", periods)
     parents = _parents({code for top, bottom in found.values() for code in (*top, *bottom)})
-    rows: list[IndicatorValue] = []
     for period in periods:
         top, bottom = found[str(period)]
-        rows.extend(_cells(indicator, period, top, bottom, parents, today))
-    return rows
+        yield _cells(indicator, period, top, bottom, parents, today)
 
 
 _COLUMNS = (
@@ -209,9 +209,9 @@ def indicators_rebuild(*, codes: Sequence[str] = (), period: Period | None = Non
                 stale, marks = stale.filter(period=str(period)), marks.filter(period=str(period))
             _delete(stale)
             _delete(marks)
-            rows = _measure_range(indicator, wanted, today)
-            _insert(rows)
-            written += len(rows)
+            for rows in _measure_range(indicator, wanted, today):
+                _insert(rows)
+                written += len(rows)
             periods += len(wanted)
     return RebuildReport(indicators=len(indicators), periods=periods, values=written)
 
