@@ -294,6 +294,88 @@ def _load(base: str, cookie: str, paths: list[str], users: int, rounds: int) -> 
     return timings
 
 
+def _month(moment: datetime) -> str:
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{local.year}-{local.month:02d}"
+
+
+def recompute_row_by_row() -> dict[str, int]:
+    """Compare the stored own amounts of the workflow, innovation and generation indicators with a
+    recomputation one record at a time in Python (not the indicators' queries); disagreeing
+    (region, period) cells per indicator."""
+    from collections import defaultdict
+
+    from django.utils import timezone
+
+    from countyworks.core.models import IndicatorValue
+    from countyworks.energy.models import Rollup, Station
+    from countyworks.energy.store import DAY
+    from countyworks.innovation.models import PoolMembership
+    from countyworks.workflow.models import Status, Ticket
+
+    def cells() -> defaultdict[tuple[str, str], list[float]]:
+        return defaultdict(lambda: [0.0, 0.0])
+
+    expected: dict[str, defaultdict[tuple[str, str], list[float]]] = defaultdict(cells)
+    now = timezone.now()
+    tickets = Ticket.objects.values_list("region_id", "resolution_due", "resolved_at", "closed_at", "status")
+    for region, due, resolved, closed, status in tickets.iterator(chunk_size=20_000):
+        if due < now:
+            cell = expected["workflow.overdue_rate"][(region, _month(due))]
+            stop = resolved or closed
+            cell[0] += stop is None or stop > due
+            cell[1] += 1
+        if status == Status.RESOLVED and resolved is not None:
+            cell = expected["workflow.on_time_rate"][(region, _month(resolved))]
+            cell[0] += resolved <= due
+            cell[1] += 1
+    today = timezone.localdate()
+    members: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
+    memberships = PoolMembership.objects.values_list(
+        "tier", "organisation_id", "organisation__region_id", "entered_on", "valid_until", "exited_on"
+    )
+    for tier, organisation, region, entered, valid, exited in memberships.iterator(chunk_size=20_000):
+        for year in YEARS + (YEARS[-1] + 1,):
+            day = min(date(year, 12, 31), today)
+            if entered <= day and (valid is None or valid >= day) and (exited is None or exited > day):
+                members[(tier, str(year))].add((region, organisation))
+    for (tier, pool_year), found in members.items():
+        code = {"tech_sme": "innovation.tech_sme", "high_tech": "innovation.high_tech"}.get(tier)
+        if code:
+            for region, _organisation in found:
+                expected[code][(region, pool_year)][0] += 1
+    stations = {
+        s.output_point_id: s.region_id
+        for s in Station.objects.exclude(kind="storage").exclude(output_point=None)
+    }
+    for point, bucket, energy in Rollup.objects.filter(step=DAY).values_list(
+        "point_id", "bucket", "integral_pos"
+    ):
+        if point in stations:
+            expected["energy.generation"][(stations[point], _month(bucket))][0] += energy / 1000.0
+    disagree = {}
+    for code, wanted in expected.items():
+        stored = {
+            (region, period): (float(top), float(bottom))
+            for region, period, top, bottom in IndicatorValue.objects.filter(indicator=code).values_list(
+                "region_id", "period", "own_numerator", "own_denominator"
+            )
+            if top or bottom
+        }
+        keys = set(stored) | {k for k, v in wanted.items() if v[0] or v[1]}
+        disagree[code] = sum(
+            1
+            for key in keys
+            if any(
+                abs(a - b) > 0.001
+                for a, b in zip(stored.get(key, (0.0, 0.0)), wanted.get(key, [0.0, 0.0]), strict=True)
+            )
+        )
+    return disagree
+
+
 def _admin(url: str) -> Any:
     import psycopg
     from dj_database_url import parse
@@ -407,6 +489,9 @@ def main() -> int:
             rebuild_s = time.perf_counter() - started
             values = IndicatorValue.objects.count()
             print(f"full rebuild: {rebuild_s:.1f} s, {values:,} values", flush=True)
+            started = time.perf_counter()
+            disagree = recompute_row_by_row()
+            print(f"row-by-row recomputation ({time.perf_counter() - started:.0f} s): {disagree}", flush=True)
             template = Ticket.objects.order_by("-pk").first()
             assert template is not None
             refresh = []
@@ -450,6 +535,12 @@ def main() -> int:
 
     refresh_ms = max(refresh) * 1000
     checks = [
+        (
+            "indicators equal a row-by-row recomputation",
+            f"{sum(disagree.values())} cells disagree ({', '.join(disagree)})",
+            "0",
+            not any(disagree.values()),
+        ),
         ("full rebuild", f"{rebuild_s:.1f} s", "< 300 s", rebuild_s < REBUILD_BUDGET_S),
         (
             "refresh after one new ticket (max of 10)",
