@@ -435,6 +435,9 @@ def main() -> int:
     parser.add_argument("--stations", type=int, default=300)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--no-verify", action="store_true", help="skip the row-by-row recomputation of the indicators"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (its name is printed)")
     parser.add_argument(
         "--generate-only", action="store_true", help="generate and keep the database, then stop"
@@ -489,9 +492,14 @@ def main() -> int:
             rebuild_s = time.perf_counter() - started
             values = IndicatorValue.objects.count()
             print(f"full rebuild: {rebuild_s:.1f} s, {values:,} values", flush=True)
-            started = time.perf_counter()
-            disagree = recompute_row_by_row()
-            print(f"row-by-row recomputation ({time.perf_counter() - started:.0f} s): {disagree}", flush=True)
+            disagree: dict[str, int] = {}
+            if not args.no_verify:
+                started = time.perf_counter()
+                disagree = recompute_row_by_row()
+                print(
+                    f"row-by-row recomputation ({time.perf_counter() - started:.0f} s): {disagree}",
+                    flush=True,
+                )
             template = Ticket.objects.order_by("-pk").first()
             assert template is not None
             refresh = []
@@ -537,7 +545,7 @@ def main() -> int:
     checks = [
         (
             "indicators equal a row-by-row recomputation",
-            f"{sum(disagree.values())} cells disagree ({', '.join(disagree)})",
+            f"{sum(disagree.values())} cells disagree ({', '.join(disagree)})" if disagree else "skipped",
             "0",
             not any(disagree.values()),
         ),
