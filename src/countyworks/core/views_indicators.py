@@ -111,7 +111,7 @@ def _pivot_page(
         "ranking": present.rank_rows(table, ranking(table)),
         "charts": present.pivot_charts(table),
     }
-    html = render_to_string("core/_indicator_pivot.html", context, request=request)
+    html = render_to_string("core/_indicator_pivot.html", context)  # no request: nothing per user in it
     return {"node": table.node, "node_name": table.node_name, "html": str(html)}
 
 
