@@ -52,6 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     bench = subparsers.add_parser("bench", help="run the benchmarks under bench/")
     bench.add_argument("name", nargs="?", help="one benchmark, e.g. tech_sme")
+    bench.add_argument(
+        "options", nargs=argparse.REMAINDER, help="passed to the benchmark, e.g. --tickets 200000"
+    )
     bench.set_defaults(func=cmd_bench)
 
     with_brief = [config.label for config in program_configs() if config.brief]
@@ -224,7 +227,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     status = 0
     for script in scripts:
         print(f"== {script.name}", flush=True)
-        status |= subprocess.call([sys.executable, str(script)])  # noqa: S603 - our own scripts
+        status |= subprocess.call([sys.executable, str(script), *args.options])  # noqa: S603 - our own scripts
     return status
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -140,6 +141,28 @@ def _node(user: Actor, indicator: Indicator, wanted: str | None) -> tuple[str, l
     if wanted and not Region.objects.filter(code=wanted).exists():
         raise Http404
     return wanted, roots
+
+
+def pivot_node(user: Actor, code: str, region: str | None) -> tuple[Indicator, str, list[str]]:
+    """The indicator ``code``, the area shown (``region``, default the user's first root) and the
+    user's roots for it; 404 for an indicator or an area the user does not read."""
+    indicator = indicator_for(user, code)
+    node, roots = _node(user, indicator, region)
+    return indicator, node, roots
+
+
+def values_stamp(indicator: Indicator, node: str) -> str:
+    """A version of the values the pivot of ``node`` shows: the number of ``node``'s own rows and
+    their latest ``computed_at``. Every write of the store that changes a row of ``node`` or of a
+    region under it rewrites or deletes ``node``'s row of that period too (a rebuild, a refresh of
+    an area under it or above it, the refresh of open periods), so the stamp moves with any change
+    shown — read from the database, it holds across processes whatever the cache backend."""
+    stored = IndicatorValue.objects.filter(indicator=indicator.code)
+    stored = (
+        stored.filter(region__level=Region.Level.PROVINCE) if node == "" else stored.filter(region_id=node)
+    )
+    found = stored.aggregate(rows=Count("id"), last=Max("computed_at"))
+    return f"{found['rows']}:{found['last'].isoformat() if found['last'] else ''}"
 
 
 def _trail(node: str, roots: Sequence[str]) -> list[tuple[str, str]]:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model, Sum
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ from countyworks.core.indicators import (
     all_indicators,
     period_of,
     periods_between,
+    shared_measurements,
     source_models,
 )
 from countyworks.core.models import IndicatorDirty, IndicatorValue, Region
@@ -141,28 +142,77 @@ def _measure_all(indicator: Indicator, period: Period, today: date) -> list[Indi
     return _cells(indicator, period, top, bottom, _parents({*top, *bottom}), today)
 
 
+def _measure_range(
+    indicator: Indicator, periods: Sequence[Period], today: date
+) -> Iterator[list[IndicatorValue]]:
+    """The rows of each period of ``periods`` over the whole tree, period by period, measured
+    set-wise where the indicator's measures allow it (:class:`~countyworks.core.indicators.Series`)."""
+    found = indicator.amounts_over("", periods)
+    parents = _parents({code for top, bottom in found.values() for code in (*top, *bottom)})
+    for period in periods:
+        top, bottom = found[str(period)]
+        yield _cells(indicator, period, top, bottom, parents, today)
+
+
+_COLUMNS = (
+    "indicator",
+    "period",
+    "region_id",
+    "numerator",
+    "denominator",
+    "own_numerator",
+    "own_denominator",
+    "value",
+    "complete",
+    "computed_at",
+)
+
+
+def _insert(rows: Sequence[IndicatorValue]) -> None:
+    """Insert new rows: PostgreSQL's COPY, or batched inserts elsewhere."""
+    if connection.vendor != "postgresql":
+        IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
+        return
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    fields = {f.attname: str(f.column) for f in IndicatorValue._meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(fields[c]) for c in _COLUMNS)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([getattr(row, c) for c in _COLUMNS])
+
+
+def _delete(rows: QuerySet[Any]) -> None:
+    """Delete in one statement: the indicator rows and marks have no dependants, and the change
+    signals (connected for every model) would otherwise fetch and delete them one by one."""
+    rows._raw_delete(rows.db)
+
+
 @transaction.atomic
 def indicators_rebuild(*, codes: Sequence[str] = (), period: Period | None = None) -> RebuildReport:
     """Recompute the materialised values from scratch: every indicator (or ``codes``), every
-    period from its first record to today (or only ``period``). Clears the marks it covers."""
+    period from its first record to today (or only ``period``). Clears the marks it covers.
+
+    Each indicator is measured once over all its periods (:meth:`Indicator.amounts_over`), the
+    measurements several indicators share once for all of them, and its rows are replaced by a
+    delete and a bulk insert."""
     today = _today()
     indicators = [i for c, i in all_indicators().items() if not codes or c in codes]
     periods = written = 0
-    for indicator in indicators:
-        wanted = indicator.periods(today)
-        if period is not None:
-            wanted = [p for p in wanted if p == period] if period.kind == indicator.period_type else []
-        stale = IndicatorValue.objects.filter(indicator=indicator.code)
-        marks = IndicatorDirty.objects.filter(indicator=indicator.code)
-        if period is not None:
-            stale, marks = stale.filter(period=str(period)), marks.filter(period=str(period))
-        stale.delete()
-        marks.delete()
-        for each in wanted:
-            rows = _measure_all(indicator, each, today)
-            IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
-            written += len(rows)
-        periods += len(wanted)
+    with shared_measurements():
+        for indicator in indicators:
+            wanted = indicator.periods(today)
+            if period is not None:
+                wanted = [p for p in wanted if p == period] if period.kind == indicator.period_type else []
+            stale = IndicatorValue.objects.filter(indicator=indicator.code)
+            marks = IndicatorDirty.objects.filter(indicator=indicator.code)
+            if period is not None:
+                stale, marks = stale.filter(period=str(period)), marks.filter(period=str(period))
+            _delete(stale)
+            _delete(marks)
+            for rows in _measure_range(indicator, wanted, today):
+                _insert(rows)
+                written += len(rows)
+            periods += len(wanted)
     return RebuildReport(indicators=len(indicators), periods=periods, values=written)
 
 

@@ -15,6 +15,12 @@ all three add up the region tree through their numerators and denominators; over
 value is the one at the end of the span, where ``sum`` and ``weighted_mean`` add the periods
 (:func:`combine_over_time`).
 
+A measure may be written over many periods at once (:class:`Series`: one grouped query for all
+the months of a rebuild); called with one period it is an ordinary measure, so the incremental
+refresh and the full rebuild run the same code. Measures that several indicators share (the energy
+indicators all start from the stations' delivered energy) can be memoised with :func:`shared`
+for the time of a rebuild (:func:`shared_measurements`).
+
 Materialised values are kept fresh through ``sources``: the models whose saves and deletes touch
 an indicator, each with the regions and days a record counts on (core/indicator_store.py).
 
@@ -23,11 +29,14 @@ This module imports no model: ``apps.py`` files may import it at module level.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from functools import wraps
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from django.utils.functional import Promise as StrPromise
 
@@ -39,6 +48,10 @@ Number = Decimal | int | float
 #: ``(region_prefix, period) -> {region code: amount}`` over the records under that prefix in that
 #: period, grouped by the exact region code each record sits in (codes without records left out).
 Measure = Callable[[str, Period], Mapping[str, Number]]
+
+#: ``(region_prefix, periods) -> {period key: {region code: amount}}``: a measure of many periods in
+#: one pass (period keys as ``str(period)``; periods without records may be left out).
+SeriesMeasure = Callable[[str, Sequence[Period]], Mapping[str, Mapping[str, Number]]]
 
 #: Materialised amounts keep four decimals: sums of parts and the whole then agree exactly.
 PLACES = Decimal("0.0001")
@@ -60,6 +73,62 @@ class Source:
     model: str  # "app_label.ModelName"
     #: Called with a row of ``model`` (typed ``Any``: each source takes its own model's rows).
     touches: Callable[[Any], Iterable[Touch]]
+
+
+@dataclass(frozen=True)
+class Series:
+    """A measure written over many periods at once. Called with one period it is a :data:`Measure`
+    (the refresh), with :func:`measure_over` it measures a whole range of periods in one pass (the
+    rebuild): one rule, one implementation."""
+
+    over: SeriesMeasure
+
+    def __call__(self, region_prefix: str, period: Period) -> Mapping[str, Number]:
+        return self.over(region_prefix, [period]).get(str(period), {})
+
+
+def measure_over(
+    measure: Measure, region_prefix: str, periods: Sequence[Period]
+) -> dict[str, Mapping[str, Number]]:
+    """``{period key: {region code: amount}}`` for every period of ``periods``: in one pass for a
+    :class:`Series`, one period at a time for any other measure."""
+    if isinstance(measure, Series):
+        found = measure.over(region_prefix, periods)
+        return {str(p): found.get(str(p), {}) for p in periods}
+    return {str(p): measure(region_prefix, p) for p in periods}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_SHARED: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("shared_measurements", default=None)
+
+
+@contextmanager
+def shared_measurements() -> Iterator[None]:
+    """Within the block, a :func:`shared` function called again with equal arguments returns its
+    first result (a rebuild measures the stations' energy once for all the energy indicators)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(function: Callable[P, R]) -> Callable[P, R]:
+    """Memoise ``function`` (hashable arguments) inside :func:`shared_measurements`; outside it,
+    every call measures afresh (the refresh reads the records as they are now)."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        memo = _SHARED.get()
+        if memo is None:
+            return function(*args, **kwargs)
+        key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = function(*args, **kwargs)
+        return memo[key]  # type: ignore[no-any-return]
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -110,6 +179,15 @@ class Indicator:
         top = _rounded(self.numerator(region_prefix, period))
         bottom = _rounded(self.denominator(region_prefix, period)) if self.denominator else {}
         return top, bottom
+
+    def amounts_over(
+        self, region_prefix: str, periods: Sequence[Period]
+    ) -> dict[str, tuple[dict[str, Decimal], dict[str, Decimal]]]:
+        """:meth:`amounts` of every period of ``periods`` by period key, measured set-wise where
+        the measures are :class:`Series` (the same figures as one period at a time)."""
+        tops = measure_over(self.numerator, region_prefix, periods)
+        bottoms = measure_over(self.denominator, region_prefix, periods) if self.denominator else {}
+        return {key: (_rounded(tops[key]), _rounded(bottoms.get(key, {}))) for key in tops}
 
     def value(self, region_prefix: str, period: Period) -> Decimal | None:
         """The indicator for one area and period, computed from the records; None when nothing is measured."""

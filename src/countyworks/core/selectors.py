@@ -36,9 +36,10 @@ def region_switch_choices(user: Actor) -> list[tuple[str, str]]:
                 subs = Region.objects.filter(code__startswith=root.code, level__in=_SWITCH_LEVELS).exclude(
                     code=root.code
                 )
-                for sub in subs.select_related("parent"):
-                    indent = "　" * ((len(sub.code) - len(root.code)) // 2)
-                    choices.append((sub.code, f"{indent}{sub.name}"))
+                # Codes and names only: every page's shell lists them (a province: 136 regions).
+                for code, name in subs.values_list("code", "name"):
+                    indent = "　" * ((len(code) - len(root.code)) // 2)
+                    choices.append((code, f"{indent}{name}"))
     return choices
 
 

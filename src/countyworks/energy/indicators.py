@@ -6,6 +6,9 @@ with the definitions of docs/rules/energy-statistics.md §3 (generation = time i
 positive grid-connection power; share = wind + centralised PV over every generating kind) and
 docs/rules/carbon-factors.md §2 (CO2 = kWh × factor, the centralised generation as the article
 counts it, :meth:`countyworks.energy.statistics.AreaSummary.carbon`).
+
+The stations' delivered energy of a (prefix, month) is measured once for all of them in a rebuild
+(:func:`countyworks.core.indicators.shared`): generation, the share and every CO2 set read it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from countyworks.core.indicators import Indicator, Measure, Source, Touch
+from countyworks.core.indicators import Indicator, Measure, Source, Touch, shared
 from countyworks.core.periods import Period
 from countyworks.energy.carbon import load_factor_sets
 from countyworks.energy.models import CENTRALISED_KINDS, GENERATION_KINDS, Rollup, Station
@@ -33,15 +36,23 @@ CARBON = "docs/rules/carbon-factors.md §2"
 SETTLE_DAYS = 2
 
 
+@shared
+def _delivered(prefix: str, period: Period) -> tuple[tuple[str, str, float], ...]:
+    """(region, kind, delivered MWh) of every generating station under ``prefix`` in ``period``."""
+    stations = list(Station.objects.filter(region__code__startswith=prefix, kind__in=list(GENERATION_KINDS)))
+    delivered = energy_by_station(stations, period.start, period.end)
+    return tuple((s.region_id, s.kind, delivered.get(s.pk, (0.0, 0.0))[0]) for s in stations)
+
+
 def generation_by_region(
     prefix: str, period: Period, kinds: Iterable[str] = GENERATION_KINDS
 ) -> dict[str, float]:
     """Energy delivered [MWh] by the stations of ``kinds`` under ``prefix`` in ``period``, by region."""
-    stations = list(Station.objects.filter(region__code__startswith=prefix, kind__in=list(kinds)))
-    delivered = energy_by_station(stations, period.start, period.end)
+    wanted = set(kinds)
     by_region: dict[str, float] = defaultdict(float)
-    for station in stations:
-        by_region[station.region_id] += delivered.get(station.pk, (0.0, 0.0))[0]
+    for region, kind, mwh in _delivered(prefix, period):
+        if kind in wanted:
+            by_region[region] += mwh
     return dict(by_region)
 
 
