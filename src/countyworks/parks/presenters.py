@@ -46,7 +46,7 @@ def key_figures(figures: ParkFigures) -> list[dict[str, Any]]:
     return [
         {
             "label": _("签约项目"),
-            "value": len(figures.signed),
+            "value": figures.signed_count,
             "unit": _("个"),
             "url": reverse("parks:leads"),
         },
@@ -371,8 +371,8 @@ def home_tiles(user: Any, within: str | None) -> list[dict[str, object]]:
     if region is None:
         return []
     period = headline_period(selectors.record_years(user=user, within=region))
-    figures = selectors.park_figures(region_prefix=region, period=period)
-    if not figures.signed and not figures.disposed_mu:
+    figures = selectors.park_figures_cached(region_prefix=region, period=period)
+    if not figures.signed_count and not figures.disposed_mu:
         return []
     url = reverse("parks:home")
     note = period_label(figures)
@@ -380,7 +380,7 @@ def home_tiles(user: Any, within: str | None) -> list[dict[str, object]]:
     return [
         {
             "label": _("招商签约"),
-            "value": f"{len(figures.signed)}个 / {figures.contracted_yi.normalize():f}",
+            "value": f"{figures.signed_count}个 / {figures.contracted_yi.normalize():f}",
             "unit": _("亿元"),
             "note": note,
             "url": url,

@@ -40,7 +40,7 @@ def _figures_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     period = _period(request, within)
     context: dict[str, object] = {"region": region, "period": period}
     if region is not None:
-        figures = selectors.park_figures(region_prefix=region, period=period)
+        figures = selectors.park_figures_cached(region_prefix=region, period=period)
         context.update(figures=figures, period_label=presenters.period_label(figures))
     return context
 
