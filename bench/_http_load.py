@@ -7,6 +7,7 @@ bench_indicators_province.py, which is left as it is; its ``_serve`` is reused u
 
 from __future__ import annotations
 
+import random
 import statistics
 import threading
 import time
@@ -23,8 +24,14 @@ class Request:
     cookie: str
 
 
-def load(base: str, requests: list[Request], users: int, rounds: int) -> dict[str, list[float]]:
+def load(
+    base: str, requests: list[Request], users: int, rounds: int, think: float = 0.0
+) -> dict[str, list[float]]:
     """``users`` threads each open every request ``rounds`` times, one after the other; seconds per label.
+
+    ``think``: the mean pause of a user between two pages, drawn uniformly from 0.5–1.5 × ``think``
+    seconds (Locust's ``between``), after an arrival spread over the first ``think`` seconds; 0 —
+    every user starts at once and asks again at once (the server saturated).
 
     A response other than 200 at the requested address (an error, a redirect to the login page) aborts
     the run: a timing of the wrong page is no timing.
@@ -35,6 +42,9 @@ def load(base: str, requests: list[Request], users: int, rounds: int) -> dict[st
 
     def user(offset: int) -> None:
         openers: dict[str, urllib.request.OpenerDirector] = {}
+        pause = random.Random(offset)
+        if think:
+            time.sleep(pause.uniform(0, think))  # users arrive one by one, not in one burst
         for _ in range(rounds):
             # Each user starts at a different page, so the pages are loaded side by side.
             for i in range(len(requests)):
@@ -57,6 +67,8 @@ def load(base: str, requests: list[Request], users: int, rounds: int) -> dict[st
                     if status != 200 or url != base + request.path:
                         errors.append(f"{request.path}: status {status} at {url}")
                     timings[request.label].append(elapsed)
+                if think:
+                    time.sleep(think * pause.uniform(0.5, 1.5))
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     for thread in threads:
