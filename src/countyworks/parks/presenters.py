@@ -273,6 +273,23 @@ def project_rows(projects: Sequence[Project], today: date) -> list[dict[str, Any
     return rows
 
 
+def project_list_rows(projects: Sequence[Project]) -> list[dict[str, Any]]:
+    """:func:`project_rows` from the counts :func:`countyworks.parks.selectors.project_list` annotates."""
+    rows = []
+    for project in projects:
+        kind, planned_on = project.next_kind, project.next_planned_on  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "project": project,
+                "next": Milestone(project=project, kind=kind, planned_on=planned_on) if kind else None,
+                "delayed": project.milestones_late,  # type: ignore[attr-defined]
+                "done": project.milestones_done,  # type: ignore[attr-defined]
+                "total": project.milestones_total,  # type: ignore[attr-defined]
+            }
+        )
+    return rows
+
+
 def timeline_chart(project: Project, milestones: Sequence[Milestone], today: date) -> Option:
     """Planned vs actual days of each milestone on a time axis."""
 

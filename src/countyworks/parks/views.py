@@ -87,11 +87,13 @@ def chain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @program_required(PROGRAM)
 def projects(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     page = Paginator(
-        selectors.projects(user=request.user, within=active_region(request)), selectors.PAGE_SIZE
+        selectors.project_list(user=request.user, today=today, within=active_region(request)),
+        selectors.PAGE_SIZE,
     )
     current = page.get_page(request.GET.get("page"))
-    rows = presenters.project_rows(list(current), timezone.localdate())
+    rows = presenters.project_list_rows(list(current))
     return render(request, "parks/projects.html", {"rows": rows, "page": current})
 
 
