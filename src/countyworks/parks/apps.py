@@ -32,3 +32,9 @@ class ParksConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.parks.indicators.INDICATORS"
+
+    def ready(self) -> None:
+        super().ready()
+        from countyworks.parks.caching import connect_signals
+
+        connect_signals()

@@ -46,7 +46,7 @@ def key_figures(figures: ParkFigures) -> list[dict[str, Any]]:
     return [
         {
             "label": _("签约项目"),
-            "value": len(figures.signed),
+            "value": figures.signed_count,
             "unit": _("个"),
             "url": reverse("parks:leads"),
         },
@@ -273,6 +273,23 @@ def project_rows(projects: Sequence[Project], today: date) -> list[dict[str, Any
     return rows
 
 
+def project_list_rows(projects: Sequence[Project]) -> list[dict[str, Any]]:
+    """:func:`project_rows` from the counts :func:`countyworks.parks.selectors.project_list` annotates."""
+    rows = []
+    for project in projects:
+        kind, planned_on = project.next_kind, project.next_planned_on  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "project": project,
+                "next": Milestone(project=project, kind=kind, planned_on=planned_on) if kind else None,
+                "delayed": project.milestones_late,  # type: ignore[attr-defined]
+                "done": project.milestones_done,  # type: ignore[attr-defined]
+                "total": project.milestones_total,  # type: ignore[attr-defined]
+            }
+        )
+    return rows
+
+
 def timeline_chart(project: Project, milestones: Sequence[Milestone], today: date) -> Option:
     """Planned vs actual days of each milestone on a time axis."""
 
@@ -371,8 +388,8 @@ def home_tiles(user: Any, within: str | None) -> list[dict[str, object]]:
     if region is None:
         return []
     period = headline_period(selectors.record_years(user=user, within=region))
-    figures = selectors.park_figures(region_prefix=region, period=period)
-    if not figures.signed and not figures.disposed_mu:
+    figures = selectors.park_figures_cached(region_prefix=region, period=period)
+    if not figures.signed_count and not figures.disposed_mu:
         return []
     url = reverse("parks:home")
     note = period_label(figures)
@@ -380,7 +397,7 @@ def home_tiles(user: Any, within: str | None) -> list[dict[str, object]]:
     return [
         {
             "label": _("招商签约"),
-            "value": f"{len(figures.signed)}个 / {figures.contracted_yi.normalize():f}",
+            "value": f"{figures.signed_count}个 / {figures.contracted_yi.normalize():f}",
             "unit": _("亿元"),
             "note": note,
             "url": url,

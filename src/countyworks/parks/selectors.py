@@ -13,7 +13,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,7 +110,9 @@ class ParkFigures:
 
     period: Period
     complete: bool
+    #: The leads signed in the period (empty in the pages' cached copy: :func:`park_figures_cached`).
     signed: list[InvestmentLead]
+    signed_count: int
     contracted_yi: Decimal
     bands: dict[str, int]
     rates: LeadRates
@@ -143,6 +146,7 @@ def park_figures(*, region_prefix: str, period: Period) -> ParkFigures:
         period=period,
         complete=is_complete(period),
         signed=signed,
+        signed_count=len(signed),
         contracted_yi=sum((lead.contracted_yi for lead in signed), Decimal(0)),
         bands=band_counts(lead.contracted_yi for lead in signed),
         rates=lead_rates(signed, period_end_day(period)),
@@ -152,6 +156,25 @@ def park_figures(*, region_prefix: str, period: Period) -> ParkFigures:
         enterprises_introduced=introduced,
         chains=chain_counts(region_prefix),
         assessments=assessment_trend(list(assessments)),
+    )
+
+
+def park_figures_cached(*, region_prefix: str, period: Period) -> ParkFigures:
+    """:func:`park_figures` from the cache for the current parks data version (the pages' copy;
+    docs/benchmarks.md, "Park dashboard and project list on PostgreSQL").
+
+    The copy holds every figure but not the signed leads themselves (``signed`` is empty, their
+    number is ``signed_count``): a thousand model instances would cost more to unpickle than the
+    page takes to render.
+    """
+    from dataclasses import replace
+
+    from countyworks.parks.caching import cached
+
+    return cached(
+        "figures",
+        (region_prefix, str(period)),
+        lambda: replace(park_figures(region_prefix=region_prefix, period=period), signed=[]),
     )
 
 
@@ -222,6 +245,30 @@ def projects(*, user: Actor, within: str | None = None) -> QuerySet[Project]:
         scope(Project.objects.all(), user, PROGRAM, within=within)
         .select_related("owner", "region")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "pk")))
+    )
+
+
+def project_list(*, user: Actor, today: date, within: str | None = None) -> QuerySet[Project]:
+    """The list page's projects, each with its milestone progress counted in SQL: ``milestones_total``,
+    ``milestones_done`` (reached), ``milestones_late`` (not reached, planned before ``today``) and the
+    next milestone not reached (``next_kind``, ``next_planned_on``; by planned day, then id).
+
+    Correlated subqueries, evaluated for the page's rows only (no milestone objects are built);
+    the same figures as :func:`countyworks.parks.presenters.project_rows` from the milestones.
+    """
+    mine = Milestone.objects.filter(project=OuterRef("pk")).order_by()
+
+    def count(only: Q) -> Coalesce:
+        numbers = mine.filter(only).values("project").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(numbers), 0)
+
+    pending = mine.filter(actual_on__isnull=True).order_by("planned_on", "pk")
+    return scope(Project.objects.all(), user, PROGRAM, within=within).annotate(
+        milestones_total=count(Q()),
+        milestones_done=count(Q(actual_on__isnull=False)),
+        milestones_late=count(Q(actual_on__isnull=True, planned_on__lt=today)),
+        next_kind=Subquery(pending.values("kind")[:1]),
+        next_planned_on=Subquery(pending.values("planned_on")[:1]),
     )
 
 
@@ -324,7 +371,16 @@ def overdue(items: Iterable[Milestone], today: date) -> list[Milestone]:
 
 
 def record_years(*, user: Actor, within: str | None = None) -> list[int]:
-    """Years with signed leads or disposals in the viewer's reach (for the headline period)."""
+    """Years with signed leads or disposals in the viewer's reach (for the headline period), from the
+    cache for the current parks data version and the viewer's reach."""
+    from countyworks.core.scoping import reaches
+    from countyworks.parks.caching import cached
+
+    reach = "+".join(sorted(f"{r.prefix}-{r.organisation_id or 0}" for r in reaches(user, PROGRAM)))
+    return cached("years", (reach, within or ""), lambda: _record_years(user=user, within=within))
+
+
+def _record_years(*, user: Actor, within: str | None = None) -> list[int]:
     signed = leads(user=user, within=within).exclude(signed_on__isnull=True).dates("signed_on", "year")
     disposed = disposals(user=user, within=within).dates("disposed_on", "year")
     return sorted({d.year for d in signed} | {d.year for d in disposed})

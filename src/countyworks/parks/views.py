@@ -40,7 +40,7 @@ def _figures_context(request: AuthenticatedHttpRequest) -> dict[str, object]:
     period = _period(request, within)
     context: dict[str, object] = {"region": region, "period": period}
     if region is not None:
-        figures = selectors.park_figures(region_prefix=region, period=period)
+        figures = selectors.park_figures_cached(region_prefix=region, period=period)
         context.update(figures=figures, period_label=presenters.period_label(figures))
     return context
 
@@ -87,11 +87,13 @@ def chain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @program_required(PROGRAM)
 def projects(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
     page = Paginator(
-        selectors.projects(user=request.user, within=active_region(request)), selectors.PAGE_SIZE
+        selectors.project_list(user=request.user, today=today, within=active_region(request)),
+        selectors.PAGE_SIZE,
     )
     current = page.get_page(request.GET.get("page"))
-    rows = presenters.project_rows(list(current), timezone.localdate())
+    rows = presenters.project_list_rows(list(current))
     return render(request, "parks/projects.html", {"rows": rows, "page": current})
 
 
