@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
-#: The setting pytest-django replaces to build SQLite's tables from the models (tests/schema.py).
+#: The setting pytest-django replaces to build SQLite's tables from the models.
 _MIGRATION_MODULES = dict(settings.MIGRATION_MODULES)
 
 #: Where this session keeps a copy of its freshly migrated SQLite test database (see
@@ -61,8 +61,9 @@ def _copy_migrated_database(target: Path) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_use_migrations() -> bool:
-    """Migrations build the PostgreSQL test database; SQLite's is built from the models
-    (tests/schema.py says why and what covers the difference)."""
+    """Migrations build the PostgreSQL test database; SQLite's is built from the models, as a
+    first ``countyworks demo``'s is (countyworks/core/schema.py says why and what covers the
+    difference)."""
     return connection.vendor != "sqlite"
 
 
@@ -72,11 +73,12 @@ def django_db_setup(django_db_setup, django_db_blocker, request, tmp_path_factor
     after completing the schema built from the models and keeping a copy of the migrated, empty
     database for ``migrated_data_dir``)."""
     from countyworks.core.region_data import load_national_regions
-    from tests.schema import complete_the_unmigrated_schema
+    from countyworks.core.schema import complete_from_migrations
 
     with django_db_blocker.unblock():
         if connection.vendor == "sqlite":
-            complete_the_unmigrated_schema(_MIGRATION_MODULES)
+            settings.MIGRATION_MODULES = _MIGRATION_MODULES  # pytest-django hid them to build the tables
+            complete_from_migrations()
             template = tmp_path_factory.mktemp("migrated") / "countyworks.sqlite3"
             _copy_migrated_database(template)
             request.config.stash[_MIGRATED] = template

@@ -124,10 +124,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import logging
 
     from countyworks.core.demo import load_demo
+    from countyworks.core.schema import migrate_or_create
 
     logging.getLogger("countyworks").setLevel(logging.INFO)
     print("countyworks: migrating and loading the demo data…", flush=True)
-    _migrate()
+    migrate_or_create()
     load_demo()
     if args.load_only:
         print("countyworks: demo data loaded.", flush=True)
