@@ -62,7 +62,7 @@ def _copy_migrated_database(target: Path) -> None:
 @pytest.fixture(scope="session")
 def django_db_use_migrations() -> bool:
     """Migrations build the PostgreSQL test database; SQLite's is built from the models, as a
-    first ``countyworks demo``'s is (countyworks/core/schema.py says why and what covers the
+    first ``countyworks demo``'s is (src/countyworks/core/schema.py says why and what covers the
     difference)."""
     return connection.vendor != "sqlite"
 

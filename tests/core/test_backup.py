@@ -196,7 +196,7 @@ def test_cli_backup_and_restore(changning, media, tmp_path, capsys):
 @pytest.mark.django_db  # the source installation is a copy of the migrated test database
 def test_restore_into_a_fresh_database_in_another_process(tmp_path, migrated_data_dir):
     """What a user runs: ``countyworks backup`` on one installation, ``restore`` on a new one (an
-    empty data directory: the restore migrates it first)."""
+    empty data directory: the restore builds its database first)."""
     source, target, archive = migrated_data_dir(tmp_path / "a"), tmp_path / "b", tmp_path / "a.tar.gz"
     original = _seeded_child(source, tmp_path)
 

@@ -1,5 +1,5 @@
 """The migrations describe the models exactly (the SQLite suite builds its tables from the models;
-tests/schema.py)."""
+src/countyworks/core/schema.py)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _schema(database: Path) -> dict[str, tuple]:
 @pytest.mark.slow
 def test_a_database_built_from_the_models_is_the_migrated_one(tmp_path):
     """``countyworks demo`` on a fresh directory builds its database from the models
-    (countyworks/core/schema.py); ``countyworks migrate`` applies the migrations. Same tables,
+    (src/countyworks/core/schema.py); ``countyworks migrate`` applies the migrations. Same tables,
     columns, indexes and keys, the same migrations recorded, the same default policies."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")}
     built, migrated = tmp_path / "built", tmp_path / "migrated"

@@ -13,7 +13,8 @@ The archive is a ``tar.gz`` holding
   and sessions are host-local, so they are left out;
 * ``uploads/`` — the uploads directory (``MEDIA_ROOT``).
 
-Restoring migrates the database to this version's schema, then flushes it and loads the dump in
+Restoring migrates the database to this version's schema (a new, empty SQLite database is built
+from the models: :func:`~countyworks.core.schema.migrate_or_create`), then flushes it and loads the dump in
 one transaction (a failure leaves the database as it was) with simple-history switched off — the
 history comes from the archive, the load writes none of its own — and moves the PostgreSQL
 sequences past the loaded ids; then it replaces the uploads. An archive written by a newer schema
@@ -50,6 +51,7 @@ from django.utils import timezone
 
 from countyworks.core.errors import InputError
 from countyworks.core.programs import installed_programs
+from countyworks.core.schema import migrate_or_create
 
 #: Bump when the archive layout changes; restore refuses formats it does not know.
 ARCHIVE_FORMAT = 1
@@ -238,7 +240,7 @@ def backup_restore(path: Path) -> str:
         data = staging / _DATA
         if not data.is_file():
             raise BackupError(f"{path.name} has no {_DATA}")
-        call_command("migrate", verbosity=0, interactive=False)
+        migrate_or_create()
         with transaction.atomic(), _history_off():
             _settle_deferred_constraints()
             call_command("flush", interactive=False, verbosity=0)

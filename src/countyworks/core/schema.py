@@ -11,8 +11,8 @@ that rewrite existing rows find none) and a record of every migration as applied
 The two are the same database only while the migrations describe the models exactly;
 ``tests/core/test_migrations.py`` fails the suite when they do not. Only the embedded SQLite
 database of a fresh data directory is built this way: a database that already has tables, and
-every PostgreSQL database, is migrated (``countyworks migrate``), and the PostgreSQL suite and
-``countyworks restore`` into a fresh directory apply the real migrations.
+every PostgreSQL database, is migrated (``countyworks migrate``); ``countyworks restore`` into a
+fresh directory builds it the same way.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def create_from_models() -> None:
 
 
 def migrate_or_create() -> None:
-    """``countyworks demo``'s database step: build a fresh SQLite database from the models, migrate
-    any other."""
+    """The database step of ``countyworks demo`` and ``countyworks restore``: build a new, empty
+    SQLite database from the models, migrate any other."""
     if connection.vendor == "sqlite" and is_empty():
         create_from_models()
     else:
