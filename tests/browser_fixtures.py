@@ -34,8 +34,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Seconds from starting `countyworks demo` on a fresh data directory to its first connection.
+DEMO_STARTED_IN = pytest.StashKey[float]()
+
+
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory) -> Iterator[str]:
+def demo_server(tmp_path_factory, request) -> Iterator[str]:
     """Run `countyworks demo` exactly as a user would, and wait until it serves."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
@@ -67,7 +71,8 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
     else:
         process.kill()
         raise RuntimeError("demo did not start serving within 600 s")
-    print(f"demo serving after {time.monotonic() - started:.1f} s", file=sys.stderr)
+    request.config.stash[DEMO_STARTED_IN] = time.monotonic() - started
+    print(f"demo serving after {request.config.stash[DEMO_STARTED_IN]:.1f} s", file=sys.stderr)
     yield url
     process.terminate()
     try:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import slug
+from tests.browser_fixtures import DEMO_STARTED_IN, slug
 
 pytestmark = pytest.mark.browser
+
+#: README: "after that the demo is serving within a minute" (on the 2-core machine).
+DEMO_START_BUDGET_S = 60.0
+
+
+def test_the_demo_serves_within_a_minute_of_its_start(demo_server, request):
+    """`countyworks demo` on a fresh data directory: database, demo data, first connection."""
+    assert request.config.stash[DEMO_STARTED_IN] < DEMO_START_BUDGET_S
 
 
 def test_login_page_is_chinese_with_demo_accounts(browser, demo_server):

@@ -28,11 +28,12 @@ def region_switch_choices(user: Actor) -> list[tuple[str, str]]:
     for prefix in prefixes:
         if prefix == "":
             roots = Region.objects.filter(level="province")
-        else:
-            roots = Region.objects.filter(code=prefix)
+        else:  # full_name() walks up from a town at most: no query per ancestor
+            roots = Region.objects.filter(code=prefix).select_related("parent__parent__parent")
         for root in roots:
             choices.append((root.code, root.full_name() if root.level != "province" else root.name))
-            if root.level in _SWITCH_LEVELS and prefix != "":
+            # a county's own sub-areas are towns, below the switcher's levels
+            if root.level in _SWITCH_LEVELS[:-1] and prefix != "":
                 subs = Region.objects.filter(code__startswith=root.code, level__in=_SWITCH_LEVELS).exclude(
                     code=root.code
                 )
