@@ -28,3 +28,5 @@ class EnergyConfig(ProgramConfig):
     backup_notes = "countyworks.energy.store.backup_notes"
     before_restore = "countyworks.energy.store.before_restore"
     indicators = "countyworks.energy.indicators.INDICATORS"
+    organisation_profile = "countyworks.energy.profile.organisation_profile"
+    village_profile = None

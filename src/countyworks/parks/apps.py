@@ -32,3 +32,5 @@ class ParksConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.parks.indicators.INDICATORS"
+    organisation_profile = "countyworks.parks.profile.organisation_profile"
+    village_profile = None
