@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from countyworks.core.demo_showcase import SHOWCASE_ENTERPRISE
+from countyworks.core.demo_showcase import (
+    SHOWCASE_ENTERPRISE,
+    SHOWCASE_VILLAGE_CHANGNING,
+    SHOWCASE_VILLAGE_SHAOYANG,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +44,7 @@ def test_enterprise_profile_from_the_enterprise_list(session_for):
 def test_village_profiles_from_the_village_pages(session_for):
     session = session_for("changning")
     page = session.visit("/alliances/villages/?year=2022")
-    page.click("table >> text=清岭村")
+    page.locator(f"a[href='/villages/{SHOWCASE_VILLAGE_CHANGNING}/']:visible").first.click()
     page.wait_for_load_state("networkidle")
     text = page.inner_text("main")
     for fact in ("村情画像", "村集体经济与利益联结", "一般村", "XH-BD-2020-01", "工单与调度", "大事记"):
@@ -48,7 +52,7 @@ def test_village_profiles_from_the_village_pages(session_for):
     page.screenshot(path=str(session_shots() / "profile-village-changning.png"), full_page=True)
     session = session_for("shaoyang")
     page = session.visit("/courtyards/")
-    page.click("table >> text=三星村 >> nth=0")
+    page.locator(f"a[href='/villages/{SHOWCASE_VILLAGE_SHAOYANG}/']:visible").first.click()
     page.wait_for_load_state("networkidle")
     text = page.inner_text("main")
     for fact in ("村情画像", "美丽庭院", "下南冲院落", "改造工程", "年度奖励", "施工材料款待拨付"):
