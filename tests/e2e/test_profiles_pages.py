@@ -44,6 +44,7 @@ def test_enterprise_profile_from_the_enterprise_list(session_for):
 def test_village_profiles_from_the_village_pages(session_for):
     session = session_for("changning")
     page = session.visit("/alliances/villages/?year=2022")
+    page.click("text=各村（按经营性收入）")  # the villages' table is folded
     page.locator(f"a[href='/villages/{SHOWCASE_VILLAGE_CHANGNING}/']:visible").first.click()
     page.wait_for_load_state("networkidle")
     text = page.inner_text("main")

@@ -121,7 +121,8 @@ def _sections(
     user: Viewer, kind: str, subject: Organisation | Region, region_code: str, organisation_id: int | None
 ) -> list[ProfileSection]:
     sections: list[ProfileSection] = []
-    for config in installed_programs():
+    # The programs first, the shared records (the workflow's tickets and meetings) after them.
+    for config in sorted(installed_programs(), key=lambda c: c.scope_code == SHARED):
         provider: Callable[[Viewer, Any], list[ProfileSection]] | None = config.hook(HOOK[kind])
         if provider is None:
             continue

@@ -15,6 +15,7 @@ from countyworks.core.profiles import Cell, Event, Fact, ProfileSection, Table
 from countyworks.core.scoping import Viewer, scope
 from countyworks.innovation.models import (
     PROGRAM,
+    EnterpriseProfile,
     ROSTER_KINDS,
     TIERS,
     EnterprisePlan,
@@ -74,7 +75,12 @@ def organisation_profile(user: Viewer, organisation: Organisation) -> list[Profi
             PROGRAM,
         )
     )
-    if not (memberships or results or plans):
+    profile = (
+        scope(EnterpriseProfile.objects.filter(organisation=organisation), user, PROGRAM)
+        .select_related("officer")
+        .first()
+    )
+    if not (memberships or results or plans or profile):
         return []
     today = timezone.localdate()
     page = (
@@ -135,7 +141,10 @@ def organisation_profile(user: Viewer, organisation: Organisation) -> list[Profi
             if step.done_on
         )
     current = sorted({m.tier for m in memberships if m.is_active_on(today)}, key=lambda t: TIERS[t].rank)
-    facts = [
+    facts = []
+    if profile is not None:
+        facts += [Fact(_("所在园区"), profile.park or "—"), Fact(_("联系干部"), str(profile.officer or "—"))]
+    facts += [
         Fact(_("当前在库"), "、".join(str(TIERS[t].tier.label) for t in current) or _("无"), page),
         Fact(_("评价次数"), str(len(results))),
         Fact(_("一企一策"), str(len(plans))),

@@ -126,7 +126,10 @@ def organisation_profile(user: Viewer, organisation: Organisation) -> list[Profi
         )
     facts = []
     if links:
-        facts.append(Fact(_("所在园区"), links[0].link.chain.region.name, home))
+        chains = dict.fromkeys(link.link.chain.name for link in links)
+        facts.append(
+            Fact(_("产业链"), "、".join(chains), reverse("parks:chain-detail", args=[links[0].link.chain_id]))
+        )
     if mujun:
         latest = mujun[0]
         facts.append(

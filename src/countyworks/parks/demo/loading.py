@@ -332,6 +332,8 @@ def _showcase() -> None:
     showcase = showcase_enterprise()
     if showcase is None:
         return
+    link = ChainLink.objects.get(chain__region_id=REGION, chain__name="钢铁新材", name="精密结构件")
+    _bulk([ChainEnterprise(link=link, organisation=showcase, above_scale=True)])
     parcel = Parcel(
         region_id=REGION,
         code="LX-2021-037",
