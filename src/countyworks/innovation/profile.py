@@ -1,5 +1,5 @@
 """Program 2's section of the enterprise profile (企业画像, docs/profiles.md): its pools with their
-validity, its evaluations with the conditions it failed, its 一企一策 plans. Three queries."""
+validity, its evaluations with the conditions it failed, its 一企一策 plans, with its park and liaison official. Four queries."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from countyworks.core.profiles import Cell, Event, Fact, ProfileSection, Table
 from countyworks.core.scoping import Viewer, scope
 from countyworks.innovation.models import (
     PROGRAM,
-    EnterpriseProfile,
     ROSTER_KINDS,
     TIERS,
     EnterprisePlan,
+    EnterpriseProfile,
     EvaluationResult,
     PoolMembership,
 )
