@@ -1,5 +1,6 @@
-"""Program 2's section of the enterprise profile (企业画像, docs/profiles.md): its pools with their
-validity, its evaluations with the conditions it failed, its 一企一策 plans, with its park and liaison official. Four queries."""
+"""Program 2's section of the enterprise profile (企业画像, docs/profiles.md): its park and liaison
+official, its pools with their validity, its evaluations with the conditions it failed, its 一企一策
+plans. Four queries."""
 
 from __future__ import annotations
 
