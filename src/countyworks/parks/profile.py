@@ -9,9 +9,10 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from countyworks.core.actors import Actor
 from countyworks.core.models import Organisation
 from countyworks.core.profiles import Cell, Event, Fact, ProfileSection, Table
-from countyworks.core.scoping import Viewer, scope
+from countyworks.core.scoping import scope
 from countyworks.parks.models import PROGRAM, ChainEnterprise, MujunResult, Parcel, Project
 from countyworks.parks.selectors import mujun_policies
 
@@ -19,7 +20,7 @@ from countyworks.parks.selectors import mujun_policies
 CLASS_TAGS = {"A": "ok", "B": "ok", "C": "warn", "D": "bad"}
 
 
-def organisation_profile(user: Viewer, organisation: Organisation) -> list[ProfileSection]:
+def organisation_profile(user: Actor, organisation: Organisation) -> list[ProfileSection]:
     """Chain links, parcels, 亩均 results and projects of ``organisation`` the viewer may read."""
     links = list(
         scope(ChainEnterprise.objects.filter(organisation=organisation), user, PROGRAM).select_related(
@@ -116,14 +117,13 @@ def organisation_profile(user: Viewer, organisation: Organisation) -> list[Profi
                 Cell(_("%(done)d/%(all)d 个节点完成") % {"done": len(done), "all": len(steps)}),
             ]
         )
-        events.extend(
-            Event(
-                s.actual_on,
-                _("%(project)s：%(step)s完成") % {"project": project.name, "step": s.get_kind_display()},
-                url,
-            )
-            for s in done
-        )
+        for step in done:
+            if step.actual_on is not None:
+                text = _("%(project)s：%(step)s完成") % {
+                    "project": project.name,
+                    "step": step.get_kind_display(),
+                }
+                events.append(Event(step.actual_on, text, url))
     facts = []
     if links:
         chains = dict.fromkeys(link.link.chain.name for link in links)
