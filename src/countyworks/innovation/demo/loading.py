@@ -33,7 +33,6 @@ from countyworks.innovation.demo.stories import (
 from countyworks.innovation.models import (
     EnterpriseProfile,
     EvaluationCampaign,
-    PoolMembership,
     Tier,
 )
 
@@ -159,23 +158,15 @@ def load_demo() -> None:
 
 
 def _showcase(user) -> None:
-    """The profiles' showcase enterprise (core/demo_showcase.py), the first 娄星 高企 applicant: its
-    expired 2021 科技型中小企业 entry, a 2023 一企一策 towards 专精特新 with its officer and
-    milestones, and a problem met carrying it out (a workflow ticket)."""
+    """The profiles' showcase enterprise (core/demo_showcase.py), the first 娄星 高企 applicant: a
+    2023 一企一策 towards 专精特新 with its officer and milestones, and a problem met carrying it out
+    (a workflow ticket)."""
     from countyworks.core.demo_showcase import showcase_enterprise
     from countyworks.core.models import Person
 
     company = showcase_enterprise()
     if company is None:
         return
-    PoolMembership.objects.create(
-        organisation=company,
-        tier=Tier.TECH_SME,
-        year=2021,
-        entered_on=date(2021, 6, 30),
-        valid_until=date(2021, 12, 31),
-        note="2021年科技型中小企业评价入库（省科技厅公告）",
-    )
     officer = Person.objects.create(
         name="彭卫东", region_id=LOUXING, title="娄星区科技和工业信息化局高新科科长"
     )
