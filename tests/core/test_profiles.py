@@ -171,7 +171,7 @@ class TestProfilesOnTheDemo:
             "新能源电站",
             "工单与调度",
             "大事记",
-            "LX-2021-037",
+            "LX-DX-03",
         ):
             assert text in page, text
         client.force_login(officers["shaoyang"], backend="django.contrib.auth.backends.ModelBackend")

@@ -27,7 +27,7 @@ def test_enterprise_profile_from_the_enterprise_list(session_for):
         assert heading in text, heading
     for fact in (
         "高新技术企业",
-        "LX-2021-037",
+        "LX-DX-03",
         "长青汽车零部件厂房屋顶分布式光伏",
         "已逾期",
         "娄星区重点项目工作专班周调度会",
@@ -35,7 +35,7 @@ def test_enterprise_profile_from_the_enterprise_list(session_for):
         assert fact in text, fact
     page.screenshot(path=str(session_shots() / "profile-enterprise.png"), full_page=True)
     # a section's link leads to its program's page
-    page.click("text=LX-2021-037")
+    page.click("text=LX-DX-03")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/parks/land/")
     assert session.errors == []

@@ -38,6 +38,8 @@ from countyworks.parks.services import mujun_evaluate, project_problem_raise
 
 M = TypeVar("M", bound=models.Model)
 REGION = R.LOUXING
+#: The low-efficiency parcel the profiles' showcase enterprise holds (core/demo_showcase.py).
+SHOWCASE_PARCEL = "LX-DX-03"
 
 
 def _bulk(objs: Iterable[M]) -> list[M]:
@@ -324,47 +326,25 @@ def load_demo() -> None:
 
 
 def _showcase() -> None:
-    """The showcase enterprise's parcel, partly disposed of, and its land problem on the 专班's
-    chain — overdue, so the weekly 调度会's agenda, regenerated, carries it (docs/profiles.md)."""
+    """The showcase enterprise as the holder of a parcel partly redeveloped, and its land problem on the 专班's chain — overdue, so the weekly 调度会's agenda, regenerated,
+    carries it (docs/profiles.md)."""
     from countyworks.workflow.models import EscalationChain, Meeting
     from countyworks.workflow.services import meeting_generate_agenda, ticket_open
 
     showcase = showcase_enterprise()
     if showcase is None:
         return
-    link = ChainLink.objects.get(chain__region_id=REGION, chain__name="钢铁新材", name="精密结构件")
-    _bulk([ChainEnterprise(link=link, organisation=showcase, above_scale=True)])
-    parcel = Parcel(
-        region_id=REGION,
-        code="LX-2021-037",
-        category="inefficient",
-        area_mu=Decimal("18.60"),
-        location="娄星经济开发区乐坪大道东侧",
-        planned_use="工业用地",
-        identified_on=date(2021, 11, 5),
-        holder=showcase,
-    )
-    parcel.full_clean()
-    _bulk([parcel])
-    parcel = Parcel.objects.get(region_id=REGION, code="LX-2021-037")
-    _bulk(
-        [
-            DisposalAction(
-                parcel=parcel,
-                kind="redeveloped",
-                area_mu=Decimal("7.20"),
-                disposed_on=date(2023, 4, 12),
-                note="厂房加层改造，新增压铸车间",
-            )
-        ]
-    )
+    # An existing parcel of the article's clean-up, already partly redeveloped: the park's figures stay.
+    parcel = Parcel.objects.get(region_id=REGION, code=SHOWCASE_PARCEL)
+    parcel.holder = showcase
+    parcel.save(update_fields=["holder"])
     chain = EscalationChain.objects.filter(code="louxing-parks").first()
     if chain is None:  # the workflow demo is not loaded: no 专班 to raise the problem to
         return
     now = timezone.now()
     ticket_open(
         subject=parcel,
-        title="长青汽车零部件低效用地二期改造规划调整审批",
+        title="长青汽车零部件涟滨片区低效用地二期改造规划调整审批",
         category="land",
         region=REGION,
         policy_code="overnight",
