@@ -326,8 +326,9 @@ def load_demo() -> None:
 
 
 def _showcase() -> None:
-    """The showcase enterprise as the holder of a parcel partly redeveloped, and its land problem on the 专班's chain — overdue, so the weekly 调度会's agenda, regenerated,
-    carries it (docs/profiles.md)."""
+    """The showcase enterprise as the holder of a parcel partly redeveloped, and its land problem
+    on the 专班's chain — overdue, so the weekly 调度会's agenda, regenerated, carries it
+    (docs/profiles.md)."""
     from countyworks.workflow.models import EscalationChain, Meeting
     from countyworks.workflow.services import meeting_generate_agenda, ticket_open
 
