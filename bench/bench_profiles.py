@@ -231,8 +231,27 @@ def main() -> int:
                     user=get_user_model().objects.get(pk=leader.pk), organisation_id=sample[-1]
                 )
             shown = ", ".join(s.program for s in full.sections)
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
             client = Client()
             client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
+            single: dict[str, list[float]] = {}
+            viewer = get_user_model().objects.get(pk=leader.pk)
+            for pk, code in zip(sample, rng.sample(villages, len(sample)), strict=True):
+                for name, call in (
+                    (
+                        "enterprise selector",
+                        lambda pk=pk: organisation_profile(user=viewer, organisation_id=pk),
+                    ),
+                    ("enterprise page", lambda pk=pk: client.get(f"/orgs/{pk}/")),
+                    ("village page", lambda code=code: client.get(f"/villages/{code}/")),
+                    (
+                        "innovation's enterprise page",
+                        lambda pk=pk: client.get(f"/innovation/enterprises/{pk}/"),
+                    ),
+                ):
+                    started = time.perf_counter()
+                    call()
+                    single.setdefault(name, []).append(time.perf_counter() - started)
             cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
             urls = types.ModuleType("bench_profiles_urls")
             urls.urlpatterns = [
@@ -259,6 +278,13 @@ def main() -> int:
     )
     print("generated: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in generated.items()))
     print(f"one enterprise profile with a parcel: {len(queries.captured_queries)} queries, sections: {shown}")
+    print(
+        "slowest queries: " + "; ".join(f"{float(q['time']) * 1000:.1f} ms {q['sql'][:90]}" for q in slowest)
+    )
+    print(
+        "one user, in process: "
+        + ", ".join(f"{name} median {statistics.median(v) * 1000:.1f} ms" for name, v in single.items() if v)
+    )
     for label, samples in (
         ("bare endpoint", bare),
         ("enterprise profile", enterprise),
