@@ -23,6 +23,7 @@ from countyworks.alliances.models import (
     Alliance,
     Allocation,
     Contract,
+    ContractParty,
     IncomeSource,
     LedgerEntry,
     Member,
@@ -58,12 +59,14 @@ def organisation_profile(user: Viewer, organisation: Organisation) -> list[Profi
     )
     contracts = list(
         scope(
-            Contract.objects.filter(Q(payer=organisation) | Q(parties__organisation=organisation)),
+            Contract.objects.filter(
+                Q(payer=organisation)
+                | Q(pk__in=ContractParty.objects.filter(organisation=organisation).values("contract"))
+            ),
             user,
             PROGRAM,
         )
         .select_related("payer", "collective")
-        .distinct()
         .order_by("code")
     )
     allocations = list(
@@ -183,9 +186,14 @@ def village_profile(user: Viewer, village: Region) -> list[ProfileSection]:
         .order_by("code")
     )
     alliances = list(
-        scope(Alliance.objects.filter(Q(villages=village) | Q(members__village=village)), user, PROGRAM)
-        .distinct()
-        .order_by("name")
+        scope(
+            Alliance.objects.filter(
+                Q(pk__in=Alliance.villages.through.objects.filter(region=village).values("alliance"))
+                | Q(pk__in=Member.objects.filter(village=village).values("alliance"))
+            ),
+            user,
+            PROGRAM,
+        ).order_by("name")
     )
     members = list(
         scope(Member.objects.filter(village=village), user, PROGRAM)
