@@ -231,6 +231,7 @@ def main() -> int:
                     user=get_user_model().objects.get(pk=leader.pk), organisation_id=sample[-1]
                 )
             shown = ", ".join(s.program for s in full.sections)
+            profile_queries = len(queries.captured_queries)
             slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
             client = Client()
             client.force_login(leader, backend="django.contrib.auth.backends.ModelBackend")
@@ -277,7 +278,7 @@ def main() -> int:
         f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     print("generated: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in generated.items()))
-    print(f"one enterprise profile with a parcel: {len(queries.captured_queries)} queries, sections: {shown}")
+    print(f"one enterprise profile with a parcel: {profile_queries} queries, sections: {shown}")
     print(
         "slowest queries: " + "; ".join(f"{float(q['time']) * 1000:.1f} ms {q['sql'][:90]}" for q in slowest)
     )

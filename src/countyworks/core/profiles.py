@@ -172,13 +172,18 @@ def merged_timeline(sections: list[ProfileSection], limit: int = TIMELINE_LIMIT)
 
 def organisation_get(*, user: Viewer, organisation_id: int) -> Organisation:
     """The organisation, if it lies in the user's area (404 otherwise)."""
-    return get_scoped_or_404(Organisation.objects.select_related("region"), user, SHARED, pk=organisation_id)
+    return get_scoped_or_404(
+        Organisation.objects.select_related("region__parent__parent__parent"),  # its full name: one query
+        user,
+        SHARED,
+        pk=organisation_id,
+    )
 
 
 def village_get(*, user: Viewer, code: str) -> Region:
     """The village, if it lies in the user's area (404 otherwise, and for a code of another level)."""
     return get_scoped_or_404(
-        Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent__parent"),
+        Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent__parent__parent__parent"),
         user,
         SHARED,
         code=code,

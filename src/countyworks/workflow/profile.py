@@ -43,13 +43,20 @@ def _section(user: Viewer, tickets: QuerySet[Ticket]) -> list[ProfileSection]:
     )
     if not any(counts.values()):
         return []
-    open_tickets = list(
-        tickets.filter(status__in=OPEN_STATUSES)
-        .select_related("owner_person", "owner_post")
-        .order_by("resolution_due", "pk")[:OPEN_SHOWN]
+    # The lists are read only when the counts say they hold a row (most subjects have few tickets).
+    open_tickets = (
+        list(
+            tickets.filter(status__in=OPEN_STATUSES)
+            .select_related("owner_person", "owner_post")
+            .order_by("resolution_due", "pk")[:OPEN_SHOWN]
+        )
+        if counts["open"]
+        else []
     )
-    finished = list(
-        tickets.filter(status__in=TERMINAL_STATUSES).order_by("-updated_at", "-pk")[:FINISHED_SHOWN]
+    finished = (
+        list(tickets.filter(status__in=TERMINAL_STATUSES).order_by("-updated_at", "-pk")[:FINISHED_SHOWN])
+        if counts["finished"]
+        else []
     )
     items = list(
         AgendaItem.objects.filter(
