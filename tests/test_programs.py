@@ -22,6 +22,7 @@ from countyworks.core.jobs import UnknownJob, job_run_inline
 from countyworks.core.models import Organisation
 from countyworks.core.navigation import nav_for
 from countyworks.core.periods import Period
+from countyworks.core.profiles import organisation_profile
 from countyworks.core.programs import (
     HOOKS,
     NavItem,
@@ -61,7 +62,14 @@ def test_every_program_declares_every_hook_and_each_resolves(config):
         assert config.hook("urls").app_name == config.label
     if config.cli_commands:
         assert callable(config.hook("cli_commands").register)
-    for name in ("brief", "home_tiles", "demo_loader", "demo_services"):
+    for name in (
+        "brief",
+        "home_tiles",
+        "demo_loader",
+        "demo_services",
+        "organisation_profile",
+        "village_profile",
+    ):
         assert getattr(config, name) is None or callable(config.hook(name))
     assert all(isinstance(item, NavItem) for item in config.hook("nav_items"))
     assert all(callable(provider) for provider in config.hook("milestones"))
@@ -174,6 +182,11 @@ def test_a_new_program_plugs_in_with_one_app_and_one_settings_line(changning, ca
         assert ("/fake_program/", fake.hook("api_router")) in program_api_routers()
         assert brief_text("fake_program", "430800", Period.parse("2023")) == "fake brief of 4308 for 2023"
         assert "fake tile" in [tile["label"] for tile in collect_tiles(changning, None)]
+        company = Organisation.objects.create(name="画像测试企业", region_id="430482")
+        profile = organisation_profile(user=changning, organisation_id=company.pk)
+        assert [s.title for s in profile.sections if s.program == "fake_program"] == ["fake section"]
+        assert profile.timeline[0].text == "fake event of 画像测试企业"
+        company.delete()
         labels = [config.label for config in demo_order(installed_programs())]
         assert labels.index("fake_program") > labels.index("innovation")
         assert fake.hook("milestones")[0] in milestone_providers()

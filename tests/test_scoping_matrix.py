@@ -523,3 +523,64 @@ def test_tickets_against_out_of_area_subjects_of_every_allowed_type_are_404(
         if response.status_code != 201:
             problems.append(f"{label} inside: {response.status_code} {body_text(response)}")
     assert not problems, "\n".join(problems)
+
+
+# --- Profiles: an organisation's id or a village's code in the URL (docs/profiles.md) ----------------
+
+#: The profile routes, each with the key of its subject: pages and API resources.
+PROFILE_ROUTES = (
+    ("/orgs/{org}/", "org"),
+    ("/api/v1/core/organisations/{org}/profile", "org"),
+    ("/villages/{village}/", "village"),
+    ("/api/v1/core/villages/{village}/profile", "village"),
+)
+
+
+def _profile_subjects(code: str, place: str) -> dict[str, tuple[str, str]]:
+    """An organisation and a village of county ``code`` with a fact of their own, and their names."""
+    from datetime import date
+    from decimal import Decimal
+
+    from countyworks.alliances.models import VillageIncome
+    from countyworks.core.models import Organisation
+    from countyworks.parks.models import Parcel
+
+    town, _created = Region.objects.get_or_create(
+        code=f"{code}100", defaults={"name": f"{place}镇", "level": "town", "parent_id": code}
+    )
+    village, _created = Region.objects.get_or_create(
+        code=f"{code}100201", defaults={"name": f"{place}示范村", "level": "village", "parent_id": town.code}
+    )
+    company = Organisation.objects.create(name=f"{place}画像机械有限公司", region_id=code)
+    Parcel.objects.create(
+        region_id=code,
+        code=f"{place}-HX01",
+        category="idle",
+        area_mu=Decimal(3),
+        identified_on=date(2023, 1, 1),
+        holder=company,
+    )
+    VillageIncome.objects.create(region=village, year=2023, source="operating", amount_fen=12_345_600)
+    return {"org": (str(company.pk), f"{place}-HX01"), "village": (village.code, "12.35")}
+
+
+@pytest.mark.django_db
+def test_profiles_of_out_of_area_subjects_are_404(client, changning, changning_api):
+    """娄星's organisation and village profiles are 404 to a 常宁 officer (page and API) and show
+    nothing of them; 常宁's own answer with their facts."""
+    raw, _owner = changning_api
+    client.force_login(changning, backend="django.contrib.auth.backends.ModelBackend")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    outside = _profile_subjects("431302", "娄星")
+    inside = _profile_subjects("430482", "常宁")
+    problems = []
+    for route, kind in PROFILE_ROUTES:
+        key, fact = outside[kind]
+        response = client.get(route.format(**{kind: key}), **auth)
+        if response.status_code != 404 or fact in body_text(response):
+            problems.append(f"{route} outside: {response.status_code}")
+        key, fact = inside[kind]
+        response = client.get(route.format(**{kind: key}), **auth)
+        if response.status_code != 200 or fact not in body_text(response):
+            problems.append(f"{route} inside: {response.status_code}")
+    assert not problems, "\n".join(problems)

@@ -24,3 +24,5 @@ class FakeProgramConfig(ProgramConfig):
     before_restore = None
     ticket_subjects = ()
     indicators = "tests.fake_program.hooks.INDICATORS"
+    organisation_profile = "tests.fake_program.hooks.organisation_profile"
+    village_profile = None

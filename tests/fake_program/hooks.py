@@ -50,3 +50,19 @@ INDICATORS = (
         numerator=_organisations,
     ),
 )
+
+
+def organisation_profile(user, organisation):
+    from datetime import date
+
+    from countyworks.core.profiles import Event, ProfileSection
+
+    return [
+        ProfileSection(
+            "fake section",
+            "fake_program",
+            "Fake",
+            "/fake/",
+            events=[Event(date(2099, 1, 1), f"fake event of {organisation.name}")],
+        )
+    ]

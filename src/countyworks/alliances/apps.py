@@ -30,6 +30,8 @@ class AlliancesConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.alliances.indicators.INDICATORS"
+    organisation_profile = "countyworks.alliances.profile.organisation_profile"
+    village_profile = "countyworks.alliances.profile.village_profile"
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         """Villages over 10万 and below 5万 in the latest complete year, with the trend chart."""

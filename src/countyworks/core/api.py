@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from countyworks.core import selectors
-from countyworks.core.api_params import ObjectId, Pagination
+from countyworks.core import profiles, selectors
+from countyworks.core.api_params import ObjectId, Pagination, RegionCode
 from countyworks.core.http import AuthenticatedHttpRequest
 from countyworks.core.indicator_selectors import MAX_SPAN, PivotRow, pivot, visible_indicators
 from countyworks.core.indicators import Indicator
@@ -49,6 +51,116 @@ def organisations(request: AuthenticatedHttpRequest, within: str | None = None):
 @router.get("/organisations/{org_id}", response=OrganisationOut)
 def organisation(request: AuthenticatedHttpRequest, org_id: ObjectId):
     return get_scoped_or_404(Organisation.objects.all(), request.user, SHARED, pk=org_id)
+
+
+# --- profiles (企业画像, 村情画像: docs/profiles.md) ----------------------------------------------------
+
+
+class CellOutProfile(Schema):
+    text: str
+    url: str
+    tag: str
+
+
+class FactOut(Schema):
+    label: str
+    value: str
+    url: str
+    tag: str
+
+
+class TableOut(Schema):
+    title: str
+    columns: list[str]
+    rows: list[list[CellOutProfile]]
+
+
+class EventOut(Schema):
+    day: date
+    program: str
+    text: str
+    url: str
+
+
+class SectionOut(Schema):
+    title: str
+    program: str
+    program_label: str
+    url: str
+    facts: list[FactOut]
+    tables: list[TableOut]
+    events: list[EventOut]
+
+
+class ProfileOut(Schema):
+    kind: str
+    name: str
+    key: str
+    region: str
+    page: str
+    sections: list[SectionOut]
+    timeline: list[EventOut]
+
+
+def _event_out(event: profiles.Event) -> dict[str, object]:
+    return {
+        "day": profiles.event_day(event),
+        "program": str(event.program),
+        "text": str(event.text),
+        "url": event.url,
+    }
+
+
+def _profile_out(profile: profiles.Profile) -> dict[str, object]:
+    subject = profile.subject
+    if isinstance(subject, Organisation):
+        key, region, page = str(subject.pk), subject.region_id, reverse("org-profile", args=[subject.pk])
+    else:
+        key, region, page = subject.code, subject.code, reverse("village-profile", args=[subject.code])
+    return {
+        "kind": profile.kind,
+        "name": subject.name,
+        "key": key,
+        "region": region,
+        "page": page,
+        "sections": [
+            {
+                "title": str(section.title),
+                "program": section.program,
+                "program_label": str(section.program_label),
+                "url": section.url,
+                "facts": [
+                    {"label": str(f.label), "value": str(f.value), "url": f.url, "tag": f.tag}
+                    for f in section.facts
+                ],
+                "tables": [
+                    {
+                        "title": str(t.title),
+                        "columns": [str(c) for c in t.columns],
+                        "rows": [
+                            [{"text": str(c.text), "url": c.url, "tag": c.tag} for c in row] for row in t.rows
+                        ],
+                    }
+                    for t in section.tables
+                ],
+                "events": [_event_out(e) for e in section.events],
+            }
+            for section in profile.sections
+        ],
+        "timeline": [_event_out(e) for e in profile.timeline],
+    }
+
+
+@router.get("/organisations/{org_id}/profile", response=ProfileOut)
+def organisation_profile(request: AuthenticatedHttpRequest, org_id: ObjectId):
+    """The enterprise profile (企业画像): every program's section about the organisation, and the timeline."""
+    return _profile_out(profiles.organisation_profile(user=request.user, organisation_id=org_id))
+
+
+@router.get("/villages/{code}/profile", response=ProfileOut)
+def village_profile(request: AuthenticatedHttpRequest, code: RegionCode):
+    """The village profile (村情画像): every program's section about the village, and the timeline."""
+    return _profile_out(profiles.village_profile(user=request.user, code=code))
 
 
 # --- indicators (the province's view, docs/indicators.md) ------------------------------------------

@@ -51,6 +51,12 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """A village's profile (村情画像, docs/profiles.md); other levels have no page of their own."""
+        from django.urls import reverse
+
+        return reverse("village-profile", args=[self.code]) if self.level == self.Level.VILLAGE else ""
+
     @property
     def official_code(self) -> str:
         """The published 6-digit (GB/T 2260) or 12-digit (统计用区划代码) code."""
@@ -112,6 +118,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The organisation's profile (企业画像, docs/profiles.md)."""
+        from django.urls import reverse
+
+        return reverse("org-profile", args=[self.pk])
 
 
 class Person(models.Model):

@@ -42,6 +42,8 @@ HOOKS: tuple[str, ...] = (
     "backup_notes",  # ``() -> dict`` written into a backup's manifest under the program's label
     "before_restore",  # ``(notes) -> None`` run by a restore after the flush, before the load
     "indicators",  # a tuple of countyworks.core.indicators.Indicator (or a dotted path to one)
+    "organisation_profile",  # ``(user, organisation) -> list[core.profiles.ProfileSection]`` (企业画像)
+    "village_profile",  # ``(user, village region) -> list[core.profiles.ProfileSection]`` (村情画像)
 )
 
 #: Hooks holding a collection: declared empty rather than None.
@@ -91,6 +93,8 @@ class ProgramConfig(AppConfig):
     backup_notes: ClassVar[str | Callable[[], dict[str, Any]] | None]
     before_restore: ClassVar[str | Callable[[dict[str, Any]], None] | None]
     indicators: ClassVar[str | tuple[Indicator, ...]]
+    organisation_profile: ClassVar[str | Callable[..., list[Any]] | None]
+    village_profile: ClassVar[str | Callable[..., list[Any]] | None]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

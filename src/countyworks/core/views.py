@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from countyworks.core import audit, selectors, services
+from countyworks.core import audit, profiles, selectors, services
 from countyworks.core.charts import bar_chart
 from countyworks.core.demo_accounts import DEMO_ACCOUNTS
 from countyworks.core.feedback import flash_errors
@@ -184,3 +184,17 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         "ttl_days": settings.API_TOKEN_TTL_DAYS,
     }
     return render(request, "core/tokens.html", context)
+
+
+@login_required
+def org_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The enterprise profile (企业画像): every program's facts about one organisation (docs/profiles.md)."""
+    profile = profiles.organisation_profile(user=request.user, organisation_id=pk)
+    return render(request, "core/profile.html", {"profile": profile, "subject": profile.subject})
+
+
+@login_required
+def village_profile(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The village profile (村情画像): every program's facts about one village (docs/profiles.md)."""
+    profile = profiles.village_profile(user=request.user, code=code)
+    return render(request, "core/profile.html", {"profile": profile, "subject": profile.subject})

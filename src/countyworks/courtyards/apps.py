@@ -32,3 +32,5 @@ class CourtyardsConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.courtyards.indicators.INDICATORS"
+    organisation_profile = None
+    village_profile = "countyworks.courtyards.profile.village_profile"

@@ -17,6 +17,7 @@ class EnergyConfig(ProgramConfig):
     brief = "countyworks.energy.brief.brief_text"
     nav_items = (NavItem(_("新能源"), "energy:room", "energy", "⚡"),)
     home_tiles = "countyworks.energy.selectors.home_tiles"
+    demo_after = ("innovation",)  # the profiles' showcase enterprise (core/demo_showcase.py)
     demo_loader = "countyworks.energy.demo.load_demo"
     demo_services = "countyworks.energy.demo.start_live_simulator"
     milestones = ()
@@ -28,3 +29,5 @@ class EnergyConfig(ProgramConfig):
     backup_notes = "countyworks.energy.store.backup_notes"
     before_restore = "countyworks.energy.store.before_restore"
     indicators = "countyworks.energy.indicators.INDICATORS"
+    organisation_profile = "countyworks.energy.profile.organisation_profile"
+    village_profile = None

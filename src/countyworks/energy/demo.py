@@ -48,6 +48,8 @@ from countyworks.energy import services, simulate
 from countyworks.energy.alarms import check_communication_loss
 from countyworks.energy.ingest import ingest_messages
 from countyworks.energy.models import (
+    Alarm,
+    AlarmLevel,
     ApprovalStep,
     BoilerReplacement,
     DayAheadSchedule,
@@ -508,7 +510,39 @@ def load_demo() -> None:
         stations = _create_stations(people)
         _plan(people)
         _boilers()
+        _showcase()
     load_history(stations)
+
+
+def _showcase() -> None:
+    """The rooftop PV of the profiles' showcase enterprise in 娄星 (core/demo_showcase.py), with
+    an alarm still active: 娄星 runs the energy program for its distributed PV."""
+    from countyworks.core.demo_showcase import LOUXING, showcase_enterprise
+
+    company = showcase_enterprise()
+    if company is None:  # the innovation demo is not installed
+        return
+    louxing = Region.objects.get(code=LOUXING)
+    region_program_set(acting_user=SYSTEM, region=louxing, program=Program.ENERGY, enabled=True)
+    station = services.station_create(
+        acting_user=SYSTEM,
+        code="pv-lx-changqing",
+        name="长青汽车零部件厂房屋顶分布式光伏",
+        kind="pv_rooftop",
+        region=louxing,
+        capacity_mw=Decimal("3.2"),
+        commissioned_on=date(2023, 6, 28),
+        organisation=company,
+        device_counts={"inv": 2},
+    )
+    Alarm.objects.create(
+        station=station,
+        source=Alarm.Source.RULE,
+        code="T_INV_HIGH",
+        level=AlarmLevel.LIMIT,
+        message="2号逆变器温度偏高",
+        raised_at=timezone.now() - timedelta(hours=5),
+    )
 
 
 # --- the live simulator of the demo ------------------------------------------------------------------

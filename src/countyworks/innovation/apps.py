@@ -31,6 +31,8 @@ class InnovationConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.innovation.indicators.INDICATORS"
+    organisation_profile = "countyworks.innovation.profile.organisation_profile"
+    village_profile = None
 
     def home_tiles(self, user, within: str | None) -> list[dict[str, object]]:
         """Tech-SME and 高企 pool sizes of the latest complete year, with the change on the year

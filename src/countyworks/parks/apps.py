@@ -32,6 +32,8 @@ class ParksConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.parks.indicators.INDICATORS"
+    organisation_profile = "countyworks.parks.profile.organisation_profile"
+    village_profile = None
 
     def ready(self) -> None:
         super().ready()

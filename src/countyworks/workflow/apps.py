@@ -38,6 +38,8 @@ class WorkflowConfig(ProgramConfig):
     backup_notes = None
     before_restore = None
     indicators = "countyworks.workflow.indicators.INDICATORS"
+    organisation_profile = "countyworks.workflow.profile.organisation_profile"
+    village_profile = "countyworks.workflow.profile.village_profile"
     #: The shared subjects: the ticket form's organisation or area, and a meeting's own actions.
     ticket_subjects = ("core.Organisation", "core.Region", "workflow.Meeting")
     #: Its subjects and pages are reached by every program (scoping's ``shared``).

@@ -569,6 +569,13 @@ class Ticket(models.Model):
             models.Index(fields=["region"], name="workflow_ticket_region", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["created_at"], name="workflow_ticket_created"),
             models.Index(fields=["subject_type", "subject_id"], name="workflow_ticket_subject"),
+            # The enterprise profile's tickets naming the organisation concerned (docs/profiles.md);
+            # partial: most tickets name none, and escalation never changes the column.
+            models.Index(
+                fields=["organisation"],
+                condition=Q(organisation__isnull=False),
+                name="workflow_ticket_organisation",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

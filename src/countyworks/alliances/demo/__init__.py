@@ -40,3 +40,25 @@ def load_demo() -> None:
         )
     )
     load_incomes(villages, strong)
+    _showcase_ticket()
+
+
+def _showcase_ticket() -> None:
+    """清岭村's problem raised to the 新河鱼 alliance's chain (the village profile, docs/profiles.md)."""
+    from countyworks.core.demo_showcase import SHOWCASE_VILLAGE_CHANGNING
+    from countyworks.workflow.models import Ticket
+    from countyworks.workflow.services import ticket_open
+
+    village = Region.objects.filter(code=SHOWCASE_VILLAGE_CHANGNING).first()
+    if village is None or Ticket.objects.filter(region=village).exists():
+        return
+    ticket_open(
+        subject=village,
+        title="清岭村鱼塘尾水处理设施用电报装",
+        category="utilities",
+        region=village,
+        policy_code="service-3d",
+        program=Program.ALLIANCES,
+        acting_user=SYSTEM,
+        description="村集体入股的尾水处理池已建成，需协调供电所报装。",
+    )

@@ -391,3 +391,31 @@ def load_demo() -> None:
         services.points_redeem(
             household=household, item=item, quantity=quantity, acting_user=SYSTEM, on=date(2024, 1, 8)
         )
+    _showcase_ticket()
+
+
+def _showcase_ticket() -> None:
+    """A problem of 三星村's works raised as a workflow ticket to the village's clerk (the village
+    profile's tickets, docs/profiles.md)."""
+    from countyworks.core.models import Person
+    from countyworks.workflow.services import ticket_open
+
+    work = (
+        Work.objects.filter(courtyard__region__code__startswith=VILLAGE)
+        .exclude(status=Work.Status.DONE)
+        .first()
+    )
+    if work is None:
+        return
+    clerk = Person.objects.create(name="曾庆华", region_id=VILLAGE, title="三星村村委会主任")
+    ticket_open(
+        subject=work,
+        title=f"{work.title}：施工材料款待拨付",
+        category="funding",
+        region=work.courtyard.region_id,
+        policy_code="overnight",
+        owner_person=clerk,
+        program=Program.COURTYARDS,
+        acting_user=SYSTEM,
+        description="镇财政所尚未拨付本批改造的材料补助，施工队暂停。",
+    )

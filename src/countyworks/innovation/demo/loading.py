@@ -149,11 +149,52 @@ def load_demo() -> None:
                 title=title,
             )
         _profiles(lx_people, {LOUXING: "娄星经济开发区"}, lx_user)
+        _showcase(lx_user)
         _listing_reserve(people, zjj_user)
         platforms = load_platforms(people, names, rng, zjj_user)
         load_achievements(people, platforms, rng, zjj_user)
         load_challenges(people, names, rng, zjj_user)
         load_plans(people, names, rng, zjj_user)
+
+
+def _showcase(user) -> None:
+    """The profiles' showcase enterprise (core/demo_showcase.py), the first 娄星 高企 applicant: a
+    2023 一企一策 towards 专精特新 with its officer and milestones, and a problem met carrying it out
+    (a workflow ticket)."""
+    from countyworks.core.demo_showcase import showcase_enterprise
+    from countyworks.core.models import Person
+
+    company = showcase_enterprise()
+    if company is None:
+        return
+    officer = Person.objects.create(
+        name="彭卫东", region_id=LOUXING, title="娄星区科技和工业信息化局高新科科长"
+    )
+    plan = services.plan_create(
+        organisation=company,
+        year=2023,
+        target_tier=Tier.SPECIALIZED_SME,
+        tech_needs="新能源汽车轻量化铝合金压铸件工艺",
+        bottlenecks="研发人员不足，检测设备依赖外协",
+        measures="对接湖南大学汽车车身先进设计制造国家重点实验室；申报省级企业技术中心；协调园区公共检测平台。",
+        officer=officer,
+        acting_user=user,
+    )
+    for title, due, done in (
+        ("签订校企合作协议", date(2023, 5, 31), date(2023, 5, 20)),
+        ("建成压铸工艺实验线", date(2023, 12, 31), date(2024, 1, 18)),
+        ("提交专精特新中小企业申报", date(2024, 10, 31), None),
+    ):
+        step = services.plan_milestone_add(plan=plan, title=title, due_on=due, acting_user=user)
+        if done:
+            services.plan_milestone_complete(milestone=step, done_on=done, acting_user=user)
+    services.plan_problem_raise(
+        plan=plan,
+        title="压铸工艺实验线缺少2名材料工程师",
+        category="talent",
+        description="企业反映招聘材料成型专业工程师困难，请人社部门协助对接高校毕业生。",
+        acting_user=user,
+    )
 
 
 def _listing_reserve(people: list[Enterprise], user) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from countyworks.core.actors import SYSTEM
+from countyworks.core.demo_showcase import showcase_enterprise
 from countyworks.core.models import Organisation, Person, Program, Region
 from countyworks.core.program_regions import region_program_set
 from countyworks.parks.demo import records as R
@@ -37,6 +38,8 @@ from countyworks.parks.services import mujun_evaluate, project_problem_raise
 
 M = TypeVar("M", bound=models.Model)
 REGION = R.LOUXING
+#: The low-efficiency parcel the profiles' showcase enterprise holds (core/demo_showcase.py).
+SHOWCASE_PARCEL = "LX-DX-03"
 
 
 def _bulk(objs: Iterable[M]) -> list[M]:
@@ -267,6 +270,23 @@ def _mujun(enterprises: list[tuple[str, bool]]) -> None:
             r["bench_revenue_per_mu"] = (2 * rev).quantize(Decimal("0.01"))
             r["bench_tax_per_energy"] = (2 * energy).quantize(Decimal("0.0001"))
     orgs = _organisations(name for name, _a in enterprises)
+    showcase = showcase_enterprise()
+    if showcase is not None:  # the profiles' showcase (core/demo_showcase.py), against the same benchmarks
+        bench = next(r for r in rows if r["group"] == "above")
+        land = Decimal(46)
+        rows.append(
+            {
+                **{k: v for k, v in bench.items() if k.startswith("bench_")},
+                "id": showcase.name,
+                "group": "above",
+                "land_mu": land,
+                "tax": (land * Decimal("38.5")).quantize(Decimal("0.01")),
+                "revenue": (land * Decimal("1040")).quantize(Decimal("0.01")),
+                "energy_tce": Decimal(1350),
+                "production_years": 9,
+            }
+        )
+        orgs[showcase.name] = showcase
     mujun_evaluate(
         region_code=REGION,
         year=2022,
@@ -302,3 +322,44 @@ def load_demo() -> None:
     _assessments()
     _mujun(enterprises)
     _problems(projects)
+    _showcase()
+
+
+def _showcase() -> None:
+    """The showcase enterprise as the holder of a parcel partly redeveloped, and its land problem
+    on the 专班's chain — overdue, so the weekly 调度会's agenda, regenerated, carries it
+    (docs/profiles.md)."""
+    from countyworks.workflow.models import EscalationChain, Meeting
+    from countyworks.workflow.services import meeting_generate_agenda, ticket_open
+
+    showcase = showcase_enterprise()
+    if showcase is None:
+        return
+    # An existing parcel of the article's clean-up, already partly redeveloped: the park's figures stay.
+    parcel = Parcel.objects.get(region_id=REGION, code=SHOWCASE_PARCEL)
+    parcel.holder = showcase
+    parcel.save(update_fields=["holder"])
+    chain = EscalationChain.objects.filter(code="louxing-parks").first()
+    if chain is None:  # the workflow demo is not loaded: no 专班 to raise the problem to
+        return
+    now = timezone.now()
+    ticket_open(
+        subject=parcel,
+        title="长青汽车零部件涟滨片区低效用地二期改造规划调整审批",
+        category="land",
+        region=REGION,
+        policy_code="overnight",
+        chain=chain,
+        organisation=showcase,
+        program=Program.PARKS,
+        acting_user=SYSTEM,
+        description="二期厂房加层需调整容积率，规划许可待批。",
+        opened_at=now - timedelta(days=12),
+    )
+    upcoming = (
+        Meeting.objects.filter(region_id=REGION, state=Meeting.State.PLANNED)
+        .order_by("-scheduled_at")
+        .first()
+    )
+    if upcoming is not None:
+        meeting_generate_agenda(meeting=upcoming, acting_user=SYSTEM)
