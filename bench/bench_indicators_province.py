@@ -53,6 +53,7 @@ BATCH = 5000
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _http_load  # noqa: E402
 from bench_workflow import _setup  # noqa: E402
 
 
@@ -274,40 +275,11 @@ def _serve(urls: types.ModuleType) -> tuple[str, int]:
 def _load(
     base: str, cookie: str, paths: list[str], users: int, rounds: int, think: float = 0.0
 ) -> list[float]:
-    """``users`` threads each open every path ``rounds`` times; seconds per request.
-
-    ``think``: a user's mean pause between two pages, drawn from 0.5–1.5 × ``think`` (Locust's
-    ``between``), the users arriving over the first ``think`` seconds; 0 — every user asks again
-    at once (the server saturated).
-    """
-    import random
-    import urllib.request
-
-    timings: list[float] = []
-    lock = threading.Lock()
-
-    def user(seed: int) -> None:
-        pause = random.Random(seed)
-        opener = urllib.request.build_opener()
-        opener.addheaders = [("Cookie", cookie)]
-        if think:
-            time.sleep(pause.uniform(0, think))
-        for _ in range(rounds):
-            for path in paths:
-                started = time.perf_counter()
-                with opener.open(base + path) as response:
-                    response.read()
-                with lock:
-                    timings.append(time.perf_counter() - started)
-                if think:
-                    time.sleep(think * pause.uniform(0.5, 1.5))
-
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return timings
+    """``users`` threads each open every path ``rounds`` times (``_http_load.load``: ``think`` is a
+    user's mean pause between pages, 0 the server saturated); seconds per request, every page
+    checked to answer 200 at its own address."""
+    requests = [_http_load.Request("page", path, cookie) for path in paths]
+    return _http_load.load(base, requests, users, rounds, think)["page"]
 
 
 def _month(moment: datetime) -> str:
