@@ -143,7 +143,9 @@ class TestProfilesOnTheDemo:
     def test_a_role_sees_only_the_programs_it_may_read(self, demo, db):
         company = showcase_enterprise()
         operator = make_user("lx_operator", "operator", "431302")  # reads energy and the shared workflow
-        programs = {s.program for s in organisation_profile(user=operator, organisation_id=company.pk).sections}
+        programs = {
+            s.program for s in organisation_profile(user=operator, organisation_id=company.pk).sections
+        }
         assert programs == {"workflow", "energy"}
         leader = make_user("lx_leader", "leader", "431302")
         assert {

@@ -17,6 +17,8 @@ fresh directory builds it the same way.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.core.management.commands.migrate import Command as MigrateCommand
@@ -25,6 +27,7 @@ from django.db import connection
 from django.db.migrations import Migration, RunPython, RunSQL
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.migrations.state import StateApps
 
 
 def migration_plan() -> list[Migration]:
@@ -56,7 +59,8 @@ def complete_from_migrations() -> None:
                         "tables built from the models; migrate this database instead"
                     )
                 if isinstance(operation, RunPython):
-                    operation.code(global_apps, editor)
+                    # the live registry stands for the migration's state: the tables are the models'
+                    operation.code(cast("StateApps", global_apps), editor)
         recorder = MigrationRecorder(connection)
         recorder.ensure_schema()
         recorder.migration_qs.bulk_create(

@@ -18,7 +18,9 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/upload/", views.campaign_upload, name="campaign-upload"),
-    path("campaigns/<int:pk>/upload/errors.xlsx", views.campaign_upload_report, name="campaign-upload-report"),
+    path(
+        "campaigns/<int:pk>/upload/errors.xlsx", views.campaign_upload_report, name="campaign-upload-report"
+    ),
     path("campaigns/<int:pk>/template.xlsx", views.campaign_template, name="campaign-template"),
     path("campaigns/<int:pk>/run/", views.campaign_run, name="campaign-run"),
     path("campaigns/<int:pk>/confirm/", views.campaign_confirm, name="campaign-confirm"),

@@ -253,7 +253,8 @@ def _file_grid(data: bytes, suffix: str) -> list[list[str | None]]:
     """Every row of an uploaded campaign file as raw text cells, the header first."""
     if suffix == ".parquet":
         frame = pl.read_parquet(data)
-        return [list(frame.columns)] + [[None if v is None else str(v) for v in row] for row in frame.rows()]
+        header: list[str | None] = list(frame.columns)
+        return [header] + [[None if v is None else str(v) for v in row] for row in frame.rows()]
     return read_grid(data).rows
 
 
