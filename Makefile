@@ -26,6 +26,8 @@ XDIST := -n 2 --dist loadscope --no-loadscope-reorder
 test: $(STAMP)  ## the test suite on the embedded defaults (SQLite, in-process queue, no broker)
 	$(BIN)/pytest $(XDIST)
 
+# The PostgreSQL suite migrates its database for real, and also runs the `migrations` tests (the
+# SQLite database built from the models equals the migrated one), left out of `make test`.
 test-postgres: $(STAMP)  ## the same suite on PostgreSQL (DATABASE_URL, default the local server)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/countyworks} $(BIN)/pytest $(XDIST) -m "not mqtt and not redis and not cluster and not browser"
 

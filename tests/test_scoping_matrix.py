@@ -316,21 +316,9 @@ def _check_no_route_writes(persona, client, upper_bound: UpperBound) -> None:
     assert after == before, f"{username}: {after - before} history rows added to objects outside the grant"
 
 
-#: The write check posts about three times as many requests as the read check reads: its personas
-#: are two classes (two units of work under xdist), so the three run side by side on two workers.
-WRITE_HALVES = (MATRIX_PARAMS[:4], MATRIX_PARAMS[4:])
-
-
 @pytest.mark.slow
 class TestNoRouteWritesOutsideTheGrant(_OnePersonaOnTheDemo):
-    @pytest.mark.parametrize("persona", WRITE_HALVES[0], indirect=True)
-    def test_for_persona(self, persona, client, upper_bound):
-        _check_no_route_writes(persona, client, upper_bound)
-
-
-@pytest.mark.slow
-class TestNoRouteWritesOutsideTheGrantContinued(_OnePersonaOnTheDemo):
-    @pytest.mark.parametrize("persona", WRITE_HALVES[1], indirect=True)
+    @pytest.mark.parametrize("persona", MATRIX_PARAMS, indirect=True)
     def test_for_persona(self, persona, client, upper_bound):
         _check_no_route_writes(persona, client, upper_bound)
 
@@ -344,15 +332,11 @@ def _persona_ids(check: type) -> list[str]:
 
 
 def test_both_checks_run_for_every_persona():
-    """The split keeps the whole matrix: the read check is parametrised with every persona, the
-    write check's two classes with every persona between them, none skipped or twice (the routes
-    are checked inside each test against the route walk)."""
+    """The split keeps the whole matrix: each check is parametrised with every persona, none
+    skipped (the routes are checked inside each test against the route walk)."""
     expected = sorted(username for username, *_grant in PERSONAS)
-    assert sorted(_persona_ids(TestNoRouteShowsAnythingOutsideTheGrant)) == expected
-    writes = _persona_ids(TestNoRouteWritesOutsideTheGrant) + _persona_ids(
-        TestNoRouteWritesOutsideTheGrantContinued
-    )
-    assert sorted(writes) == expected
+    for check in (TestNoRouteShowsAnythingOutsideTheGrant, TestNoRouteWritesOutsideTheGrant):
+        assert sorted(_persona_ids(check)) == expected, check.__name__
     assert len(all_routes()) >= 10, "the route walk found too few routes"
 
 

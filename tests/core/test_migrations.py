@@ -58,6 +58,7 @@ def _schema(database: Path) -> dict[str, tuple]:
 
 
 @pytest.mark.slow
+@pytest.mark.migrations  # about 45 s of CPU: in the PostgreSQL suite, whose database is migrated
 def test_a_database_built_from_the_models_is_the_migrated_one(tmp_path):
     """``countyworks demo`` on a fresh directory builds its database from the models
     (src/countyworks/core/schema.py); ``countyworks migrate`` applies the migrations. Same tables,

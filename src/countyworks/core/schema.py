@@ -9,7 +9,8 @@ that rewrite existing rows find none) and a record of every migration as applied
 ``countyworks migrate`` applies only migrations written after it.
 
 The two are the same database only while the migrations describe the models exactly;
-``tests/core/test_migrations.py`` fails the suite when they do not. Only the embedded SQLite
+``tests/core/test_migrations.py`` fails when they do not (the model check in every suite, the
+comparison with a really migrated database in the PostgreSQL suite's run). Only the embedded SQLite
 database of a fresh data directory is built this way: a database that already has tables, and
 every PostgreSQL database, is migrated (``countyworks migrate``); ``countyworks restore`` into a
 fresh directory builds it the same way.
