@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_indicators_province import YEARS, _load, _serve, generate  # noqa: E402
+from bench_indicators_province import YEARS, _admin, _load, _serve, generate  # noqa: E402
 from bench_workflow import _setup  # noqa: E402
 
 PROFILE_BUDGET_MS = 300.0
@@ -45,36 +45,14 @@ BATCH = 5000
 
 def _scratch(url: str) -> tuple[str, str]:
     """A scratch database named for this engineer's benchmarks on the server of ``url``."""
-    import psycopg
-    from dj_database_url import parse
-
-    config = parse(url)
     name = f"cw_profiles_bench_{os.getpid()}"
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    with _admin(url) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     return f"{url.rsplit('/', 1)[0]}/{name}", name
 
 
 def _drop(url: str, name: str) -> None:
-    import psycopg
-    from dj_database_url import parse
-
-    config = parse(url)
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
+    with _admin(url) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
